@@ -1,0 +1,104 @@
+// A definition compiled for evaluation: what to read from the sources and how to decide membership.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/definition.hpp"
+
+namespace cohort {
+
+// A column the events scan must deliver, as float8 (numeric) or as text.
+struct PropertyColumn {
+  std::string column;
+  bool as_text = false;
+};
+
+// One running aggregate per user: `aggregate` of `property` over events named `event`.
+struct AccumulatorSpec {
+  int event = 0;                 // index into Program::events()
+  Aggregate aggregate = Aggregate::Count;
+  int property = -1;             // index into Program::properties(); -1 for count(*)
+  int window = -1;               // index into Program::window_days(); -1: no lower bound
+  std::vector<int> filters;      // indexes into Program::filters(); all must pass
+  int slot = 0;                  // first per-user double slot
+  int distinct = -1;             // index of the distinct-value set, count_distinct only
+};
+
+// One node of the compiled boolean expression.
+struct ExprNode {
+  NodeKind kind = NodeKind::All;
+  std::vector<int> children;  // groups: expression node indexes
+  int accumulator = -1;       // Performed
+  Comparator op = Comparator::Ge;
+  double value = 0, value2 = 0;
+  int attribute = -1;         // Attribute: index into Program::attributes()
+  double min = 0, max = 0;
+  bool has_min = false, has_max = false;
+  Level level = Level::Low;   // Engagement, ChurnRisk
+};
+
+// Customer attribute values handed to the program for one customers row.
+struct CustomerRow {
+  const double* numbers = nullptr;  // one per Program::attributes()
+  const bool* nulls = nullptr;
+  bool risk_level_null = true;
+  std::string_view risk_level;
+};
+
+// The compiled program.
+class Program {
+ public:
+  // Compiles a normalized definition tree.
+  static Program compile(const Node& root);
+
+  const std::vector<std::string>& events() const { return events_; }
+  const std::vector<PropertyColumn>& properties() const { return properties_; }
+  const std::vector<PropertyFilter>& filters() const { return filters_; }
+  const std::vector<int32_t>& window_days() const { return window_days_; }
+  const std::vector<std::string>& attributes() const { return attributes_; }
+  const std::vector<AccumulatorSpec>& accumulators() const { return accumulators_; }
+  bool needs_risk_level() const { return needs_risk_level_; }
+  bool needs_customers() const { return !attributes_.empty() || needs_risk_level_; }
+  // Number of double slots each user's state needs.
+  int slots_per_user() const { return slots_per_user_; }
+  // Number of count_distinct accumulators.
+  int distinct_sets() const { return distinct_sets_; }
+  // Index of `name` in events(), or -1.
+  int event_index(std::string_view name) const;
+
+  // Decides membership from a user's slots (nullptr: no events) and customers row (may be null).
+  bool matches(const double* slots, const CustomerRow* customer) const;
+
+ private:
+  int add_node(const Node& n);
+  int intern_event(const std::string& name);
+  int intern_property(const std::string& column, bool as_text);
+  int intern_filter(const PropertyFilter& f);
+  int intern_window(int32_t days);
+  int intern_attribute(const std::string& column);
+  bool eval(int node, const double* slots, const CustomerRow* customer) const;
+
+  std::vector<std::string> events_;
+  std::vector<PropertyColumn> properties_;
+  std::vector<PropertyFilter> filters_;
+  std::vector<int32_t> window_days_;
+  std::vector<std::string> attributes_;
+  std::vector<AccumulatorSpec> accumulators_;
+  std::vector<ExprNode> nodes_;
+  int root_ = -1;
+  int slots_per_user_ = 0;
+  int distinct_sets_ = 0;
+  bool needs_risk_level_ = false;
+  int engagement_attrs_[3] = {-1, -1, -1};
+};
+
+// How many double slots an aggregate keeps per user.
+int slots_for(Aggregate a);
+
+// Reads an accumulator's final value; false when it is NULL (avg/min/max over no values).
+bool accumulator_value(const AccumulatorSpec& acc, const double* slots, double& out);
+
+}  // namespace cohort
