@@ -9,13 +9,40 @@
 #include "core/limits.hpp"
 
 namespace cohort {
+namespace {
+
+// nlohmann's message without its "[json.exception.x.y] " prefix.
+std::string library_message(const char* what) {
+  std::string s(what);
+  auto end = s.find("] ");
+  return s.rfind("[json.exception.", 0) == 0 && end != std::string::npos ? s.substr(end + 2) : s;
+}
+
+}  // namespace
 
 Json read_json(std::string_view text) {
   if (text.size() > limits::kMaxInputBytes)
     throw CohortError(ErrorKind::ProgramLimit, "cohort definition is too long",
                       "The JSON text has " + std::to_string(text.size()) +
                           " bytes; the limit is " + std::to_string(limits::kMaxInputBytes) + ".");
-  std::vector<std::set<std::string>> open_objects;
+  // One open array or object: the keys seen (objects), the current key or element index.
+  struct Frame {
+    bool is_array = false;
+    std::size_t index = 0;
+    std::string key;
+    std::set<std::string> keys;
+  };
+  std::vector<Frame> open;
+  // Path of the value being read in the innermost `frames` open containers, as "$[1].op".
+  auto path_of = [&](std::size_t frames) {
+    std::string path = "$";
+    for (std::size_t i = 0; i < frames; ++i)
+      path += open[i].is_array ? "[" + std::to_string(open[i].index) + "]" : "." + open[i].key;
+    return path;
+  };
+  auto value_done = [&] {
+    if (!open.empty() && open.back().is_array) ++open.back().index;
+  };
   auto on_event = [&](int depth, Json::parse_event_t event, Json& parsed) {
     switch (event) {
       case Json::parse_event_t::object_start:
@@ -24,19 +51,25 @@ Json read_json(std::string_view text) {
           throw CohortError(ErrorKind::ProgramLimit, "cohort definition is nested too deeply",
                             "JSON nesting is limited to " +
                                 std::to_string(limits::kMaxJsonDepth) + " levels.");
-        if (event == Json::parse_event_t::object_start) open_objects.emplace_back();
+        open.emplace_back();
+        open.back().is_array = event == Json::parse_event_t::array_start;
         break;
       case Json::parse_event_t::key: {
         const std::string& key = parsed.get_ref<const std::string&>();
-        if (!open_objects.back().insert(key).second)
+        if (!open.back().keys.insert(key).second)
           throw CohortError(ErrorKind::InvalidParameter,
-                            "invalid cohort definition: duplicate key \"" + key + "\"");
+                            "invalid cohort definition: duplicate key \"" + key + "\" at " +
+                                path_of(open.size() - 1));
+        open.back().key = key;
         break;
       }
       case Json::parse_event_t::object_end:
-        open_objects.pop_back();
+      case Json::parse_event_t::array_end:
+        open.pop_back();
+        value_done();
         break;
-      default:
+      case Json::parse_event_t::value:
+        value_done();
         break;
     }
     return true;
@@ -45,9 +78,18 @@ Json read_json(std::string_view text) {
     return Json::parse(text.begin(), text.end(), on_event);
   } catch (const Json::parse_error& e) {
     throw CohortError(ErrorKind::MalformedJson, "malformed JSON in cohort definition",
-                      "Error at byte " + std::to_string(e.byte) + ": " + e.what());
+                      "Error at byte " + std::to_string(e.byte) + ": " + library_message(e.what()) + ".");
+  } catch (const Json::out_of_range& e) {
+    // 406: a number too large for a double, which would be infinite.
+    if (e.id == 406)
+      throw CohortError(ErrorKind::InvalidParameter,
+                        "invalid cohort definition: number is not finite at " + path_of(open.size()),
+                        e.what());
+    throw CohortError(ErrorKind::MalformedJson, "malformed JSON in cohort definition",
+                      library_message(e.what()) + ".");
   } catch (const Json::exception& e) {
-    throw CohortError(ErrorKind::MalformedJson, "malformed JSON in cohort definition", e.what());
+    throw CohortError(ErrorKind::MalformedJson, "malformed JSON in cohort definition",
+                      library_message(e.what()) + ".");
   }
 }
 

@@ -49,6 +49,8 @@ std::string element_path(const std::string& path, std::size_t index);
 
 // Typed readers: each validates the JSON type and range, naming `path` on error.
 std::string read_string(const Json& j, const std::string& path, std::size_t max_bytes);
+// Reads a keyword (operation, operator, level, logic) of any length; the caller checks the word.
+const std::string& read_word(const Json& j, const std::string& path);
 std::string read_column_name(const Json& j, const std::string& path);
 double read_number(const Json& j, const std::string& path);
 std::optional<double> read_optional_number(const Json& j, const std::string& path);

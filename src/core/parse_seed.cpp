@@ -10,11 +10,11 @@ namespace {
 // The logic joining a condition to the next: true for OR, false for AND.
 bool read_logic_is_or(const Json& j, const std::string& path) {
   if (j.is_null()) return false;
-  std::string s = read_string(j, path, 8);
+  std::string s = read_word(j, path);
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (s == "AND") return false;
   if (s == "OR") return true;
-  fail_invalid("unknown logic \"" + j.get<std::string>() + "\"", path, "Expected AND, OR or null.");
+  fail_invalid("unknown logic " + describe(j), path, "Expected AND, OR or null.");
 }
 
 }  // namespace

@@ -50,6 +50,11 @@ std::string read_string(const Json& j, const std::string& path, std::size_t max_
   return s;
 }
 
+const std::string& read_word(const Json& j, const std::string& path) {
+  if (!j.is_string()) fail_invalid("expected a string, found " + describe(j), path);
+  return j.get_ref<const std::string&>();
+}
+
 std::string read_column_name(const Json& j, const std::string& path) {
   return read_string(j, path, limits::kMaxNameBytes);
 }
@@ -77,19 +82,19 @@ int32_t read_days(const Json& j, const std::string& path) {
 }
 
 Aggregate read_aggregate(const Json& j, const std::string& path) {
-  std::string s = read_string(j, path, limits::kMaxNameBytes);
+  const std::string& s = read_word(j, path);
   static const struct { const char* name; Aggregate a; } kNames[] = {
       {"count", Aggregate::Count}, {"sum", Aggregate::Sum},   {"avg", Aggregate::Avg},
       {"min", Aggregate::Min},     {"max", Aggregate::Max},   {"count_distinct", Aggregate::CountDistinct},
   };
   for (const auto& n : kNames)
     if (s == n.name) return n.a;
-  fail_invalid("unknown operation \"" + s + "\"", path,
+  fail_invalid("unknown operation " + describe(j), path,
                "Expected one of: count, sum, avg, min, max, count_distinct.");
 }
 
 Comparator read_comparator(const Json& j, const std::string& path) {
-  std::string s = read_string(j, path, limits::kMaxNameBytes);
+  const std::string& s = read_word(j, path);
   static const struct { const char* name; Comparator c; } kNames[] = {
       {">=", Comparator::Ge}, {">", Comparator::Gt},  {"<=", Comparator::Le},
       {"<", Comparator::Lt},  {"=", Comparator::Eq},  {"==", Comparator::Eq},
@@ -97,16 +102,16 @@ Comparator read_comparator(const Json& j, const std::string& path) {
   };
   for (const auto& n : kNames)
     if (s == n.name) return n.c;
-  fail_invalid("unknown operator \"" + s + "\"", path,
+  fail_invalid("unknown operator " + describe(j), path,
                "Expected one of: >=, >, <=, <, =, ==, !=, <>, between.");
 }
 
 Level read_level(const Json& j, const std::string& path) {
-  std::string s = read_string(j, path, limits::kMaxNameBytes);
+  const std::string& s = read_word(j, path);
   if (s == "high") return Level::High;
   if (s == "medium") return Level::Medium;
   if (s == "low") return Level::Low;
-  fail_invalid("unknown level \"" + s + "\"", path, "Expected one of: high, medium, low.");
+  fail_invalid("unknown level " + describe(j), path, "Expected one of: high, medium, low.");
 }
 
 void read_comparison_value(const Json& j, const std::string& path, Behaviour& b) {

@@ -5,6 +5,7 @@
 
 #include "core/compare.hpp"
 #include "core/engagement.hpp"
+#include "core/risk_counts.hpp"
 
 namespace cohort {
 namespace {
@@ -16,20 +17,6 @@ int intern(std::vector<T>& v, const T& value, Eq eq) {
     if (eq(v[i], value)) return static_cast<int>(i);
   v.push_back(value);
   return static_cast<int>(v.size() - 1);
-}
-
-// Lower-cases ASCII letters and drops surrounding blanks, to compare risk levels.
-bool level_text_equals(std::string_view text, const char* level) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  std::string_view want(level);
-  if (text.size() != want.size()) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != want[i]) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -211,7 +198,7 @@ bool Program::eval(int index, const double* slots, const CustomerRow* customer) 
     }
     case NodeKind::ChurnRisk:
       if (customer == nullptr || customer->risk_level_null) return false;
-      return level_text_equals(customer->risk_level, level_name(e.level));
+      return risk_level_index(customer->risk_level) == static_cast<int>(e.level);
   }
   return false;
 }

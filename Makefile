@@ -1,0 +1,32 @@
+# PGXS build of the cohort extension (the C++ core is also built and unit-tested by CMakeLists.txt).
+EXTENSION = cohort
+EXTVERSION = 0.1.0
+
+MODULE_big = cohort
+CORE_OBJS = $(patsubst %.cpp,%.o,$(wildcard src/core/*.cpp))
+GLUE_OBJS = $(patsubst %.cpp,%.o,$(wildcard src/pg/*.cpp))
+OBJS = $(CORE_OBJS) $(GLUE_OBJS)
+
+DATA = $(EXTENSION)--$(EXTVERSION).sql $(wildcard sql/install/$(EXTENSION)--*--*.sql)
+EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql
+
+# Every sql/*.sql file is a pg_regress test; expected output lives in expected/.
+TESTS = $(wildcard sql/*.sql)
+REGRESS = $(patsubst sql/%.sql,%,$(TESTS))
+REGRESS_OPTS = --load-extension=$(EXTENSION)
+
+# C++ sources: no LLVM bitcode for JIT inlining (PGXS would try to compile it with clang).
+override with_llvm = no
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+override CXXFLAGS += -std=c++17 -fPIC -fexceptions -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-register
+override CPPFLAGS := -I$(srcdir)/src $(patsubst -I%,-isystem %,$(CPPFLAGS))
+SHLIB_LINK += -lstdc++
+
+$(EXTENSION)--$(EXTVERSION).sql: sql/install/$(EXTENSION).sql
+	cp $< $@
+
+all: $(EXTENSION)--$(EXTVERSION).sql

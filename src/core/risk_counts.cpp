@@ -1,0 +1,71 @@
+// Fixed-size aggregate states for cohort statistics.
+#include "core/risk_counts.hpp"
+
+#include "core/engagement.hpp"
+
+namespace cohort {
+
+int risk_level_index(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  static const char* const kNames[] = {"low", "medium", "high"};
+  for (int i = 0; i < 3; ++i) {
+    std::string_view want(kNames[i]);
+    if (text.size() != want.size()) continue;
+    bool same = true;
+    for (std::size_t k = 0; k < text.size() && same; ++k) {
+      char c = text[k];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      same = c == want[k];
+    }
+    if (same) return i;
+  }
+  return -1;
+}
+
+void RiskCounts::add(std::optional<std::string_view> risk_level, std::optional<double> churn_score) {
+  rows += 1;
+  if (churn_score) {
+    score_sum += *churn_score;
+    score_rows += 1;
+  }
+  if (risk_level) {
+    switch (risk_level_index(*risk_level)) {
+      case 0: low += 1; break;
+      case 1: medium += 1; break;
+      case 2: high += 1; break;
+      default: break;
+    }
+  }
+}
+
+void RiskCounts::merge(const RiskCounts& o) {
+  rows += o.rows;
+  score_sum += o.score_sum;
+  score_rows += o.score_rows;
+  high += o.high;
+  medium += o.medium;
+  low += o.low;
+}
+
+void EngagementCounts::add(std::optional<double> email_opens, std::optional<double> website_visits,
+                           std::optional<double> total_purchases) {
+  double score = engagement_score(email_opens, website_visits, total_purchases);
+  rows += 1;
+  score_sum += score;
+  switch (engagement_level(score)) {
+    case Level::High: high += 1; break;
+    case Level::Medium: medium += 1; break;
+    case Level::Low: low += 1; break;
+  }
+}
+
+void EngagementCounts::merge(const EngagementCounts& o) {
+  rows += o.rows;
+  score_sum += o.score_sum;
+  high += o.high;
+  medium += o.medium;
+  low += o.low;
+}
+
+}  // namespace cohort

@@ -1,0 +1,52 @@
+// cohort.evaluate(definition, events, customers, as_of): the members of a cohort, as a table.
+#include <string>
+#include <vector>
+
+#include "core/canonical.hpp"
+#include "core/program.hpp"
+#include "pg/evaluator.hpp"
+#include "pg/guard.hpp"
+#include "pg/text_datum.hpp"
+
+namespace {
+
+// Raises 22004 when argument n is NULL.
+void require_argument(FunctionCallInfo fcinfo, int n, const char* name) {
+  if (PG_ARGISNULL(n))
+    throw cohort::pg::SqlError(ERRCODE_NULL_VALUE_NOT_ALLOWED,
+                               std::string("argument \"") + name + "\" of cohort.evaluate must not be NULL");
+}
+
+// Writes the member ids into the function's materialized result.
+void emit_members(FunctionCallInfo fcinfo, const std::vector<int64_t>& members) {
+  cohort::pg::pg_call([&] {
+    InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+    ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      Datum value = Int64GetDatum(members[i]);
+      bool isnull = false;
+      tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &value, &isnull);
+      if ((i & 4095) == 0) CHECK_FOR_INTERRUPTS();
+    }
+  });
+}
+
+}  // namespace
+
+COHORT_FUNCTION(cohort_evaluate) {
+  require_argument(fcinfo, 0, "definition");
+  require_argument(fcinfo, 1, "events");
+  require_argument(fcinfo, 3, "as_of");
+  cohort::Program program =
+      cohort::Program::compile(cohort::parse_definition(cohort::pg::text_to_string(PG_GETARG_DATUM(0))));
+  cohort::pg::EvaluationInput input;
+  input.events = PG_GETARG_OID(1);
+  input.customers = PG_ARGISNULL(2) ? InvalidOid : PG_GETARG_OID(2);
+  input.as_of = PG_GETARG_TIMESTAMPTZ(3);
+  if (program.needs_customers() && input.customers == InvalidOid)
+    throw cohort::pg::SqlError(ERRCODE_INVALID_PARAMETER_VALUE,
+                               "cohort definition uses customer attributes but no customers relation was given",
+                               {}, "Pass the customers relation as the third argument.");
+  emit_members(fcinfo, cohort::pg::evaluate_members(program, input));
+  return (Datum)0;
+}

@@ -1,0 +1,37 @@
+// Checks a source relation (events or customers) and names its columns safely for generated SQL.
+#pragma once
+
+#include <string>
+
+#include "pg/guard.hpp"
+
+namespace cohort::pg {
+
+// What a source column must be.
+enum class ColumnType {
+  Integer,      // smallint, integer, bigint
+  Text,         // text, varchar, char
+  Timestamptz,  // timestamp with time zone
+  Numeric,      // smallint, integer, bigint, real, double precision, numeric
+  Any,          // any type (read as text)
+};
+
+// A relation the caller passed as regclass: checked to exist and to be readable.
+class SourceRelation {
+ public:
+  // Checks that `relid` exists and that the caller may SELECT some column; `role` names it in errors.
+  SourceRelation(Oid relid, const char* role);
+
+  // The schema-qualified, quoted relation name for SQL text.
+  const std::string& sql_name() const { return sql_name_; }
+  // Checks `column` exists with an accepted type and returns it quoted for SQL text.
+  std::string column(const std::string& column, ColumnType type) const;
+
+ private:
+  Oid relid_;
+  std::string role_;
+  std::string display_name_;
+  std::string sql_name_;
+};
+
+}  // namespace cohort::pg
