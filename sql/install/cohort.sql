@@ -3,6 +3,9 @@
 
 \echo Use "CREATE EXTENSION cohort" to load this file. \quit
 
+-- Every role may use the extension's objects; what they read is governed by their own rights.
+GRANT USAGE ON SCHEMA @extschema@ TO PUBLIC;
+
 -- ---------------------------------------------------------------------------
 -- The cohort definition type
 -- ---------------------------------------------------------------------------
