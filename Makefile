@@ -14,6 +14,8 @@ EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql
 TESTS = $(wildcard sql/*.sql)
 REGRESS = $(patsubst sql/%.sql,%,$(TESTS))
 REGRESS_OPTS = --load-extension=$(EXTENSION)
+# Every specs/*.spec file is an isolation test (concurrent sessions).
+ISOLATION = $(patsubst specs/%.spec,%,$(wildcard specs/*.spec))
 
 # C++ sources: no LLVM bitcode for JIT inlining (PGXS would try to compile it with clang).
 override with_llvm = no
@@ -26,7 +28,9 @@ override CXXFLAGS += -std=c++17 -fPIC -fexceptions -Wall -Wextra -Wno-unused-par
 override CPPFLAGS := -I$(srcdir)/src $(patsubst -I%,-isystem %,$(CPPFLAGS))
 SHLIB_LINK += -lstdc++
 
-$(EXTENSION)--$(EXTVERSION).sql: sql/install/$(EXTENSION).sql
-	cp $< $@
+# The install script is the sql/install/NN_*.sql sources, concatenated in order.
+INSTALL_SOURCES = $(sort $(wildcard sql/install/[0-9][0-9]_*.sql))
+$(EXTENSION)--$(EXTVERSION).sql: $(INSTALL_SOURCES)
+	cat $^ > $@
 
 all: $(EXTENSION)--$(EXTVERSION).sql
