@@ -11,11 +11,25 @@
 namespace cohort {
 namespace {
 
-// nlohmann's message without its "[json.exception.x.y] " prefix.
+// nlohmann's message without its "[json.exception.x.y] " prefix, with bytes outside printable
+// ASCII written as \xNN: it quotes the input, which may be invalid UTF-8.
 std::string library_message(const char* what) {
   std::string s(what);
   auto end = s.find("] ");
-  return s.rfind("[json.exception.", 0) == 0 && end != std::string::npos ? s.substr(end + 2) : s;
+  if (s.rfind("[json.exception.", 0) == 0 && end != std::string::npos) s = s.substr(end + 2);
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (char ch : s) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c < 0x7f) {
+      out += ch;
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -84,7 +98,7 @@ Json read_json(std::string_view text) {
     if (e.id == 406)
       throw CohortError(ErrorKind::InvalidParameter,
                         "invalid cohort definition: number is not finite at " + path_of(open.size()),
-                        e.what());
+                        library_message(e.what()) + ".");
     throw CohortError(ErrorKind::MalformedJson, "malformed JSON in cohort definition",
                       library_message(e.what()) + ".");
   } catch (const Json::exception& e) {

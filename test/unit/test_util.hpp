@@ -1,0 +1,137 @@
+// Shared helpers for the core unit tests.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/arena.hpp"
+#include "core/canonical.hpp"
+#include "core/errors.hpp"
+#include "core/program.hpp"
+#include "core/user_table.hpp"
+
+namespace cohort_test {
+
+// Canonical text of any accepted input.
+inline std::string canon(std::string_view json) {
+  return cohort::write_canonical(cohort::parse_definition(json));
+}
+
+// Parses `json` expecting a CohortError of `kind` whose message contains `needle`.
+inline ::testing::AssertionResult fails_with(std::string_view json, cohort::ErrorKind kind,
+                                             const std::string& needle = {}) {
+  try {
+    std::string out = canon(json);
+    return ::testing::AssertionFailure() << "parsed without error: " << out;
+  } catch (const cohort::CohortError& e) {
+    if (e.kind() != kind)
+      return ::testing::AssertionFailure()
+             << "wrong kind " << static_cast<int>(e.kind()) << " message: " << e.what();
+    if (std::string(e.what()).find(needle) == std::string::npos)
+      return ::testing::AssertionFailure()
+             << "message \"" << e.what() << "\" lacks \"" << needle << "\"";
+    return ::testing::AssertionSuccess();
+  } catch (const std::exception& e) {
+    return ::testing::AssertionFailure() << "non-CohortError: " << e.what();
+  }
+}
+
+constexpr int64_t kDay = int64_t{86400} * 1000000;  // microseconds
+
+// A customers row given by column; absent columns are NULL.
+struct Customer {
+  std::map<std::string, double> attrs;
+  std::optional<std::string> risk;
+};
+
+// Compiles a definition and folds events into a UserTable, emulating the PostgreSQL scan:
+// property values are given as text (numeric columns read them with strtod), filters are
+// evaluated on the text, and window lower bounds are as_of - days.
+class Harness {
+ public:
+  using Props = std::map<std::string, std::optional<std::string>>;
+
+  explicit Harness(std::string_view definition, int64_t as_of = 1000 * kDay)
+      : program_(cohort::Program::compile(cohort::parse_definition(definition))),
+        table_(program_, cohort::heap_arena()) {
+    std::vector<int64_t> lower;
+    for (int32_t d : program_.window_days()) lower.push_back(as_of - d * kDay);
+    table_.set_window_bounds(lower);
+  }
+  Harness(const Harness&) = delete;
+  Harness& operator=(const Harness&) = delete;
+
+  const cohort::Program& program() const { return program_; }
+  cohort::UserTable& table() { return table_; }
+
+  // Adds one event row at `ts`.
+  void add(int64_t user, const std::string& event, int64_t ts, const Props& props = {}) {
+    const auto& cols = program_.properties();
+    std::vector<double> numbers(cols.size(), 0);
+    std::vector<std::string> storage(cols.size());
+    std::vector<std::string_view> texts(cols.size());
+    std::unique_ptr<bool[]> nulls(new bool[cols.size() + 1]);
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+      auto it = props.find(cols[i].column);
+      nulls[i] = it == props.end() || !it->second;
+      if (nulls[i]) continue;
+      storage[i] = *it->second;
+      texts[i] = storage[i];
+      if (!cols[i].as_text) numbers[i] = std::strtod(storage[i].c_str(), nullptr);
+    }
+    const auto& fs = program_.filters();
+    std::unique_ptr<bool[]> pass(new bool[fs.size() + 1]);
+    for (std::size_t i = 0; i < fs.size(); ++i) {
+      auto it = props.find(fs[i].column);
+      pass[i] = false;
+      if (it != props.end() && it->second)
+        for (const auto& v : fs[i].values)
+          if (v == *it->second) pass[i] = true;
+    }
+    cohort::EventRow row;
+    row.user_id = user;
+    row.event = program_.event_index(event);
+    row.ts = ts;
+    row.numbers = numbers.data();
+    row.texts = texts.data();
+    row.nulls = nulls.get();
+    row.filters = pass.get();
+    table_.add(row);
+  }
+
+  // Membership of a user judged from events only (no customers row).
+  bool member(int64_t user) const { return program_.matches(table_.find(user), nullptr); }
+
+  // Membership of a user with a customers row.
+  bool member(int64_t user, const Customer& c) const {
+    const auto& attrs = program_.attributes();
+    std::vector<double> numbers(attrs.size(), 0);
+    std::unique_ptr<bool[]> nulls(new bool[attrs.size() + 1]);
+    for (std::size_t i = 0; i < attrs.size(); ++i) {
+      auto it = c.attrs.find(attrs[i]);
+      nulls[i] = it == c.attrs.end();
+      if (!nulls[i]) numbers[i] = it->second;
+    }
+    cohort::CustomerRow row;
+    row.numbers = numbers.data();
+    row.nulls = nulls.get();
+    row.risk_level_null = !c.risk.has_value();
+    if (c.risk) row.risk_level = *c.risk;
+    return program_.matches(table_.find(user), &row);
+  }
+
+ private:
+  cohort::Program program_;
+  cohort::UserTable table_;
+};
+
+}  // namespace cohort_test
