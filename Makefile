@@ -28,6 +28,11 @@ override CXXFLAGS += -std=c++17 -fPIC -fexceptions -Wall -Wextra -Wno-unused-par
 override CPPFLAGS := -I$(srcdir)/src $(patsubst -I%,-isystem %,$(CPPFLAGS))
 SHLIB_LINK += -lstdc++
 
+# Header dependencies: every object is rebuilt when a header it includes changes.
+override CXXFLAGS += -MMD -MP
+EXTRA_CLEAN += $(OBJS:.o=.d)
+-include $(OBJS:.o=.d)
+
 # The install script is the sql/install/NN_*.sql sources, concatenated in order.
 INSTALL_SOURCES = $(sort $(wildcard sql/install/[0-9][0-9]_*.sql))
 $(EXTENSION)--$(EXTVERSION).sql: $(INSTALL_SOURCES)

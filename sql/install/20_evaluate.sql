@@ -11,3 +11,11 @@ CREATE FUNCTION @extschema@.evaluate(
 COMMENT ON FUNCTION @extschema@.evaluate(@extschema@.definition, pg_catalog.regclass, pg_catalog.regclass, pg_catalog.timestamptz) IS
   'members of a cohort: user ids from the events (and customers) relation, read with the caller''s rights';
 
+
+CREATE FUNCTION @extschema@.last_evaluation(
+    OUT events_scan pg_catalog.text, OUT customers_scan pg_catalog.text, OUT event_rows pg_catalog.int8,
+    OUT users pg_catalog.int8, OUT state_bytes pg_catalog.int8)
+  AS 'MODULE_PATHNAME', 'cohort_last_evaluation'
+  LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION @extschema@.last_evaluation() IS
+  'how this backend''s last cohort.evaluate read its sources: direct or executor scans, rows folded, users, state bytes';

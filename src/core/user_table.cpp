@@ -11,8 +11,7 @@ UserTable::UserTable(const Program& program, Arena& arena)
     : program_(program),
       arena_(arena),
       per_user_(static_cast<std::size_t>(program.slots_per_user())),
-      index_(16, std::hash<int64_t>(), std::equal_to<int64_t>(),
-             ArenaAllocator<std::pair<const int64_t, uint32_t>>(arena)),
+      index_(arena),
       user_ids_(ArenaAllocator<int64_t>(arena)),
       slots_(ArenaAllocator<double>(arena)),
       distinct_(ArenaAllocator<DistinctSet>(arena)),
@@ -25,17 +24,18 @@ UserTable::UserTable(const Program& program, Arena& arena)
 }
 
 uint32_t UserTable::index_of(int64_t user_id) {
-  auto [it, inserted] = index_.emplace(user_id, static_cast<uint32_t>(user_ids_.size()));
+  bool inserted = false;
+  uint32_t index = index_.find_or_insert(user_id, inserted);
   if (inserted) {
     user_ids_.push_back(user_id);
     slots_.resize(slots_.size() + per_user_, 0.0);
   }
-  return it->second;
+  return index;
 }
 
 const double* UserTable::find(int64_t user_id) const {
-  auto it = index_.find(user_id);
-  return it == index_.end() ? nullptr : slots(it->second);
+  int64_t index = index_.find(user_id);
+  return index < 0 ? nullptr : slots(static_cast<std::size_t>(index));
 }
 
 void UserTable::add(const EventRow& row) {
@@ -91,7 +91,7 @@ void UserTable::fold(const AccumulatorSpec& acc, const EventRow& row, uint32_t u
 
 std::size_t UserTable::bytes() const {
   return user_ids_.capacity() * sizeof(int64_t) + slots_.capacity() * sizeof(double) +
-         index_.size() * 32 + index_.bucket_count() * sizeof(void*) + distinct_bytes_;
+         index_.bytes() + distinct_bytes_;
 }
 
 }  // namespace cohort

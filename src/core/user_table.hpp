@@ -5,13 +5,13 @@
 #include <functional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <unordered_set>
 
 #include <boost/container/vector.hpp>
 
 #include "core/arena.hpp"
 #include "core/program.hpp"
+#include "core/user_index.hpp"
 
 namespace cohort {
 
@@ -50,8 +50,6 @@ class UserTable {
   std::size_t bytes() const;
 
  private:
-  using IndexMap = std::unordered_map<int64_t, uint32_t, std::hash<int64_t>, std::equal_to<int64_t>,
-                                      ArenaAllocator<std::pair<const int64_t, uint32_t>>>;
   // Hashes an ArenaString by its bytes.
   struct StringHash {
     std::size_t operator()(const ArenaString& s) const noexcept {
@@ -67,7 +65,7 @@ class UserTable {
   const Program& program_;
   Arena& arena_;
   std::size_t per_user_;
-  IndexMap index_;
+  UserIndex index_;
   boost::container::vector<int64_t, ArenaAllocator<int64_t>> user_ids_;
   boost::container::vector<double, ArenaAllocator<double>> slots_;
   boost::container::vector<DistinctSet, ArenaAllocator<DistinctSet>> distinct_;

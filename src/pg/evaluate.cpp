@@ -10,6 +10,9 @@
 
 namespace {
 
+// What the last evaluation in this backend did (a plain struct: no constructor runs at load).
+cohort::pg::EvaluationReport last_report;
+
 // Raises 22004 when argument n is NULL.
 void require_argument(FunctionCallInfo fcinfo, int n, const char* name) {
   if (PG_ARGISNULL(n))
@@ -47,6 +50,24 @@ COHORT_FUNCTION(cohort_evaluate) {
     throw cohort::pg::SqlError(ERRCODE_INVALID_PARAMETER_VALUE,
                                "cohort definition uses customer attributes but no customers relation was given",
                                {}, "Pass the customers relation as the third argument.");
-  emit_members(fcinfo, cohort::pg::evaluate_members(program, input));
+  emit_members(fcinfo, cohort::pg::evaluate_members(program, input, &last_report));
   return (Datum)0;
+}
+
+// cohort.last_evaluation(): how the backend's last evaluation read its sources.
+COHORT_FUNCTION(cohort_last_evaluation) {
+  Datum values[5] = {cohort::pg::string_to_text(last_report.events_scan),
+                     cohort::pg::string_to_text(last_report.customers_scan),
+                     Int64GetDatum(static_cast<int64>(last_report.event_rows)),
+                     Int64GetDatum(static_cast<int64>(last_report.users)),
+                     Int64GetDatum(static_cast<int64>(last_report.state_bytes))};
+  bool nulls[5] = {false, false, false, false, false};
+  Datum out = 0;
+  cohort::pg::pg_call([&] {
+    TupleDesc desc;
+    if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE)
+      elog(ERROR, "cohort.last_evaluation must return a composite type");
+    out = HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls));
+  });
+  return out;
 }

@@ -1,4 +1,4 @@
-// Evaluates a compiled program over the caller's events and customers relations through SPI.
+// Evaluates a compiled program over the caller's events and customers relations.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +16,17 @@ struct EvaluationInput {
   TimestampTz as_of = 0;
 };
 
+// How an evaluation went: which scan read each source, rows, users and state memory.
+struct EvaluationReport {
+  const char* events_scan;
+  const char* customers_scan;
+  uint64_t event_rows;
+  uint64_t users;
+  uint64_t state_bytes;
+};
+
 // Returns the user ids of the members, ascending (one per matching customers row).
-std::vector<int64_t> evaluate_members(const Program& program, const EvaluationInput& input);
+std::vector<int64_t> evaluate_members(const Program& program, const EvaluationInput& input,
+                                      EvaluationReport* report = nullptr);
 
 }  // namespace cohort::pg

@@ -1,6 +1,8 @@
 // Source relation checks: existence, SELECT privilege, column presence and types.
 #include "pg/source_relation.hpp"
 
+#include "pg/settings.hpp"
+
 namespace cohort::pg {
 namespace {
 
@@ -60,15 +62,19 @@ SourceRelation::SourceRelation(Oid relid, const char* role) : relid_(relid), rol
                    "permission denied for " + role_ + " relation " + display_name_);
 }
 
-std::string SourceRelation::column(const std::string& column, ColumnType want) const {
+ColumnInfo SourceRelation::info(const std::string& column, ColumnType want) const {
   AttrNumber attnum = InvalidAttrNumber;
   Oid type = InvalidOid;
+  Oid collation = InvalidOid;
   const char* quoted = nullptr;
   const char* type_name = nullptr;
   pg_call([&] {
     attnum = get_attnum(relid_, column.c_str());
     if (attnum > 0) {
-      type = getBaseType(get_atttype(relid_, attnum));
+      Oid declared = InvalidOid;
+      int32 typmod = -1;
+      get_atttypetypmodcoll(relid_, attnum, &declared, &typmod, &collation);
+      type = getBaseType(declared);
       type_name = format_type_be(type);
       quoted = quote_identifier(column.c_str());
     }
@@ -82,7 +88,26 @@ std::string SourceRelation::column(const std::string& column, ColumnType want) c
                    "column \"" + column + "\" of " + role_ + " relation " + display_name_ +
                        " has type " + type_name,
                    std::string("Expected ") + type_description(want) + ".");
-  return quoted;
+  return ColumnInfo{attnum, type, collation, quoted};
+}
+
+bool SourceRelation::direct_scan_possible(const std::vector<ColumnInfo>& columns) const {
+  if (!direct_scan_enabled()) return false;
+  bool possible = false;
+  pg_call([&] {
+    if (get_rel_relkind(relid_) != RELKIND_RELATION) return;
+    int rls = check_enable_rls(relid_, InvalidOid, true);
+    if (rls != RLS_NONE && rls != RLS_NONE_ENV) return;
+    bool whole_table = pg_class_aclcheck(relid_, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
+    for (const ColumnInfo& c : columns) {
+      if (!whole_table && pg_attribute_aclcheck(relid_, c.attnum, GetUserId(), ACL_SELECT) != ACLCHECK_OK) return;
+      bool textual = c.type == TEXTOID || c.type == VARCHAROID || c.type == BPCHAROID;
+      if (c.type == BPCHAROID) return;  // char(n) drops trailing blanks in ::text; leave it to the executor
+      if (textual && OidIsValid(c.collation) && !get_collation_isdeterministic(c.collation)) return;
+    }
+    possible = true;
+  });
+  return possible;
 }
 
 }  // namespace cohort::pg

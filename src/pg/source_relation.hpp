@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "pg/guard.hpp"
 
@@ -16,6 +17,14 @@ enum class ColumnType {
   Any,          // any type (read as text)
 };
 
+// A checked column: where it is and what it holds.
+struct ColumnInfo {
+  AttrNumber attnum = InvalidAttrNumber;
+  Oid type = InvalidOid;       // base type (domains resolved)
+  Oid collation = InvalidOid;
+  std::string sql;             // quoted identifier for SQL text
+};
+
 // A relation the caller passed as regclass: checked to exist and to be readable.
 class SourceRelation {
  public:
@@ -25,7 +34,14 @@ class SourceRelation {
   // The schema-qualified, quoted relation name for SQL text.
   const std::string& sql_name() const { return sql_name_; }
   // Checks `column` exists with an accepted type and returns it quoted for SQL text.
-  std::string column(const std::string& column, ColumnType type) const;
+  std::string column(const std::string& column, ColumnType type) const { return info(column, type).sql; }
+  // Checks `column` exists with an accepted type and describes it.
+  ColumnInfo info(const std::string& column, ColumnType type) const;
+  // True when the table can be read page by page with the same result as through the executor:
+  // a plain table, no row-level security for the caller, SELECT on every column in `columns`,
+  // text columns of type text/varchar with a deterministic collation, and cohort.direct_scan on.
+  bool direct_scan_possible(const std::vector<ColumnInfo>& columns) const;
+  Oid relid() const { return relid_; }
 
  private:
   Oid relid_;

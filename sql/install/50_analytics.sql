@@ -1,0 +1,167 @@
+-- ClickHouse-style analytics aggregates: window_funnel, retention, sequence_match, sequence_count
+-- (see docs/analytics.md). The event-list states are `internal` (they grow with the events of a
+-- group) and ship between parallel workers through SERIALFUNC/DESERIALFUNC; retention keeps a
+-- fixed bigint state, so it combines without serialization (and Citus can combine it too).
+
+-- window_funnel
+
+CREATE FUNCTION @extschema@.window_funnel_transition(
+    pg_catalog.internal, pg_catalog.interval, pg_catalog.timestamptz, pg_catalog.bool[])
+  RETURNS pg_catalog.internal
+  AS 'MODULE_PATHNAME', 'cohort_window_funnel_transition' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.window_funnel_transition(pg_catalog.internal, pg_catalog.interval, pg_catalog.timestamptz, pg_catalog.bool[]) IS
+  'window_funnel transition: adds one row to the event list';
+
+CREATE FUNCTION @extschema@.window_funnel_modes_transition(
+    pg_catalog.internal, pg_catalog.interval, pg_catalog.text[], pg_catalog.timestamptz, pg_catalog.bool[])
+  RETURNS pg_catalog.internal
+  AS 'MODULE_PATHNAME', 'cohort_window_funnel_modes_transition' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.window_funnel_modes_transition(pg_catalog.internal, pg_catalog.interval, pg_catalog.text[], pg_catalog.timestamptz, pg_catalog.bool[]) IS
+  'window_funnel transition (form with modes): adds one row to the event list';
+
+CREATE FUNCTION @extschema@.window_funnel_combine(pg_catalog.internal, pg_catalog.internal)
+  RETURNS pg_catalog.internal
+  AS 'MODULE_PATHNAME', 'cohort_window_funnel_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.window_funnel_combine(pg_catalog.internal, pg_catalog.internal) IS
+  'window_funnel combine: merges two partial event lists';
+
+CREATE FUNCTION @extschema@.window_funnel_serialize(pg_catalog.internal)
+  RETURNS pg_catalog.bytea
+  AS 'MODULE_PATHNAME', 'cohort_window_funnel_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.window_funnel_serialize(pg_catalog.internal) IS
+  'window_funnel serialize: partial state to bytea';
+
+CREATE FUNCTION @extschema@.window_funnel_deserialize(pg_catalog.bytea, pg_catalog.internal)
+  RETURNS pg_catalog.internal
+  AS 'MODULE_PATHNAME', 'cohort_window_funnel_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.window_funnel_deserialize(pg_catalog.bytea, pg_catalog.internal) IS
+  'window_funnel deserialize: validated bytea to partial state';
+
+CREATE FUNCTION @extschema@.window_funnel_final(pg_catalog.internal)
+  RETURNS pg_catalog.int4
+  AS 'MODULE_PATHNAME', 'cohort_window_funnel_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.window_funnel_final(pg_catalog.internal) IS
+  'window_funnel final: the highest step reached (0 without rows)';
+
+CREATE AGGREGATE @extschema@.window_funnel(
+    window_size pg_catalog.interval, ts pg_catalog.timestamptz, VARIADIC steps pg_catalog.bool[]) (
+  SFUNC = @extschema@.window_funnel_transition,
+  STYPE = pg_catalog.internal,
+  FINALFUNC = @extschema@.window_funnel_final,
+  COMBINEFUNC = @extschema@.window_funnel_combine,
+  SERIALFUNC = @extschema@.window_funnel_serialize,
+  DESERIALFUNC = @extschema@.window_funnel_deserialize,
+  PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.window_funnel(pg_catalog.interval, pg_catalog.timestamptz, VARIADIC pg_catalog.bool[]) IS
+  'ClickHouse windowFunnel: the longest chain of steps, in order, within the window from its first step';
+
+CREATE AGGREGATE @extschema@.window_funnel(
+    window_size pg_catalog.interval, modes pg_catalog.text[], ts pg_catalog.timestamptz,
+    VARIADIC steps pg_catalog.bool[]) (
+  SFUNC = @extschema@.window_funnel_modes_transition,
+  STYPE = pg_catalog.internal,
+  FINALFUNC = @extschema@.window_funnel_final,
+  COMBINEFUNC = @extschema@.window_funnel_combine,
+  SERIALFUNC = @extschema@.window_funnel_serialize,
+  DESERIALFUNC = @extschema@.window_funnel_deserialize,
+  PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.window_funnel(pg_catalog.interval, pg_catalog.text[], pg_catalog.timestamptz, VARIADIC pg_catalog.bool[]) IS
+  'ClickHouse windowFunnel with modes: strict_deduplication, strict_order, strict_increase, strict_once, allow_reentry';
+
+-- sequence_match and sequence_count
+
+CREATE FUNCTION @extschema@.sequence_transition(
+    pg_catalog.internal, pg_catalog.text, pg_catalog.timestamptz, pg_catalog.bool[])
+  RETURNS pg_catalog.internal
+  AS 'MODULE_PATHNAME', 'cohort_sequence_transition' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.sequence_transition(pg_catalog.internal, pg_catalog.text, pg_catalog.timestamptz, pg_catalog.bool[]) IS
+  'sequence_match/sequence_count transition: validates the pattern, adds rows with a true condition';
+
+CREATE FUNCTION @extschema@.sequence_combine(pg_catalog.internal, pg_catalog.internal)
+  RETURNS pg_catalog.internal
+  AS 'MODULE_PATHNAME', 'cohort_sequence_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.sequence_combine(pg_catalog.internal, pg_catalog.internal) IS
+  'sequence_match/sequence_count combine: merges two partial event lists';
+
+CREATE FUNCTION @extschema@.sequence_serialize(pg_catalog.internal)
+  RETURNS pg_catalog.bytea
+  AS 'MODULE_PATHNAME', 'cohort_sequence_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.sequence_serialize(pg_catalog.internal) IS
+  'sequence_match/sequence_count serialize: partial state to bytea';
+
+CREATE FUNCTION @extschema@.sequence_deserialize(pg_catalog.bytea, pg_catalog.internal)
+  RETURNS pg_catalog.internal
+  AS 'MODULE_PATHNAME', 'cohort_sequence_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.sequence_deserialize(pg_catalog.bytea, pg_catalog.internal) IS
+  'sequence_match/sequence_count deserialize: validated bytea to partial state';
+
+CREATE FUNCTION @extschema@.sequence_match_final(pg_catalog.internal)
+  RETURNS pg_catalog.bool
+  AS 'MODULE_PATHNAME', 'cohort_sequence_match_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.sequence_match_final(pg_catalog.internal) IS
+  'sequence_match final: whether the pattern matches (false without rows)';
+
+CREATE FUNCTION @extschema@.sequence_count_final(pg_catalog.internal)
+  RETURNS pg_catalog.int8
+  AS 'MODULE_PATHNAME', 'cohort_sequence_count_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.sequence_count_final(pg_catalog.internal) IS
+  'sequence_count final: the number of non-overlapping matches (0 without rows)';
+
+CREATE AGGREGATE @extschema@.sequence_match(
+    pattern pg_catalog.text, ts pg_catalog.timestamptz, VARIADIC conditions pg_catalog.bool[]) (
+  SFUNC = @extschema@.sequence_transition,
+  STYPE = pg_catalog.internal,
+  FINALFUNC = @extschema@.sequence_match_final,
+  COMBINEFUNC = @extschema@.sequence_combine,
+  SERIALFUNC = @extschema@.sequence_serialize,
+  DESERIALFUNC = @extschema@.sequence_deserialize,
+  PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.sequence_match(pg_catalog.text, pg_catalog.timestamptz, VARIADIC pg_catalog.bool[]) IS
+  'ClickHouse sequenceMatch: whether the events, in time order, match the pattern';
+
+CREATE AGGREGATE @extschema@.sequence_count(
+    pattern pg_catalog.text, ts pg_catalog.timestamptz, VARIADIC conditions pg_catalog.bool[]) (
+  SFUNC = @extschema@.sequence_transition,
+  STYPE = pg_catalog.internal,
+  FINALFUNC = @extschema@.sequence_count_final,
+  COMBINEFUNC = @extschema@.sequence_combine,
+  SERIALFUNC = @extschema@.sequence_serialize,
+  DESERIALFUNC = @extschema@.sequence_deserialize,
+  PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.sequence_count(pg_catalog.text, pg_catalog.timestamptz, VARIADIC pg_catalog.bool[]) IS
+  'ClickHouse sequenceCount: the number of non-overlapping matches of the pattern';
+
+-- retention
+
+CREATE FUNCTION @extschema@.retention_transition(pg_catalog.int8, pg_catalog.bool[])
+  RETURNS pg_catalog.int8
+  AS 'MODULE_PATHNAME', 'cohort_retention_transition' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.retention_transition(pg_catalog.int8, pg_catalog.bool[]) IS
+  'retention transition: ORs the row''s true conditions into the packed state';
+
+CREATE FUNCTION @extschema@.retention_combine(pg_catalog.int8, pg_catalog.int8)
+  RETURNS pg_catalog.int8
+  AS 'MODULE_PATHNAME', 'cohort_retention_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.retention_combine(pg_catalog.int8, pg_catalog.int8) IS
+  'retention combine: ORs two packed states';
+
+CREATE FUNCTION @extschema@.retention_final(pg_catalog.int8)
+  RETURNS pg_catalog.int4[]
+  AS 'MODULE_PATHNAME', 'cohort_retention_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.retention_final(pg_catalog.int8) IS
+  'retention final: [c1, c1 and c2, ..., c1 and cN] as 0/1 (NULL without rows)';
+
+CREATE AGGREGATE @extschema@.retention(VARIADIC conditions pg_catalog.bool[]) (
+  SFUNC = @extschema@.retention_transition,
+  STYPE = pg_catalog.int8,
+  INITCOND = '0',
+  FINALFUNC = @extschema@.retention_final,
+  COMBINEFUNC = @extschema@.retention_combine,
+  PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.retention(VARIADIC pg_catalog.bool[]) IS
+  'ClickHouse retention: [c1, c1 and c2, ..., c1 and cN] over the group, as 0/1 integers';

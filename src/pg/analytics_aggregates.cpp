@@ -1,0 +1,312 @@
+// fmgr shims of the ClickHouse-style analytics aggregates: window_funnel, sequence_match,
+// sequence_count (internal states in the aggregate memory context) and retention (bigint state).
+#include <cstring>
+#include <new>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+
+#include "core/errors.hpp"
+#include "core/funnel.hpp"
+#include "core/retention.hpp"
+#include "core/sequence_match.hpp"
+#include "pg/guard.hpp"
+#include "pg/memory_arena.hpp"
+
+using cohort::pg::MemoryContextArena;
+using cohort::pg::pg_call;
+using cohort::pg::SqlError;
+
+namespace {
+
+// The window_funnel state as the aggregate keeps it: its arena, the core state, and the raw bytes
+// of the modes array last parsed (so a constant modes argument is parsed once per group).
+struct FunnelAgg {
+  FunnelAgg(MemoryContext context, const cohort::FunnelParams& params) : arena(context), state(arena, params) {}
+  MemoryContextArena arena;
+  cohort::FunnelState state;
+  char* modes_raw = nullptr;
+  std::size_t modes_len = 0;
+};
+
+// The sequence_match / sequence_count state.
+struct SequenceAgg {
+  SequenceAgg(MemoryContext context, std::string_view pattern, unsigned conditions)
+      : arena(context), state(arena, pattern, conditions) {}
+  SequenceAgg(MemoryContext context, std::string_view serialized)
+      : arena(context), state(cohort::SequenceState::deserialize(arena, serialized)) {}
+  MemoryContextArena arena;
+  cohort::SequenceState state;
+};
+
+// Builds a T in `context`; its destructor never runs, so everything it owns must live there too.
+template <typename T, typename... Args>
+T* create_in(MemoryContext context, Args&&... args) {
+  MemoryContextArena arena(context);
+  void* memory = arena.allocate(sizeof(T));
+  return new (memory) T(std::forward<Args>(args)...);
+}
+
+// The aggregate memory context; the support functions make no sense outside an aggregate.
+MemoryContext aggregate_context(FunctionCallInfo fcinfo, const char* function) {
+  MemoryContext context = nullptr;
+  if (!AggCheckCallContext(fcinfo, &context) || context == nullptr)
+    throw std::runtime_error(std::string(function) + " called outside an aggregate");
+  return context;
+}
+
+// Throws 22004 if argument n is NULL.
+void require_not_null(FunctionCallInfo fcinfo, int n, const char* what) {
+  if (PG_ARGISNULL(n))
+    throw SqlError(ERRCODE_NULL_VALUE_NOT_ALLOWED, std::string(what) + " must not be NULL");
+}
+
+// The conditions of one row from a boolean[] argument: their number and the mask of true ones
+// (a NULL element is false).
+struct Conditions {
+  unsigned count;
+  std::uint32_t mask;
+};
+
+Conditions read_conditions(FunctionCallInfo fcinfo, int n, const char* function, const char* what) {
+  require_not_null(fcinfo, n, (std::string(function) + " " + what + "s").c_str());
+  Datum d = PG_GETARG_DATUM(n);
+  ArrayType* a = nullptr;
+  pg_call([&] { a = DatumGetArrayTypeP(d); });
+  if (ARR_ELEMTYPE(a) != BOOLOID) throw std::runtime_error("boolean array expected");
+  if (ARR_NDIM(a) > 1)
+    throw SqlError(ERRCODE_INVALID_PARAMETER_VALUE,
+                   std::string(function) + " " + what + "s must be a one-dimensional array");
+  std::size_t count = ARR_NDIM(a) == 0 ? 0 : static_cast<std::size_t>(ARR_DIMS(a)[0]);
+  cohort::check_step_count(count, function, what);
+  const bits8* nulls = ARR_NULLBITMAP(a);
+  const char* data = ARR_DATA_PTR(a);
+  std::uint32_t mask = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (nulls != nullptr && (nulls[i / 8] & (1 << (i % 8))) == 0) continue;  // NULL: false
+    if (*data != 0) mask |= 1u << i;
+    ++data;  // booleans are one byte, char-aligned; NULL elements take no space
+  }
+  return {static_cast<unsigned>(count), mask};
+}
+
+// A text argument as a view (detoasted in the current memory context).
+std::string_view text_arg(FunctionCallInfo fcinfo, int n) {
+  Datum d = PG_GETARG_DATUM(n);
+  text* t = nullptr;
+  pg_call([&] { t = DatumGetTextPP(d); });
+  return {VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)};
+}
+
+// The mode flags named by a text[] (NULL elements are an error).
+std::uint32_t parse_modes(ArrayType* a) {
+  Datum* elements = nullptr;
+  bool* nulls = nullptr;
+  int count = 0;
+  pg_call([&] { deconstruct_array(a, TEXTOID, -1, false, TYPALIGN_INT, &elements, &nulls, &count); });
+  std::uint32_t modes = 0;
+  for (int i = 0; i < count; ++i) {
+    if (nulls[i]) throw SqlError(ERRCODE_NULL_VALUE_NOT_ALLOWED, "window_funnel modes must not contain NULL");
+    text* t = reinterpret_cast<text*>(DatumGetPointer(elements[i]));
+    modes |= cohort::funnel_mode(std::string_view(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)));
+  }
+  cohort::check_funnel_modes(modes);
+  return modes;
+}
+
+// The modes of this row, reusing the group's parsed modes when the array bytes are unchanged.
+std::uint32_t row_modes(FunctionCallInfo fcinfo, int n, FunnelAgg* agg, ArrayType** raw) {
+  require_not_null(fcinfo, n, "window_funnel modes");
+  Datum d = PG_GETARG_DATUM(n);
+  ArrayType* a = nullptr;
+  pg_call([&] { a = DatumGetArrayTypeP(d); });
+  *raw = a;
+  if (agg != nullptr && agg->modes_raw != nullptr && agg->modes_len == VARSIZE(a) &&
+      std::memcmp(agg->modes_raw, a, agg->modes_len) == 0)
+    return agg->state.params().modes;
+  if (ARR_NDIM(a) > 1)
+    throw SqlError(ERRCODE_INVALID_PARAMETER_VALUE, "window_funnel modes must be a one-dimensional array");
+  return parse_modes(a);
+}
+
+// Remembers the raw modes array of the group (copied into the aggregate context).
+void cache_modes(FunnelAgg* agg, ArrayType* raw) {
+  std::size_t len = VARSIZE(raw);
+  char* copy = static_cast<char*>(agg->arena.allocate(len));
+  std::memcpy(copy, raw, len);
+  if (agg->modes_raw != nullptr) agg->arena.deallocate(agg->modes_raw);
+  agg->modes_raw = copy;
+  agg->modes_len = len;
+}
+
+// window_funnel transition for both forms; modes_arg < 0 when the form has no modes.
+Datum funnel_transition(FunctionCallInfo fcinfo, int modes_arg, int ts_arg, int steps_arg) {
+  MemoryContext context = aggregate_context(fcinfo, "window_funnel");
+  FunnelAgg* agg = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<FunnelAgg*>(PG_GETARG_POINTER(0));
+  require_not_null(fcinfo, 1, "window_funnel window");
+  const Interval* window = PG_GETARG_INTERVAL_P(1);
+  cohort::FunnelParams params;
+  params.window = cohort::funnel_window(window->month, window->day, window->time);
+  Conditions steps = read_conditions(fcinfo, steps_arg, "window_funnel", "step");
+  params.steps = steps.count;
+  ArrayType* raw_modes = nullptr;
+  if (modes_arg >= 0) params.modes = row_modes(fcinfo, modes_arg, agg, &raw_modes);
+  if (agg == nullptr) {
+    agg = create_in<FunnelAgg>(context, context, params);
+  } else {
+    agg->state.check_same(params);
+  }
+  if (raw_modes != nullptr && agg->modes_raw == nullptr) cache_modes(agg, raw_modes);
+  if (!PG_ARGISNULL(ts_arg)) agg->state.add(PG_GETARG_TIMESTAMPTZ(ts_arg), steps.mask);
+  PG_RETURN_POINTER(agg);
+}
+
+// Allocates a bytea of `size` payload bytes in the current memory context.
+bytea* new_bytea(std::size_t size) {
+  if (size > MaxAllocSize - VARHDRSZ)
+    throw SqlError(ERRCODE_PROGRAM_LIMIT_EXCEEDED, "cohort aggregate state is too large to serialize",
+                   "A state holds 12 bytes per event; the limit is 1 GB.");
+  MemoryContextArena arena(CurrentMemoryContext);
+  bytea* out = static_cast<bytea*>(arena.allocate(VARHDRSZ + size));
+  SET_VARSIZE(out, VARHDRSZ + size);
+  return out;
+}
+
+// A bytea argument as a view (detoasted).
+std::string_view bytea_arg(FunctionCallInfo fcinfo, int n) {
+  Datum d = PG_GETARG_DATUM(n);
+  bytea* b = nullptr;
+  pg_call([&] { b = DatumGetByteaPP(d); });
+  return {VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b)};
+}
+
+}  // namespace
+
+// window_funnel(window, ts, VARIADIC steps) transition.
+COHORT_FUNCTION(cohort_window_funnel_transition) { return funnel_transition(fcinfo, -1, 2, 3); }
+
+// window_funnel(window, modes, ts, VARIADIC steps) transition.
+COHORT_FUNCTION(cohort_window_funnel_modes_transition) { return funnel_transition(fcinfo, 2, 3, 4); }
+
+// window_funnel combine: folds state 2 into state 1 (copying state 2 when state 1 is NULL).
+COHORT_FUNCTION(cohort_window_funnel_combine) {
+  MemoryContext context = aggregate_context(fcinfo, "window_funnel_combine");
+  FunnelAgg* a = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<FunnelAgg*>(PG_GETARG_POINTER(0));
+  FunnelAgg* b = PG_ARGISNULL(1) ? nullptr : reinterpret_cast<FunnelAgg*>(PG_GETARG_POINTER(1));
+  if (b == nullptr) {
+    if (a == nullptr) PG_RETURN_NULL();
+    PG_RETURN_POINTER(a);
+  }
+  if (a == nullptr) a = create_in<FunnelAgg>(context, context, b->state.params());
+  a->state.merge(b->state);
+  PG_RETURN_POINTER(a);
+}
+
+// window_funnel serialize: the state as bytea (see FunnelState::serialize).
+COHORT_FUNCTION(cohort_window_funnel_serialize) {
+  auto* agg = reinterpret_cast<FunnelAgg*>(PG_GETARG_POINTER(0));
+  bytea* out = new_bytea(agg->state.serialized_size());
+  agg->state.serialize(reinterpret_cast<unsigned char*>(VARDATA(out)));
+  PG_RETURN_BYTEA_P(out);
+}
+
+// window_funnel deserialize: validates every field and length (22P03 otherwise).
+COHORT_FUNCTION(cohort_window_funnel_deserialize) {
+  MemoryContext context = aggregate_context(fcinfo, "window_funnel_deserialize");
+  std::string_view bytes = bytea_arg(fcinfo, 0);
+  cohort::FunnelParams params = cohort::FunnelState::read_params(bytes);
+  FunnelAgg* agg = create_in<FunnelAgg>(context, context, params);
+  agg->state.read_events(bytes);
+  PG_RETURN_POINTER(agg);
+}
+
+// window_funnel final: the level reached (0 for no rows); leaves the state usable.
+COHORT_FUNCTION(cohort_window_funnel_final) {
+  if (PG_ARGISNULL(0)) PG_RETURN_INT32(0);
+  auto* agg = reinterpret_cast<FunnelAgg*>(PG_GETARG_POINTER(0));
+  PG_RETURN_INT32(agg->state.result());
+}
+
+// sequence_match / sequence_count transition: (state, pattern, ts, VARIADIC conditions).
+COHORT_FUNCTION(cohort_sequence_transition) {
+  MemoryContext context = aggregate_context(fcinfo, "sequence_match");
+  SequenceAgg* agg = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<SequenceAgg*>(PG_GETARG_POINTER(0));
+  require_not_null(fcinfo, 1, "sequence pattern");
+  std::string_view pattern = text_arg(fcinfo, 1);
+  Conditions conditions = read_conditions(fcinfo, 3, "sequence_match", "condition");
+  if (agg == nullptr)
+    agg = create_in<SequenceAgg>(context, context, pattern, conditions.count);
+  else
+    agg->state.check_same(pattern, conditions.count);
+  if (!PG_ARGISNULL(2)) agg->state.add(PG_GETARG_TIMESTAMPTZ(2), conditions.mask);
+  PG_RETURN_POINTER(agg);
+}
+
+// sequence combine: folds state 2 into state 1 (copying state 2 when state 1 is NULL).
+COHORT_FUNCTION(cohort_sequence_combine) {
+  MemoryContext context = aggregate_context(fcinfo, "sequence_combine");
+  SequenceAgg* a = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<SequenceAgg*>(PG_GETARG_POINTER(0));
+  SequenceAgg* b = PG_ARGISNULL(1) ? nullptr : reinterpret_cast<SequenceAgg*>(PG_GETARG_POINTER(1));
+  if (b == nullptr) {
+    if (a == nullptr) PG_RETURN_NULL();
+    PG_RETURN_POINTER(a);
+  }
+  if (a == nullptr) a = create_in<SequenceAgg>(context, context, b->state.pattern(), b->state.conditions());
+  a->state.merge(b->state);
+  PG_RETURN_POINTER(a);
+}
+
+// sequence serialize.
+COHORT_FUNCTION(cohort_sequence_serialize) {
+  auto* agg = reinterpret_cast<SequenceAgg*>(PG_GETARG_POINTER(0));
+  bytea* out = new_bytea(agg->state.serialized_size());
+  agg->state.serialize(reinterpret_cast<unsigned char*>(VARDATA(out)));
+  PG_RETURN_BYTEA_P(out);
+}
+
+// sequence deserialize: validates every field and length, and re-parses the pattern.
+COHORT_FUNCTION(cohort_sequence_deserialize) {
+  MemoryContext context = aggregate_context(fcinfo, "sequence_deserialize");
+  std::string_view bytes = bytea_arg(fcinfo, 0);
+  PG_RETURN_POINTER(create_in<SequenceAgg>(context, context, bytes));
+}
+
+// sequence_match final: false for no rows.
+COHORT_FUNCTION(cohort_sequence_match_final) {
+  if (PG_ARGISNULL(0)) PG_RETURN_BOOL(false);
+  PG_RETURN_BOOL(reinterpret_cast<SequenceAgg*>(PG_GETARG_POINTER(0))->state.match());
+}
+
+// sequence_count final: 0 for no rows.
+COHORT_FUNCTION(cohort_sequence_count_final) {
+  if (PG_ARGISNULL(0)) PG_RETURN_INT64(0);
+  PG_RETURN_INT64(static_cast<int64>(reinterpret_cast<SequenceAgg*>(PG_GETARG_POINTER(0))->state.count()));
+}
+
+// retention transition: (packed state, VARIADIC conditions) -> packed state.
+COHORT_FUNCTION(cohort_retention_transition) {
+  auto state = cohort::RetentionState::unpack(PG_GETARG_INT64(0));
+  Conditions c = read_conditions(fcinfo, 1, "retention", "condition");
+  state.add(c.count, c.mask);
+  PG_RETURN_INT64(state.pack());
+}
+
+// retention combine (strict: both states are never NULL).
+COHORT_FUNCTION(cohort_retention_combine) {
+  auto state = cohort::RetentionState::unpack(PG_GETARG_INT64(0));
+  state.merge(cohort::RetentionState::unpack(PG_GETARG_INT64(1)));
+  PG_RETURN_INT64(state.pack());
+}
+
+// retention final: integer[] of 0/1, or NULL when the group had no rows.
+COHORT_FUNCTION(cohort_retention_final) {
+  auto state = cohort::RetentionState::unpack(PG_GETARG_INT64(0));
+  if (state.empty()) PG_RETURN_NULL();
+  std::vector<int> values = state.result();
+  Datum items[cohort::kMaxConditions];
+  for (std::size_t i = 0; i < values.size(); ++i) items[i] = Int32GetDatum(values[i]);
+  int count = static_cast<int>(values.size());
+  ArrayType* out = nullptr;
+  pg_call([&] { out = construct_array(items, count, INT4OID, sizeof(int32), true, TYPALIGN_INT); });
+  PG_RETURN_ARRAYTYPE_P(out);
+}

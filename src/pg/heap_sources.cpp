@@ -1,0 +1,315 @@
+// Direct path: a heap scan under the query's snapshot (MVCC visibility as the executor's), used
+// only where it returns exactly what the executor would (SourceRelation::direct_scan_possible).
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "core/numeric_decode.hpp"
+#include "pg/heap_sources.hpp"
+#include "pg/source_relation.hpp"
+
+namespace cohort::pg {
+namespace {
+
+// How a column's datums become doubles or text.
+enum class ValueKind { Int16, Int32, Int64, Float4, Float8, Numeric, Text };
+
+// The value kind of a base type, or false when the direct path does not read it.
+bool kind_of(Oid type, ValueKind& kind) {
+  switch (type) {
+    case INT2OID: kind = ValueKind::Int16; return true;
+    case INT4OID: kind = ValueKind::Int32; return true;
+    case INT8OID: kind = ValueKind::Int64; return true;
+    case FLOAT4OID: kind = ValueKind::Float4; return true;
+    case FLOAT8OID: kind = ValueKind::Float8; return true;
+    case NUMERICOID: kind = ValueKind::Numeric; return true;
+    case TEXTOID:
+    case VARCHAROID: kind = ValueKind::Text; return true;
+    default: return false;
+  }
+}
+
+// A column read by the direct scan.
+struct HeapColumn {
+  int index = 0;  // attnum - 1
+  ValueKind kind = ValueKind::Int64;
+};
+
+// Resolves a column for the direct path; false when its type is not one it reads.
+bool heap_column(const ColumnInfo& info, bool want_text, HeapColumn& out) {
+  out.index = info.attnum - 1;
+  if (!kind_of(info.type, out.kind)) return false;
+  return want_text == (out.kind == ValueKind::Text);
+}
+
+// Integer datum as int64.
+int64_t int_value(Datum d, ValueKind kind) {
+  switch (kind) {
+    case ValueKind::Int16: return DatumGetInt16(d);
+    case ValueKind::Int32: return DatumGetInt32(d);
+    default: return DatumGetInt64(d);
+  }
+}
+
+// Numeric-ish datum as float8, exactly as ::float8 would convert it.
+double number_value(Datum d, ValueKind kind) {
+  switch (kind) {
+    case ValueKind::Int16: return DatumGetInt16(d);
+    case ValueKind::Int32: return DatumGetInt32(d);
+    case ValueKind::Int64: return static_cast<double>(DatumGetInt64(d));
+    case ValueKind::Float4: return static_cast<double>(DatumGetFloat4(d));
+    case ValueKind::Float8: return DatumGetFloat8(d);
+    case ValueKind::Numeric: {
+      struct varlena* v = pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(d)));
+      double out;
+      if (cohort::decode_numeric(reinterpret_cast<const unsigned char*>(VARDATA_ANY(v)), VARSIZE_ANY_EXHDR(v), out))
+        return out;
+      return DatumGetFloat8(DirectFunctionCall1(numeric_float8, d));
+    }
+    case ValueKind::Text: break;
+  }
+  return 0;
+}
+
+// The bytes of a text datum (valid until the scan moves on unless copied).
+std::string_view text_value(Datum d) {
+  struct varlena* v = pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(d)));
+  return std::string_view(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v));
+}
+
+// Copies bytes into the current memory context.
+std::string_view copy_bytes(std::string_view s) {
+  char* p = static_cast<char*>(palloc(s.size() + 1));
+  memcpy(p, s.data(), s.size());
+  return std::string_view(p, s.size());
+}
+
+// An open heap scan of one relation.
+class HeapScan {
+ public:
+  explicit HeapScan(Oid relid) {
+    pg_call([&] {
+      rel_ = table_open(relid, AccessShareLock);
+      scan_ = table_beginscan(rel_, GetActiveSnapshot(), 0, nullptr);
+      slot_ = table_slot_create(rel_, nullptr);
+    });
+  }
+  // Next visible tuple, deformed up to `natts` columns; false at the end (and ever after: a heap
+  // scan asked again after its end would start over). Call inside pg_call.
+  bool next(int natts) {
+    if (done_) return false;
+    if (!table_scan_getnextslot(scan_, ForwardScanDirection, slot_)) {
+      done_ = true;
+      return false;
+    }
+    slot_getsomeattrs(slot_, natts);
+    return true;
+  }
+  Datum value(int index, bool& isnull) const {
+    isnull = slot_->tts_isnull[index];
+    return slot_->tts_values[index];
+  }
+  void close() {
+    pg_call([&] {
+      ExecDropSingleTupleTableSlot(slot_);
+      table_endscan(scan_);
+      table_close(rel_, AccessShareLock);
+    });
+  }
+
+ private:
+  Relation rel_ = nullptr;
+  TableScanDesc scan_ = nullptr;
+  TupleTableSlot* slot_ = nullptr;
+  bool done_ = false;
+};
+
+class HeapEventSource final : public EventSource {
+ public:
+  HeapEventSource(const Program& program, const EventScanSpec& spec, HeapColumn user, HeapColumn event,
+                  HeapColumn ts, std::vector<HeapColumn> props, std::vector<HeapColumn> filters, int natts)
+      : program_(program),
+        spec_(spec),
+        user_(user),
+        event_(event),
+        ts_(ts),
+        props_(std::move(props)),
+        filters_(std::move(filters)),
+        natts_(natts),
+        scan_(spec.relid) {}
+
+  bool next(EventBatch& b, MemoryContext batch_context) override {
+    const std::size_t P = props_.size(), F = filters_.size(), capacity = b.capacity();
+    const auto& filter_specs = program_.filters();
+    std::size_t n = 0;
+    bool more = true;
+    pg_call([&] {
+      CHECK_FOR_INTERRUPTS();
+      MemoryContext old = MemoryContextSwitchTo(batch_context);
+      while (n < capacity) {
+        if (!scan_.next(natts_)) {
+          more = false;
+          break;
+        }
+        bool isnull;
+        Datum tsd = scan_.value(ts_.index, isnull);
+        if (isnull) continue;
+        TimestampTz ts = DatumGetTimestampTz(tsd);
+        if (ts > spec_.as_of) continue;
+        Datum ud = scan_.value(user_.index, isnull);
+        if (isnull) continue;
+        Datum ed = scan_.value(event_.index, isnull);
+        int event = isnull ? -1 : program_.event_index(text_value(ed));
+        if (event < 0 && !spec_.every_event) continue;
+        b.users[n] = int_value(ud, user_.kind);
+        b.ts[n] = ts;
+        b.events[n] = event;
+        for (std::size_t p = 0; p < P; ++p) {
+          Datum d = scan_.value(props_[p].index, isnull);
+          b.nulls[n * P + p] = isnull;
+          if (isnull) continue;
+          if (props_[p].kind == ValueKind::Text)
+            b.texts[n * P + p] = copy_bytes(text_value(d));
+          else
+            b.numbers[n * P + p] = number_value(d, props_[p].kind);
+        }
+        for (std::size_t f = 0; f < F; ++f) {
+          Datum d = scan_.value(filters_[f].index, isnull);
+          const std::vector<std::string>& values = filter_specs[f].values;
+          b.passes[n * F + f] =
+              !isnull && std::binary_search(values.begin(), values.end(), text_value(d),
+                                            [](std::string_view a, std::string_view c) { return a < c; });
+        }
+        ++n;
+      }
+      MemoryContextSwitchTo(old);
+    });
+    b.rows = n;
+    return more || n > 0;
+  }
+
+  void close() override { scan_.close(); }
+  const char* kind() const override { return "direct"; }
+
+ private:
+  const Program& program_;
+  EventScanSpec spec_;
+  HeapColumn user_, event_, ts_;
+  std::vector<HeapColumn> props_, filters_;
+  int natts_;
+  HeapScan scan_;
+};
+
+class HeapCustomerSource final : public CustomerSource {
+ public:
+  HeapCustomerSource(Oid relid, HeapColumn user, std::vector<HeapColumn> attrs, bool has_risk, HeapColumn risk,
+                     int natts)
+      : user_(user), attrs_(std::move(attrs)), has_risk_(has_risk), risk_(risk), natts_(natts), scan_(relid) {}
+
+  bool next(CustomerBatch& b, MemoryContext batch_context) override {
+    const std::size_t A = attrs_.size(), capacity = b.capacity();
+    std::size_t n = 0;
+    bool more = true;
+    pg_call([&] {
+      CHECK_FOR_INTERRUPTS();
+      MemoryContext old = MemoryContextSwitchTo(batch_context);
+      while (n < capacity) {
+        if (!scan_.next(natts_)) {
+          more = false;
+          break;
+        }
+        bool isnull;
+        Datum ud = scan_.value(user_.index, isnull);
+        if (isnull) continue;
+        b.users[n] = int_value(ud, user_.kind);
+        for (std::size_t a = 0; a < A; ++a) {
+          Datum d = scan_.value(attrs_[a].index, isnull);
+          b.nulls[n * A + a] = isnull;
+          b.numbers[n * A + a] = isnull ? 0 : number_value(d, attrs_[a].kind);
+        }
+        b.risk_null[n] = true;
+        if (has_risk_) {
+          Datum d = scan_.value(risk_.index, isnull);
+          b.risk_null[n] = isnull;
+          if (!isnull) b.risk[n] = copy_bytes(text_value(d));
+        }
+        ++n;
+      }
+      MemoryContextSwitchTo(old);
+    });
+    b.rows = n;
+    return more || n > 0;
+  }
+
+  void close() override { scan_.close(); }
+  const char* kind() const override { return "direct"; }
+
+ private:
+  HeapColumn user_;
+  std::vector<HeapColumn> attrs_;
+  bool has_risk_;
+  HeapColumn risk_;
+  int natts_;
+  HeapScan scan_;
+};
+
+// Largest attnum among columns.
+int max_attnum(const std::vector<ColumnInfo>& columns) {
+  int n = 0;
+  for (const ColumnInfo& c : columns) n = std::max(n, static_cast<int>(c.attnum));
+  return n;
+}
+
+}  // namespace
+
+std::unique_ptr<EventSource> open_heap_events(const Program& program, const EventScanSpec& spec) {
+  SourceRelation events(spec.relid, "events");
+  std::vector<ColumnInfo> used = {events.info("user_id", ColumnType::Integer), events.info("event", ColumnType::Text),
+                                  events.info("ts", ColumnType::Timestamptz)};
+  HeapColumn user, event, ts;
+  if (!heap_column(used[0], false, user) || !heap_column(used[1], true, event)) return nullptr;
+  ts.index = used[2].attnum - 1;
+  std::vector<HeapColumn> props, filters;
+  for (const PropertyColumn& p : program.properties()) {
+    ColumnInfo info = events.info(p.column, p.as_text ? ColumnType::Any : ColumnType::Numeric);
+    HeapColumn c;
+    if (!heap_column(info, p.as_text, c)) return nullptr;
+    used.push_back(info);
+    props.push_back(c);
+  }
+  for (const PropertyFilter& f : program.filters()) {
+    ColumnInfo info = events.info(f.column, ColumnType::Any);
+    HeapColumn c;
+    if (!heap_column(info, true, c)) return nullptr;
+    used.push_back(info);
+    filters.push_back(c);
+  }
+  if (!events.direct_scan_possible(used)) return nullptr;
+  return std::make_unique<HeapEventSource>(program, spec, user, event, ts, std::move(props), std::move(filters),
+                                           max_attnum(used));
+}
+
+std::unique_ptr<CustomerSource> open_heap_customers(const Program& program, Oid relid) {
+  SourceRelation customers(relid, "customers");
+  std::vector<ColumnInfo> used = {customers.info("user_id", ColumnType::Integer)};
+  HeapColumn user, risk;
+  if (!heap_column(used[0], false, user)) return nullptr;
+  std::vector<HeapColumn> attrs;
+  for (const std::string& a : program.attributes()) {
+    ColumnInfo info = customers.info(a, ColumnType::Numeric);
+    HeapColumn c;
+    if (!heap_column(info, false, c)) return nullptr;
+    used.push_back(info);
+    attrs.push_back(c);
+  }
+  if (program.needs_risk_level()) {
+    ColumnInfo info = customers.info("risk_level", ColumnType::Text);
+    if (!heap_column(info, true, risk)) return nullptr;
+    used.push_back(info);
+  }
+  if (!customers.direct_scan_possible(used)) return nullptr;
+  return std::make_unique<HeapCustomerSource>(relid, user, std::move(attrs), program.needs_risk_level(), risk,
+                                              max_attnum(used));
+}
+
+}  // namespace cohort::pg

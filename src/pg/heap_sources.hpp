@@ -1,0 +1,15 @@
+// Direct scans of plain tables, page by page under the query's snapshot, for callers to whom no
+// row-level security applies and who may read every column used.
+#pragma once
+
+#include "pg/sources.hpp"
+
+namespace cohort::pg {
+
+// Events read directly; nullptr when the table does not qualify (see SourceRelation::direct_scan_possible).
+std::unique_ptr<EventSource> open_heap_events(const Program& program, const EventScanSpec& spec);
+
+// Customers read directly; nullptr when the table does not qualify.
+std::unique_ptr<CustomerSource> open_heap_customers(const Program& program, Oid relid);
+
+}  // namespace cohort::pg

@@ -1,0 +1,46 @@
+// Scans of the events and customers relations, by the executor (SPI) or directly page by page.
+#pragma once
+
+#include <memory>
+
+#include "core/program.hpp"
+#include "pg/batches.hpp"
+#include "pg/guard.hpp"
+
+namespace cohort::pg {
+
+// What the events scan must deliver.
+struct EventScanSpec {
+  Oid relid = InvalidOid;
+  TimestampTz as_of = 0;
+  bool every_event = false;  // true: every row up to as_of (the universe); false: program events only
+};
+
+// A source of event batches.
+class EventSource {
+ public:
+  virtual ~EventSource() = default;
+  // Fills `batch` with the next rows (allocating texts in `batch_context`); false at the end.
+  virtual bool next(EventBatch& batch, MemoryContext batch_context) = 0;
+  // Releases the scan (on the normal path; an error path leaves it to transaction abort).
+  virtual void close() = 0;
+  // "direct" or "executor", for EXPLAIN-like reporting and tests.
+  virtual const char* kind() const = 0;
+};
+
+// A source of customers batches.
+class CustomerSource {
+ public:
+  virtual ~CustomerSource() = default;
+  virtual bool next(CustomerBatch& batch, MemoryContext batch_context) = 0;
+  virtual void close() = 0;
+  virtual const char* kind() const = 0;
+};
+
+// Opens the events relation: directly when possible, through the executor otherwise.
+std::unique_ptr<EventSource> open_events(const Program& program, const EventScanSpec& spec);
+
+// Opens the customers relation: directly when possible, through the executor otherwise.
+std::unique_ptr<CustomerSource> open_customers(const Program& program, Oid relid);
+
+}  // namespace cohort::pg
