@@ -214,7 +214,18 @@ SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
-EXPLAIN (COSTS OFF) SELECT * FROM big_query;
+-- The aggregates run partially in the workers (hash or sorted grouping: the planner's choice).
+CREATE FUNCTION pg_temp.plan_shape(q text) RETURNS TABLE (gather boolean, partial_aggregate boolean)
+LANGUAGE plpgsql AS $$
+DECLARE plan text := '';
+        line text;
+BEGIN
+  FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
+    plan := plan || line || E'\n';
+  END LOOP;
+  RETURN QUERY SELECT plan ~ 'Gather', plan ~ 'Partial (Hash|Group)Aggregate';
+END $$;
+SELECT * FROM pg_temp.plan_shape('SELECT * FROM big_query');
 CREATE TABLE parallel_results AS SELECT * FROM big_query;
 SELECT (SELECT count(*) FROM serial_results) AS users,
        (SELECT count(*) FROM (SELECT * FROM serial_results EXCEPT SELECT * FROM parallel_results) d) AS only_serial,

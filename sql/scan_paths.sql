@@ -121,3 +121,7 @@ SELECT count(*) > 0 AS works_again FROM cohort.evaluate('{"all": []}', 'sp_event
 
 DROP OWNED BY regress_cohort_scan;
 DROP ROLE regress_cohort_scan;
+
+-- last_evaluation() in a fresh session, before any evaluation, reports nothing done.
+\c
+SELECT * FROM cohort.last_evaluation();

@@ -11,7 +11,7 @@
 namespace {
 
 // What the last evaluation in this backend did (a plain struct: no constructor runs at load).
-cohort::pg::EvaluationReport last_report;
+cohort::pg::EvaluationReport last_report = {"none", "none", 0, 0, 0};
 
 // Raises 22004 when argument n is NULL.
 void require_argument(FunctionCallInfo fcinfo, int n, const char* name) {

@@ -1,0 +1,111 @@
+-- Times cohort's functions against hand-written SQL on the same data in the same run, alternating,
+-- and checks that both return the same members. Prints medians, ratios and state memory.
+\set ON_ERROR_STOP 1
+\pset footer off
+SET client_min_messages = warning;
+SET TimeZone = 'UTC';
+SET max_parallel_workers_per_gather = 0;
+CREATE EXTENSION IF NOT EXISTS cohort;
+-- Warm the buffer cache.
+SELECT count(*) AS warm FROM events;
+SELECT count(*) AS warm FROM customers;
+
+CREATE TEMP TABLE cases (id int, name text, cohort_sql text, hand_sql text, reps int);
+INSERT INTO cases VALUES
+(1, 'win-back (seed list)',
+ $$SELECT user_id FROM cohort.evaluate('[{"include": true, "action": "payment_successful", "operation": "sum", "property": "price", "condition": ">=", "value": 10000, "timeframe": 365, "logic": "AND"}, {"include": false, "action": "payment_successful", "operation": "count", "property": "events", "condition": ">=", "value": 1, "timeframe": 90, "logic": null}]', 'events', NULL, '2026-06-30 12:00+00')$$,
+ $$SELECT user_id FROM events WHERE ts <= '2026-06-30 12:00+00' AND user_id IS NOT NULL GROUP BY user_id
+   HAVING coalesce(sum(price) FILTER (WHERE event = 'payment_successful' AND ts >= timestamptz '2026-06-30 12:00+00' - interval '365 days'), 0) >= 10000
+      AND NOT count(*) FILTER (WHERE event = 'payment_successful' AND ts >= timestamptz '2026-06-30 12:00+00' - interval '90 days') >= 1$$, 5),
+(2, 'five conditions, and/or/not, events+customers',
+ $${"any": [{"all": [{"performed": {"event": "cart_added", "aggregate": "sum", "property": "price", "op": ">=", "value": 5000, "days": 30}}, {"not": {"performed": {"event": "payment_successful", "op": ">=", "value": 1, "days": 30}}}, {"attribute": {"name": "age", "min": 25, "max": 45}}]}, {"all": [{"performed": {"event": "product_viewed", "op": ">=", "value": 12, "days": 90, "where": {"category": "electronics"}}}, {"churn_risk_level": "high"}]}]}$$,
+ $$SELECT c.user_id FROM customers c LEFT JOIN (
+     SELECT user_id,
+            sum(price) FILTER (WHERE event = 'cart_added' AND ts >= timestamptz '2026-06-30 12:00+00' - interval '30 days') AS cart30,
+            count(*) FILTER (WHERE event = 'payment_successful' AND ts >= timestamptz '2026-06-30 12:00+00' - interval '30 days') AS pay30,
+            count(*) FILTER (WHERE event = 'product_viewed' AND category = 'electronics') AS views90
+       FROM events
+      WHERE ts <= '2026-06-30 12:00+00' AND ts >= timestamptz '2026-06-30 12:00+00' - interval '90 days'
+        AND event IN ('cart_added', 'payment_successful', 'product_viewed')
+      GROUP BY user_id) e USING (user_id)
+   WHERE (coalesce(e.cart30, 0) >= 5000 AND NOT coalesce(e.pay30, 0) >= 1 AND c.age BETWEEN 25 AND 45)
+      OR (coalesce(e.views90, 0) >= 12 AND lower(btrim(c.risk_level)) = 'high')$$, 5),
+(3, 'seed criteria object over customers',
+ $${"engagement_level": "high", "churn_risk_level": "low", "min_age": 25, "max_age": 65, "min_total_purchases": 10, "max_total_purchases": 100}$$,
+ $$SELECT user_id FROM customers
+   WHERE coalesce(email_opens, 0) * 0.3::float8 + coalesce(website_visits, 0) * 0.4::float8 + coalesce(total_purchases, 0) * 0.3::float8 >= 20
+     AND lower(btrim(risk_level)) = 'low' AND age BETWEEN 25 AND 65 AND total_purchases BETWEEN 10 AND 100$$, 5);
+-- Definitions given as JSON get wrapped into cohort.evaluate over events and customers.
+UPDATE cases SET cohort_sql = format($$SELECT user_id FROM cohort.evaluate(%L, 'events', 'customers', '2026-06-30 12:00+00')$$, cohort_sql)
+ WHERE cohort_sql NOT LIKE 'SELECT%';
+INSERT INTO cases VALUES
+(4, 'funnel: 4 steps in 7 days (level counts)',
+ $$SELECT level, count(*) FROM (SELECT user_id, cohort.window_funnel(interval '7 days', ts, event = 'product_viewed', event = 'cart_added', event = 'checkout_started', event = 'payment_successful') AS level
+     FROM events WHERE ts <= '2026-06-30 12:00+00' AND event IN ('product_viewed', 'cart_added', 'checkout_started', 'payment_successful') GROUP BY user_id) f GROUP BY level$$,
+ $$WITH s AS (SELECT user_id, event, ts FROM events WHERE ts <= '2026-06-30 12:00+00' AND event IN ('product_viewed', 'cart_added', 'checkout_started', 'payment_successful')),
+   l1 AS (SELECT user_id, ts AS t0 FROM s WHERE event = 'product_viewed'),
+   l2 AS (SELECT l1.user_id, l1.t0, min(s.ts) AS t1 FROM l1 JOIN s ON s.user_id = l1.user_id AND s.event = 'cart_added' AND s.ts >= l1.t0 AND s.ts <= l1.t0 + interval '7 days' GROUP BY 1, 2),
+   l3 AS (SELECT l2.user_id, l2.t0, min(s.ts) AS t2 FROM l2 JOIN s ON s.user_id = l2.user_id AND s.event = 'checkout_started' AND s.ts >= l2.t1 AND s.ts <= l2.t0 + interval '7 days' GROUP BY 1, 2),
+   l4 AS (SELECT DISTINCT l3.user_id FROM l3 JOIN s ON s.user_id = l3.user_id AND s.event = 'payment_successful' AND s.ts >= l3.t2 AND s.ts <= l3.t0 + interval '7 days'),
+   lv AS (SELECT user_id, CASE WHEN user_id IN (SELECT user_id FROM l4) THEN 4 WHEN user_id IN (SELECT user_id FROM l3) THEN 3
+                               WHEN user_id IN (SELECT user_id FROM l2) THEN 2 WHEN user_id IN (SELECT user_id FROM l1) THEN 1 ELSE 0 END AS level
+            FROM (SELECT DISTINCT user_id FROM s) u)
+   SELECT level, count(*) FROM lv GROUP BY level$$, 3);
+
+-- Runs `sql` once, returning seconds.
+CREATE FUNCTION pg_temp.time_once(sql text) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE t0 timestamptz; n bigint;
+BEGIN
+  t0 := clock_timestamp();
+  EXECUTE 'SELECT count(*) FROM (' || sql || ') q' INTO n;
+  RETURN extract(epoch FROM clock_timestamp() - t0);
+END $$;
+-- Runs `sql` (a single-row query) as it is, returning seconds.
+CREATE FUNCTION pg_temp.time_plain(sql text) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE t0 timestamptz; r record;
+BEGIN
+  t0 := clock_timestamp();
+  EXECUTE sql INTO r;
+  RETURN extract(epoch FROM clock_timestamp() - t0);
+END $$;
+
+CREATE TEMP TABLE timings (id int, who text, seconds float8, state_bytes bigint, scan text);
+DO $$
+DECLARE c record; i int; s float8; e record;
+BEGIN
+  FOR c IN SELECT * FROM cases ORDER BY id LOOP
+    FOR i IN 1..c.reps LOOP
+      s := pg_temp.time_once(c.cohort_sql);
+      SELECT * INTO e FROM cohort.last_evaluation();
+      INSERT INTO timings VALUES (c.id, 'cohort', s, e.state_bytes, e.events_scan || '/' || e.customers_scan);
+      INSERT INTO timings VALUES (c.id, 'hand', pg_temp.time_once(c.hand_sql), NULL, NULL);
+    END LOOP;
+  END LOOP;
+END $$;
+
+-- Same members (or the same level counts) from both.
+CREATE FUNCTION pg_temp.differences(a text, b text) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE n bigint;
+BEGIN
+  EXECUTE format('SELECT (SELECT count(*) FROM ((%s) EXCEPT ALL (%s)) x) + (SELECT count(*) FROM ((%s) EXCEPT ALL (%s)) y)', a, b, b, a) INTO n;
+  RETURN n;
+END $$;
+
+\echo
+\echo '== cohort vs hand-written SQL (serial, medians)'
+SELECT c.id, c.name,
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY t.seconds) FILTER (WHERE t.who = 'cohort')::numeric, 3) AS cohort_s,
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY t.seconds) FILTER (WHERE t.who = 'hand')::numeric, 3) AS hand_s,
+       round((percentile_cont(0.5) WITHIN GROUP (ORDER BY t.seconds) FILTER (WHERE t.who = 'hand')
+            / percentile_cont(0.5) WITHIN GROUP (ORDER BY t.seconds) FILTER (WHERE t.who = 'cohort'))::numeric, 1) AS speedup,
+       max(t.state_bytes) FILTER (WHERE t.who = 'cohort') / 1024 AS cohort_state_kb,
+       max(t.scan) FILTER (WHERE t.who = 'cohort') AS scan,
+       pg_temp.differences(c.cohort_sql, c.hand_sql) AS differing_rows,
+       (SELECT count(*) FROM (SELECT 1) x) * 0 + count(*) / 2 AS reps
+  FROM cases c JOIN timings t USING (id)
+ GROUP BY c.id, c.name, c.cohort_sql, c.hand_sql ORDER BY c.id;
+
+\echo
+\echo '== bare scans of the same columns (floor)'
+SELECT 'executor: SELECT count(user_id), count(event), count(ts), count(price) FROM events' AS scan,
+       round(pg_temp.time_plain('SELECT count(user_id), count(event), count(ts), count(price) FROM events')::numeric, 3) AS seconds;
