@@ -96,3 +96,26 @@ SELECT * FROM cohort.evaluate('{}', 'no_such_table');
 SELECT * FROM cohort.evaluate('{}', 999999::oid::regclass);
 -- After all these errors the session still evaluates.
 SELECT count(*) AS still_works FROM cohort.evaluate('{}', 'ev', NULL, '2026-06-30 12:00+00');
+
+-- evaluate_many: several definitions from one pass, identical to evaluating each alone.
+CREATE TEMP TABLE many_defs (i serial, d cohort.definition);
+INSERT INTO many_defs (d) VALUES
+  ('{"performed": {"event": "payment_successful", "op": ">=", "value": 1}}'),
+  ('{"not": {"performed": {"event": "payment_successful", "op": ">=", "value": 1}}}'),
+  ('{"churn_risk_level": "high"}'),
+  ('{"any": []}'),
+  ('{"performed": {"event": "payment_successful", "aggregate": "sum", "property": "price", "op": ">=", "value": 6000, "where": {"category": "electronics"}}}');
+SELECT definition_index, array_agg(user_id ORDER BY user_id)
+  FROM cohort.evaluate_many((SELECT array_agg(d ORDER BY i) FROM many_defs), 'ev', 'cust', '2026-06-30 12:00+00')
+ GROUP BY 1 ORDER BY 1;
+SELECT count(*) AS differing FROM (
+  (SELECT m.i, e.user_id FROM many_defs m, cohort.evaluate(m.d, 'ev', 'cust', '2026-06-30 12:00+00') e
+   EXCEPT ALL
+   SELECT definition_index, user_id FROM cohort.evaluate_many((SELECT array_agg(d ORDER BY i) FROM many_defs), 'ev', 'cust', '2026-06-30 12:00+00'))
+  UNION ALL
+  (SELECT definition_index, user_id FROM cohort.evaluate_many((SELECT array_agg(d ORDER BY i) FROM many_defs), 'ev', 'cust', '2026-06-30 12:00+00')
+   EXCEPT ALL
+   SELECT m.i, e.user_id FROM many_defs m, cohort.evaluate(m.d, 'ev', 'cust', '2026-06-30 12:00+00') e)) d;
+SELECT count(*) FROM cohort.evaluate_many('{}'::cohort.definition[], 'ev');
+SELECT * FROM cohort.evaluate_many(ARRAY['{}'::cohort.definition, NULL], 'ev');
+SELECT * FROM cohort.evaluate_many(ARRAY['{"min_age": 3}'::cohort.definition], 'ev');

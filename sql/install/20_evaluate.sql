@@ -19,3 +19,14 @@ CREATE FUNCTION @extschema@.last_evaluation(
   LANGUAGE C VOLATILE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION @extschema@.last_evaluation() IS
   'how this backend''s last cohort.evaluate read its sources: direct or executor scans, rows folded, users, state bytes';
+
+CREATE FUNCTION @extschema@.evaluate_many(
+    definitions @extschema@.definition[],
+    events pg_catalog.regclass,
+    customers pg_catalog.regclass DEFAULT NULL,
+    as_of pg_catalog.timestamptz DEFAULT pg_catalog.now())
+  RETURNS TABLE (definition_index pg_catalog.int4, user_id pg_catalog.int8)
+  AS 'MODULE_PATHNAME', 'cohort_evaluate_many'
+  LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 10000;
+COMMENT ON FUNCTION @extschema@.evaluate_many(@extschema@.definition[], pg_catalog.regclass, pg_catalog.regclass, pg_catalog.timestamptz) IS
+  'members of several definitions from one pass over the sources, as (index in the array from 1, user_id)';

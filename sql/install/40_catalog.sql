@@ -67,6 +67,9 @@ LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   missing text;
 BEGIN
+  IF rel IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_class WHERE oid = rel) THEN
+    RAISE EXCEPTION '% relation with OID % does not exist', role, rel::oid USING ERRCODE = 'undefined_table';
+  END IF;
   SELECT c INTO missing FROM unnest(columns) c
    WHERE NOT EXISTS (SELECT 1 FROM pg_attribute a
                       WHERE a.attrelid = rel AND a.attname = c AND a.attnum > 0 AND NOT a.attisdropped)
@@ -126,28 +129,53 @@ BEGIN
   END IF;
 END $$;
 
--- Statistics of a definition's members: from customers.churn_score and risk_level when a customers
--- relation is given, otherwise only the member count.
+-- Statistics of several definitions' members from one pass over the sources, one row per
+-- definition (index from 1): from customers.churn_score and risk_level when a customers relation is
+-- given, otherwise only the member count.
+CREATE FUNCTION @extschema@.statistics_many(
+    definitions @extschema@.definition[], events regclass, customers regclass DEFAULT NULL,
+    as_of timestamptz DEFAULT now())
+  RETURNS TABLE (definition_index integer, total_customers bigint, avg_churn_score double precision,
+                 high_risk_count bigint, medium_risk_count bigint, low_risk_count bigint)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF customers IS NULL THEN
+    RETURN QUERY
+      SELECT i::integer, count(m.user_id), NULL::double precision, 0::bigint, 0::bigint, 0::bigint
+        FROM generate_subscripts(definitions, 1) i
+        LEFT JOIN (SELECT DISTINCT e.definition_index, e.user_id
+                     FROM @extschema@.evaluate_many(definitions, events, NULL, as_of) e) m
+               ON m.definition_index = i
+       GROUP BY i ORDER BY i;
+  ELSE
+    PERFORM @extschema@.check_columns(customers, 'customers', ARRAY['user_id', 'risk_level', 'churn_score']);
+    RETURN QUERY EXECUTE format(
+      'SELECT i::integer, (s).total_customers, (s).avg_churn_score, (s).high_risk_count,'
+      '       (s).medium_risk_count, (s).low_risk_count'
+      '  FROM (SELECT i, @extschema@.risk_counts(mc.risk_level::text, mc.churn_score::float8)'
+      '                    FILTER (WHERE mc.definition_index IS NOT NULL) AS s'
+      '          FROM generate_subscripts($1, 1) i'
+      '          LEFT JOIN (SELECT m.definition_index, c.risk_level, c.churn_score'
+      '                       FROM (SELECT DISTINCT e.definition_index, e.user_id'
+      '                               FROM @extschema@.evaluate_many($1, $2, $3, $4) e) m'
+      '                       JOIN %s c ON c.user_id = m.user_id) mc ON mc.definition_index = i'
+      '         GROUP BY i) r ORDER BY i', customers)
+      USING definitions, events, customers, as_of;
+  END IF;
+END $$;
+COMMENT ON FUNCTION @extschema@.statistics_many(@extschema@.definition[], regclass, regclass, timestamptz) IS
+  'statistics of several definitions from one pass over the sources, one row per definition';
+
+-- Statistics of one definition's members.
 CREATE FUNCTION @extschema@.compute_statistics(
     definition @extschema@.definition, events regclass, customers regclass DEFAULT NULL,
     as_of timestamptz DEFAULT now())
   RETURNS @extschema@.statistics
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-  result @extschema@.statistics;
-BEGIN
-  IF customers IS NULL THEN
-    SELECT count(*), NULL, 0, 0, 0 INTO result
-      FROM @extschema@.evaluate(definition, events, NULL, as_of);
-  ELSE
-    PERFORM @extschema@.check_columns(customers, 'customers', ARRAY['user_id', 'risk_level', 'churn_score']);
-    EXECUTE format('SELECT (s).* FROM (SELECT @extschema@.risk_counts(c.risk_level::text, c.churn_score::float8) AS s'
-                   ' FROM (SELECT DISTINCT m.user_id FROM @extschema@.evaluate($1, $2, $3, $4) m) m'
-                   ' JOIN %s c ON c.user_id = m.user_id) r', customers)
-      INTO result USING definition, events, customers, as_of;
-  END IF;
-  RETURN result;
-END $$;
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT ROW(s.total_customers, s.avg_churn_score, s.high_risk_count, s.medium_risk_count,
+             s.low_risk_count)::@extschema@.statistics
+    FROM @extschema@.statistics_many(ARRAY[definition], events, customers, as_of) s
+$$;
 COMMENT ON FUNCTION @extschema@.compute_statistics(@extschema@.definition, regclass, regclass, timestamptz) IS
   'total customers, average churn score and high/medium/low risk counts of a cohort''s members';
 
@@ -365,28 +393,35 @@ CREATE FUNCTION @extschema@.recalculate(id bigint) RETURNS @extschema@.statistic
 LANGUAGE sql SET search_path = pg_catalog, pg_temp
 AS $$ SELECT @extschema@.store_statistics(id) $$;
 
--- Recomputes every active cohort of the caller; one row per cohort.
+-- Recomputes every active cohort of the caller from one pass over the sources; one row per cohort.
 CREATE FUNCTION @extschema@.recalculate_all()
   RETURNS TABLE (id bigint, name text, total_customers bigint, avg_churn_score double precision,
                  high_risk_count bigint, medium_risk_count bigint, low_risk_count bigint)
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-  c record;
-  s @extschema@.statistics;
+  src record := @extschema@.caller_sources();
+  ids bigint[];
+  defs @extschema@.definition[];
 BEGIN
-  PERFORM @extschema@.caller_sources();
-  FOR c IN SELECT x.id, x.name FROM @extschema@.cohorts x
-            WHERE x.owner = CURRENT_USER AND x.is_active ORDER BY x.id LOOP
-    s := @extschema@.store_statistics(c.id);
-    id := c.id;
-    name := c.name;
-    total_customers := s.total_customers;
-    avg_churn_score := s.avg_churn_score;
-    high_risk_count := s.high_risk_count;
-    medium_risk_count := s.medium_risk_count;
-    low_risk_count := s.low_risk_count;
-    RETURN NEXT;
-  END LOOP;
+  SELECT array_agg(x.id ORDER BY x.id), array_agg(x.definition ORDER BY x.id) INTO ids, defs
+    FROM (SELECT c.id, c.definition FROM @extschema@.cohorts c
+           WHERE c.owner = CURRENT_USER AND c.is_active ORDER BY c.id FOR UPDATE) x;
+  IF ids IS NULL THEN
+    RETURN;
+  END IF;
+  RETURN QUERY
+    WITH stats AS (
+      SELECT * FROM @extschema@.statistics_many(defs, src.events, src.customers, now())),
+    updated AS (
+      UPDATE @extschema@.cohorts c
+         SET total_customers = s.total_customers, avg_churn_score = s.avg_churn_score,
+             high_risk_count = s.high_risk_count, medium_risk_count = s.medium_risk_count,
+             low_risk_count = s.low_risk_count, last_calculated = now()
+        FROM stats s
+       WHERE c.id = ids[s.definition_index]
+      RETURNING c.id, c.name, c.total_customers, c.avg_churn_score, c.high_risk_count,
+                c.medium_risk_count, c.low_risk_count)
+    SELECT * FROM updated u ORDER BY u.id;
 END $$;
 
 -- A text bar of the risk distribution: high, medium and low shares of `width` characters.

@@ -55,7 +55,13 @@ bool accumulator_value(const AccumulatorSpec& acc, const double* slots, double& 
 
 Program Program::compile(const Node& root) {
   Program p;
-  p.root_ = p.add_node(root);
+  p.roots_.push_back(p.add_node(root));
+  return p;
+}
+
+Program Program::compile_many(const std::vector<Node>& roots) {
+  Program p;
+  for (const Node& root : roots) p.roots_.push_back(p.add_node(root));
   return p;
 }
 
@@ -150,8 +156,8 @@ int Program::add_node(const Node& n) {
   return static_cast<int>(nodes_.size() - 1);
 }
 
-bool Program::matches(const double* slots, const CustomerRow* customer) const {
-  return eval(root_, slots, customer);
+bool Program::matches(std::size_t definition, const double* slots, const CustomerRow* customer) const {
+  return eval(roots_.at(definition), slots, customer);
 }
 
 bool Program::eval(int index, const double* slots, const CustomerRow* customer) const {

@@ -53,6 +53,11 @@ class Program {
  public:
   // Compiles a normalized definition tree.
   static Program compile(const Node& root);
+  // Compiles several definitions into one program: one pass over the events feeds them all, and
+  // identical leaves across definitions share accumulators.
+  static Program compile_many(const std::vector<Node>& roots);
+  // Number of compiled definitions.
+  std::size_t definitions() const { return roots_.size(); }
 
   const std::vector<std::string>& events() const { return events_; }
   const std::vector<PropertyColumn>& properties() const { return properties_; }
@@ -70,7 +75,9 @@ class Program {
   int event_index(std::string_view name) const;
 
   // Decides membership from a user's slots (nullptr: no events) and customers row (may be null).
-  bool matches(const double* slots, const CustomerRow* customer) const;
+  bool matches(const double* slots, const CustomerRow* customer) const { return matches(0, slots, customer); }
+  // The same for the definition-th compiled definition.
+  bool matches(std::size_t definition, const double* slots, const CustomerRow* customer) const;
 
  private:
   int add_node(const Node& n);
@@ -88,7 +95,7 @@ class Program {
   std::vector<std::string> attributes_;
   std::vector<AccumulatorSpec> accumulators_;
   std::vector<ExprNode> nodes_;
-  int root_ = -1;
+  std::vector<int> roots_;
   int slots_per_user_ = 0;
   int distinct_sets_ = 0;
   bool needs_risk_level_ = false;

@@ -7,48 +7,98 @@
 
 namespace cohort {
 
+namespace {
+constexpr std::size_t kInitialCapacity = 1024;  // entries; a power of two
+}  // namespace
+
 UserTable::UserTable(const Program& program, Arena& arena)
     : program_(program),
       arena_(arena),
       per_user_(static_cast<std::size_t>(program.slots_per_user())),
-      index_(arena),
+      stride_(16 + 8 * per_user_),
       user_ids_(ArenaAllocator<int64_t>(arena)),
-      slots_(ArenaAllocator<double>(arena)),
       distinct_(ArenaAllocator<DistinctSet>(arena)),
       by_event_(program.events().size()) {
+  capacity_ = kInitialCapacity;
+  mask_ = capacity_ - 1;
+  entries_ = static_cast<unsigned char*>(arena_.allocate(capacity_ * stride_));
+  std::memset(entries_, 0, capacity_ * stride_);
   const auto& accs = program.accumulators();
   for (std::size_t i = 0; i < accs.size(); ++i) by_event_[accs[i].event].push_back(static_cast<int>(i));
   for (int i = 0; i < program.distinct_sets(); ++i)
-    distinct_.emplace_back(16, StringHash(), std::equal_to<ArenaString>(),
-                           ArenaAllocator<ArenaString>(arena));
+    distinct_.emplace_back(16, StringHash(), std::equal_to<ArenaString>(), ArenaAllocator<ArenaString>(arena));
 }
 
-uint32_t UserTable::index_of(int64_t user_id) {
-  bool inserted = false;
-  uint32_t index = index_.find_or_insert(user_id, inserted);
-  if (inserted) {
-    user_ids_.push_back(user_id);
-    slots_.resize(slots_.size() + per_user_, 0.0);
+UserTable::~UserTable() { arena_.deallocate(entries_); }
+
+double* UserTable::find_or_insert(int64_t user_id) {
+  for (std::size_t i = hash(user_id) & mask_;; i = (i + 1) & mask_) {
+    unsigned char* e = entries_ + i * stride_;
+    int64_t used, key;
+    std::memcpy(&used, e + 8, 8);
+    if (!used) {
+      if ((user_ids_.size() + 1) * 4 > capacity_ * 3) {  // keep the load factor at most 3/4
+        grow();
+        return find_or_insert(user_id);
+      }
+      user_ids_.push_back(user_id);
+      used = 1;
+      std::memcpy(e, &user_id, 8);
+      std::memcpy(e + 8, &used, 8);
+      return entry_slots(e);
+    }
+    std::memcpy(&key, e, 8);
+    if (key == user_id) return entry_slots(e);
   }
-  return index;
 }
 
 const double* UserTable::find(int64_t user_id) const {
-  int64_t index = index_.find(user_id);
-  return index < 0 ? nullptr : slots(static_cast<std::size_t>(index));
+  for (std::size_t i = hash(user_id) & mask_;; i = (i + 1) & mask_) {
+    unsigned char* e = entries_ + i * stride_;
+    int64_t used, key;
+    std::memcpy(&used, e + 8, 8);
+    if (!used) return nullptr;
+    std::memcpy(&key, e, 8);
+    if (key == user_id) return entry_slots(e);
+  }
+}
+
+void UserTable::grow() {
+  std::size_t new_capacity = capacity_ * 2, new_mask = new_capacity - 1;
+  unsigned char* fresh = static_cast<unsigned char*>(arena_.allocate(new_capacity * stride_));
+  std::memset(fresh, 0, new_capacity * stride_);
+  for (std::size_t k = 0; k < capacity_; ++k) {
+    unsigned char* e = entries_ + k * stride_;
+    int64_t used, key;
+    std::memcpy(&used, e + 8, 8);
+    if (!used) continue;
+    std::memcpy(&key, e, 8);
+    std::size_t i = hash(key) & new_mask;
+    while (true) {
+      int64_t taken;
+      std::memcpy(&taken, fresh + i * stride_ + 8, 8);
+      if (!taken) break;
+      i = (i + 1) & new_mask;
+    }
+    std::memcpy(fresh + i * stride_, e, stride_);
+  }
+  arena_.deallocate(entries_);
+  entries_ = fresh;
+  capacity_ = new_capacity;
+  mask_ = new_mask;
 }
 
 void UserTable::add(const EventRow& row) {
-  uint32_t user = index_of(row.user_id);
+  double* slots = find_or_insert(row.user_id);
   if (row.event < 0) return;
-  for (int a : by_event_[row.event]) fold(program_.accumulators()[a], row, user);
+  for (int a : by_event_[row.event]) fold(program_.accumulators()[a], row, slots);
 }
 
-void UserTable::fold(const AccumulatorSpec& acc, const EventRow& row, uint32_t user) {
+void UserTable::fold(const AccumulatorSpec& acc, const EventRow& row, double* slots) {
   if (acc.window >= 0 && row.ts < window_lower_[acc.window]) return;
   for (int f : acc.filters)
     if (!row.filters[f]) return;
-  double* s = slots_.data() + user * per_user_ + acc.slot;
+  double* s = slots + acc.slot;
   if (acc.property < 0) {  // count(*)
     s[0] += 1;
     return;
@@ -77,12 +127,12 @@ void UserTable::fold(const AccumulatorSpec& acc, const EventRow& row, uint32_t u
     case Aggregate::CountDistinct: {
       std::string_view text = row.texts[acc.property];
       ArenaString key{ArenaAllocator<char>(arena_)};
-      key.reserve(sizeof user + text.size());
-      key.append(reinterpret_cast<const char*>(&user), sizeof user);
+      key.reserve(sizeof row.user_id + text.size());
+      key.append(reinterpret_cast<const char*>(&row.user_id), sizeof row.user_id);
       key.append(text.data(), text.size());
       if (distinct_[acc.distinct].insert(std::move(key)).second) {
         s[0] += 1;
-        distinct_bytes_ += sizeof user + text.size() + 48;
+        distinct_bytes_ += sizeof row.user_id + text.size() + 48;
       }
       break;
     }
@@ -90,8 +140,7 @@ void UserTable::fold(const AccumulatorSpec& acc, const EventRow& row, uint32_t u
 }
 
 std::size_t UserTable::bytes() const {
-  return user_ids_.capacity() * sizeof(int64_t) + slots_.capacity() * sizeof(double) +
-         index_.bytes() + distinct_bytes_;
+  return capacity_ * stride_ + user_ids_.capacity() * sizeof(int64_t) + distinct_bytes_;
 }
 
 }  // namespace cohort

@@ -11,7 +11,6 @@
 
 #include "core/arena.hpp"
 #include "core/program.hpp"
-#include "core/user_index.hpp"
 
 namespace cohort {
 
@@ -26,24 +25,33 @@ struct EventRow {
   const bool* filters = nullptr;       // per Program::filters(): true when the row passes
 };
 
-// Users seen in the events, with each one's accumulator slots.
+// Users seen in the events, with each one's accumulator slots. The slots live inline in an
+// open-addressing hash table (one cache line or two per user), so folding a row costs one
+// memory access that prefetch() can start early.
 class UserTable {
  public:
   using ArenaString = std::basic_string<char, std::char_traits<char>, ArenaAllocator<char>>;
 
   UserTable(const Program& program, Arena& arena);
+  ~UserTable();
+  UserTable(const UserTable&) = delete;
+  UserTable& operator=(const UserTable&) = delete;
 
   // Sets the lower ts bound of each window (Program::window_days() order).
   void set_window_bounds(std::vector<int64_t> lower_bounds) { window_lower_ = std::move(lower_bounds); }
 
   // Folds one event into its user's accumulators (registering the user).
   void add(const EventRow& row);
+  // Starts loading the memory `user_id`'s entry lives in (a hint; no effect on results).
+  void prefetch(int64_t user_id) const {
+    __builtin_prefetch(entries_ + (hash(user_id) & mask_) * stride_);
+  }
 
   // Number of distinct users seen.
   std::size_t size() const { return user_ids_.size(); }
-  // The i-th user's id and slots.
+  // The i-th user (in first-seen order) and its slots.
   int64_t user_id(std::size_t i) const { return user_ids_[i]; }
-  const double* slots(std::size_t i) const { return slots_.data() + i * per_user_; }
+  const double* slots(std::size_t i) const { return find(user_ids_[i]); }
   // The slots of `user_id`, or nullptr when the user has no events.
   const double* find(int64_t user_id) const;
   // Bytes held, for memory accounting.
@@ -59,15 +67,27 @@ class UserTable {
   using DistinctSet = std::unordered_set<ArenaString, StringHash, std::equal_to<ArenaString>,
                                          ArenaAllocator<ArenaString>>;
 
-  uint32_t index_of(int64_t user_id);
-  void fold(const AccumulatorSpec& acc, const EventRow& row, uint32_t user);
+  // Entry layout: int64 user id, int64 "used" flag, then the slots (doubles).
+  static uint64_t hash(int64_t key) {
+    uint64_t h = static_cast<uint64_t>(key);
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h;
+  }
+  double* entry_slots(unsigned char* entry) const { return reinterpret_cast<double*>(entry + 16); }
+  // The slots of `user_id`, inserting a zeroed entry when new.
+  double* find_or_insert(int64_t user_id);
+  void grow();
+  void fold(const AccumulatorSpec& acc, const EventRow& row, double* slots);
 
   const Program& program_;
   Arena& arena_;
   std::size_t per_user_;
-  UserIndex index_;
+  std::size_t stride_;
+  unsigned char* entries_ = nullptr;
+  std::size_t capacity_ = 0, mask_ = 0;
   boost::container::vector<int64_t, ArenaAllocator<int64_t>> user_ids_;
-  boost::container::vector<double, ArenaAllocator<double>> slots_;
   boost::container::vector<DistinctSet, ArenaAllocator<DistinctSet>> distinct_;
   std::vector<std::vector<int>> by_event_;  // accumulators fed by each event id
   std::vector<int64_t> window_lower_;

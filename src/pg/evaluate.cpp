@@ -54,6 +54,53 @@ COHORT_FUNCTION(cohort_evaluate) {
   return (Datum)0;
 }
 
+// cohort.evaluate_many(definitions[], events, customers, as_of): members of several definitions in
+// one pass, as (definition index from 1, user_id) rows.
+COHORT_FUNCTION(cohort_evaluate_many) {
+  require_argument(fcinfo, 0, "definitions");
+  require_argument(fcinfo, 1, "events");
+  require_argument(fcinfo, 3, "as_of");
+  Datum* elems = nullptr;
+  bool* elem_nulls = nullptr;
+  int count = 0;
+  Datum array = PG_GETARG_DATUM(0);
+  cohort::pg::pg_call([&] {
+    ArrayType* a = DatumGetArrayTypeP(array);
+    deconstruct_array(a, ARR_ELEMTYPE(a), -1, false, TYPALIGN_INT, &elems, &elem_nulls, &count);
+  });
+  std::vector<cohort::Node> roots;
+  for (int i = 0; i < count; ++i) {
+    if (elem_nulls[i])
+      throw cohort::pg::SqlError(ERRCODE_NULL_VALUE_NOT_ALLOWED,
+                                 "definition " + std::to_string(i + 1) + " of cohort.evaluate_many is NULL");
+    roots.push_back(cohort::parse_definition(cohort::pg::text_to_string(elems[i])));
+  }
+  cohort::Program program = cohort::Program::compile_many(roots);
+  cohort::pg::EvaluationInput input;
+  input.events = PG_GETARG_OID(1);
+  input.customers = PG_ARGISNULL(2) ? InvalidOid : PG_GETARG_OID(2);
+  input.as_of = PG_GETARG_TIMESTAMPTZ(3);
+  if (program.needs_customers() && input.customers == InvalidOid)
+    throw cohort::pg::SqlError(ERRCODE_INVALID_PARAMETER_VALUE,
+                               "cohort definition uses customer attributes but no customers relation was given",
+                               {}, "Pass the customers relation as the third argument.");
+  std::vector<std::vector<int64_t>> members;
+  if (count > 0) members = cohort::pg::evaluate_members_each(program, input, &last_report);
+  cohort::pg::pg_call([&] {
+    InitMaterializedSRF(fcinfo, 0);
+    ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+    for (std::size_t d = 0; d < members.size(); ++d) {
+      CHECK_FOR_INTERRUPTS();
+      for (int64_t user : members[d]) {
+        Datum values[2] = {Int32GetDatum(static_cast<int32>(d + 1)), Int64GetDatum(user)};
+        bool nulls[2] = {false, false};
+        tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+      }
+    }
+  });
+  return (Datum)0;
+}
+
 // cohort.last_evaluation(): how the backend's last evaluation read its sources.
 COHORT_FUNCTION(cohort_last_evaluation) {
   Datum values[5] = {cohort::pg::string_to_text(last_report.events_scan),

@@ -59,7 +59,9 @@ void check_memory(const UserTable& table) {
 // Folds one batch of events into the per-user table.
 void fold(const EventBatch& b, UserTable& table) {
   const std::size_t P = b.props, F = b.filters;
+  constexpr std::size_t kPrefetchDistance = 8;
   for (std::size_t r = 0; r < b.rows; ++r) {
+    if (r + kPrefetchDistance < b.rows) table.prefetch(b.users[r + kPrefetchDistance]);
     EventRow row;
     row.user_id = b.users[r];
     row.event = b.events[r];
@@ -87,12 +89,17 @@ std::vector<int64_t> window_bounds(const Program& program, TimestampTz as_of) {
 }
 
 // Reads the events into `table`.
-void scan_events(const Program& program, const EvaluationInput& input, UserTable& table, ScopedContext& batch_context,
-                 EvaluationReport& report) {
+void scan_events(const Program& program, const EvaluationInput& input, const std::vector<int64_t>& bounds,
+                 UserTable& table, ScopedContext& batch_context, EvaluationReport& report) {
   EventScanSpec spec;
   spec.relid = input.events;
   spec.as_of = input.as_of;
   spec.every_event = input.customers == InvalidOid;
+  // Without the whole universe to find, rows older than every window cannot change any accumulator.
+  const auto& accs = program.accumulators();
+  spec.has_lower_bound = !spec.every_event && !accs.empty() &&
+                         std::all_of(accs.begin(), accs.end(), [](const AccumulatorSpec& a) { return a.window >= 0; });
+  if (spec.has_lower_bound) spec.lower_bound = *std::min_element(bounds.begin(), bounds.end());
   std::unique_ptr<EventSource> source = open_events(program, spec);
   report.events_scan = source->kind();
   EventBatch batch;
@@ -107,9 +114,10 @@ void scan_events(const Program& program, const EvaluationInput& input, UserTable
   source->close();
 }
 
-// Reads the customers and appends each matching row's user id to `members`.
+// Reads the customers and appends each matching row's user id to the members of each definition.
 void scan_customers(const Program& program, const EvaluationInput& input, const UserTable& table,
-                    ScopedContext& batch_context, std::vector<int64_t>& members, EvaluationReport& report) {
+                    ScopedContext& batch_context, std::vector<std::vector<int64_t>>& members,
+                    EvaluationReport& report) {
   std::unique_ptr<CustomerSource> source = open_customers(program, input.customers);
   report.customers_scan = source->kind();
   CustomerBatch batch;
@@ -124,7 +132,9 @@ void scan_customers(const Program& program, const EvaluationInput& input, const 
       c.nulls = reinterpret_cast<const bool*>(batch.nulls.data() + r * A);
       c.risk_level_null = batch.risk_null[r] != 0;
       c.risk_level = batch.risk[r];
-      if (program.matches(table.find(batch.users[r]), &c)) members.push_back(batch.users[r]);
+      const double* slots = table.find(batch.users[r]);
+      for (std::size_t d = 0; d < members.size(); ++d)
+        if (program.matches(d, slots, &c)) members[d].push_back(batch.users[r]);
     }
   }
   source->close();
@@ -134,21 +144,28 @@ void scan_customers(const Program& program, const EvaluationInput& input, const 
 
 std::vector<int64_t> evaluate_members(const Program& program, const EvaluationInput& input,
                                       EvaluationReport* report_out) {
+  return std::move(evaluate_members_each(program, input, report_out).at(0));
+}
+
+std::vector<std::vector<int64_t>> evaluate_members_each(const Program& program, const EvaluationInput& input,
+                                                        EvaluationReport* report_out) {
   EvaluationReport report = {"none", "none", 0, 0, 0};
   ScopedContext state_context("cohort evaluation");
   ScopedContext batch_context("cohort evaluation batch");
   MemoryContextArena arena(state_context.get());
-  std::vector<int64_t> members;
+  std::vector<std::vector<int64_t>> members(program.definitions());
   {
     UserTable table(program, arena);
-    table.set_window_bounds(window_bounds(program, input.as_of));
+    std::vector<int64_t> bounds = window_bounds(program, input.as_of);
+    table.set_window_bounds(bounds);
     bool whole_universe = input.customers == InvalidOid;
     SpiConnection spi;
     if (whole_universe || !program.events().empty())
-      scan_events(program, input, table, batch_context, report);
+      scan_events(program, input, bounds, table, batch_context, report);
     if (whole_universe) {
       for (std::size_t i = 0; i < table.size(); ++i)
-        if (program.matches(table.slots(i), nullptr)) members.push_back(table.user_id(i));
+        for (std::size_t d = 0; d < members.size(); ++d)
+          if (program.matches(d, table.slots(i), nullptr)) members[d].push_back(table.user_id(i));
     } else {
       scan_customers(program, input, table, batch_context, members, report);
     }
@@ -156,7 +173,7 @@ std::vector<int64_t> evaluate_members(const Program& program, const EvaluationIn
     report.users = table.size();
     report.state_bytes = table.bytes();
   }
-  std::sort(members.begin(), members.end());
+  for (auto& m : members) std::sort(m.begin(), m.end());
   if (report_out) *report_out = report;
   return members;
 }

@@ -29,4 +29,8 @@ struct EvaluationReport {
 std::vector<int64_t> evaluate_members(const Program& program, const EvaluationInput& input,
                                       EvaluationReport* report = nullptr);
 
+// The same for every definition of a program compiled from several, in one pass over the sources.
+std::vector<std::vector<int64_t>> evaluate_members_each(const Program& program, const EvaluationInput& input,
+                                                        EvaluationReport* report = nullptr);
+
 }  // namespace cohort::pg

@@ -155,7 +155,7 @@ class HeapEventSource final : public EventSource {
         Datum tsd = scan_.value(ts_.index, isnull);
         if (isnull) continue;
         TimestampTz ts = DatumGetTimestampTz(tsd);
-        if (ts > spec_.as_of) continue;
+        if (ts > spec_.as_of || (spec_.has_lower_bound && ts < spec_.lower_bound)) continue;
         Datum ud = scan_.value(user_.index, isnull);
         if (isnull) continue;
         Datum ed = scan_.value(event_.index, isnull);

@@ -14,6 +14,8 @@ struct EventScanSpec {
   Oid relid = InvalidOid;
   TimestampTz as_of = 0;
   bool every_event = false;  // true: every row up to as_of (the universe); false: program events only
+  bool has_lower_bound = false;  // rows before lower_bound cannot matter (every leaf has a window)
+  TimestampTz lower_bound = 0;
 };
 
 // A source of event batches.

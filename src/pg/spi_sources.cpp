@@ -81,6 +81,11 @@ class SpiEventSource final : public EventSource {
     }
     sql += " FROM " + events.sql_name() +
            " e WHERE e.user_id IS NOT NULL AND e.ts OPERATOR(pg_catalog.<=) $1";
+    if (spec.has_lower_bound) {
+      types.push_back(TIMESTAMPTZOID);
+      values.push_back(TimestampTzGetDatum(spec.lower_bound));
+      sql += " AND e.ts OPERATOR(pg_catalog.>=) $" + std::to_string(types.size());
+    }
     if (!spec.every_event) {
       types.push_back(TEXTARRAYOID);
       values.push_back(text_array(program.events()));
