@@ -1,14 +1,13 @@
 // Type I/O of cohort.definition: text in/out, binary send/recv, jsonb casts, comparison.
 #include <string>
 
+#include "core/binary_format.hpp"
 #include "core/canonical.hpp"
 #include "core/errors.hpp"
 #include "pg/guard.hpp"
 #include "pg/text_datum.hpp"
 
 namespace {
-
-constexpr int kBinaryVersion = 1;
 
 // Parses any accepted form and returns the canonical text as a datum.
 Datum canonical_datum(std::string_view json) {
@@ -29,7 +28,9 @@ COHORT_FUNCTION(cohort_definition_out) {
   return CStringGetDatum(cohort::pg::string_to_cstring(s));
 }
 
-// Binary input: a version byte, then JSON text; validated like text input.
+// Binary input: a version byte, then JSON text; validated like text input. The checks live in
+// cohort::decode_binary (fuzzed in test/fuzz); here only the text is converted from the client
+// encoding (pq_getmsgtext), which is done only for the known version.
 COHORT_FUNCTION(cohort_definition_recv) {
   StringInfo buf = reinterpret_cast<StringInfo>(PG_GETARG_POINTER(0));
   int version = 0;
@@ -37,13 +38,11 @@ COHORT_FUNCTION(cohort_definition_recv) {
   int nbytes = 0;
   cohort::pg::pg_call([&] {
     version = pq_getmsgbyte(buf);
-    if (version == kBinaryVersion) body = pq_getmsgtext(buf, buf->len - buf->cursor, &nbytes);
+    if (version == cohort::kDefinitionBinaryVersion) body = pq_getmsgtext(buf, buf->len - buf->cursor, &nbytes);
   });
-  if (version != kBinaryVersion)
-    throw cohort::CohortError(cohort::ErrorKind::InvalidBinary,
-                              "unsupported cohort.definition binary version " + std::to_string(version),
-                              "Version " + std::to_string(kBinaryVersion) + " is expected.");
-  return canonical_datum(std::string_view(body, static_cast<std::size_t>(nbytes)));
+  std::string bytes(1, static_cast<char>(version));
+  if (body != nullptr) bytes.append(body, static_cast<std::size_t>(nbytes));
+  return cohort::pg::string_to_text(cohort::write_canonical(cohort::decode_binary(bytes)));
 }
 
 // Binary output: a version byte, then the canonical JSON text.
@@ -54,7 +53,7 @@ COHORT_FUNCTION(cohort_definition_send) {
     text* t = DatumGetTextPP(d);
     StringInfoData buf;
     pq_begintypsend(&buf);
-    pq_sendbyte(&buf, kBinaryVersion);
+    pq_sendbyte(&buf, cohort::kDefinitionBinaryVersion);
     pq_sendtext(&buf, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
     out = pq_endtypsend(&buf);
   });
