@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Runs every test: GoogleTest unit tests of the core, then pg_regress (SQL surface, security,
-# differential tests) in a throwaway PostgreSQL 15 cluster made by pg_virtualenv.
+# Runs every test: GoogleTest unit tests of the core and the fuzz corpus replay (plain and under
+# ASan/UBSan), then pg_regress, isolation and TAP tests (SQL surface, security, differential tests,
+# concurrency, dump/restore, crash, cancellation) in a throwaway PostgreSQL 15 cluster (pg_virtualenv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 scripts/build.sh
 
-echo "== unit tests (GoogleTest via CTest)"
+echo "== unit tests and fuzz corpus replay (GoogleTest and replay binaries via CTest)"
 (cd build && ctest --output-on-failure -j 2)
+
+echo "== the same under AddressSanitizer and UndefinedBehaviorSanitizer"
+scripts/test-sanitizers.sh
 
 echo "== pg_regress in a throwaway cluster"
 status=0
