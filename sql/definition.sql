@@ -120,3 +120,7 @@ SELECT q, pg_temp.sqlstate_of(q) FROM (VALUES
   ($$SELECT '[{"action": "a", "condition": ">=", "value": 1}]'::jsonb::cohort.definition$$),
   ($$SELECT '{"min_age": "x"}'::jsonb::cohort.definition$$)
 ) v(q);
+-- The type is in the string category: an untyped literal picks a definition overload over a number.
+CREATE FUNCTION pg_temp.pick(bigint) RETURNS text LANGUAGE sql AS $$ SELECT 'id' $$;
+CREATE FUNCTION pg_temp.pick(cohort.definition) RETURNS text LANGUAGE sql AS $$ SELECT 'definition' $$;
+SELECT pg_temp.pick('{"min_age": 1}'), pg_temp.pick(42);

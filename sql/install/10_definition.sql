@@ -18,7 +18,8 @@ CREATE TYPE @extschema@.definition (
   SEND = @extschema@.definition_send,
   INTERNALLENGTH = VARIABLE,
   STORAGE = extended,
-  COLLATABLE = false
+  COLLATABLE = false,
+  CATEGORY = 'S'  -- string category: an untyped literal resolves to a definition before a number
 );
 COMMENT ON TYPE @extschema@.definition IS
   'a cohort definition: behavioural conditions over events and attribute ranges over customers, stored in canonical JSON';
