@@ -33,7 +33,7 @@ INSERT INTO demo_cohorts VALUES
      "min_total_purchases": 10, "max_total_purchases": 100}');
 
 \echo
-\echo '== Cohorts at 2026-06-30 12:00 UTC, with statistics from the customers table:'
+\echo '== Cohorts now, with statistics from the customers table:'
 SELECT d.name,
        (s).total_customers AS customers,
        round((s).avg_churn_score::numeric, 3) AS avg_churn,
@@ -41,7 +41,7 @@ SELECT d.name,
   FROM demo_cohorts d
   CROSS JOIN LATERAL (
     SELECT cohort.risk_counts(c.risk_level, c.churn_score) AS s
-      FROM cohort.evaluate(d.definition, 'events', 'customers', '2026-06-30 12:00+00') m
+      FROM cohort.evaluate(d.definition, 'events', 'customers', now()) m
       JOIN customers c USING (user_id)) st
  ORDER BY d.name;
 
@@ -52,7 +52,7 @@ SELECT d.name, (e).customers, round((e).avg_score::numeric, 1) AS avg_score,
   FROM demo_cohorts d
   CROSS JOIN LATERAL (
     SELECT cohort.engagement_stats(c.email_opens, c.website_visits, c.total_purchases) AS e
-      FROM cohort.evaluate(d.definition, 'events', 'customers', '2026-06-30 12:00+00') m
+      FROM cohort.evaluate(d.definition, 'events', 'customers', now()) m
       JOIN customers c USING (user_id)) st
  ORDER BY d.name;
 
@@ -60,10 +60,35 @@ SELECT d.name, (e).customers, round((e).avg_score::numeric, 1) AS avg_score,
 \echo '== First members of High-Value Win-Back:'
 SELECT c.user_id, c.name, c.city, c.phone_number, c.churn_score, c.risk_level
   FROM cohort.evaluate((SELECT definition FROM demo_cohorts WHERE name = 'High-Value Win-Back'),
-                       'events', 'customers', '2026-06-30 12:00+00') m
+                       'events', 'customers', now()) m
   JOIN customers c USING (user_id)
  ORDER BY c.user_id LIMIT 10;
 
 \echo
 \echo '== The stored (canonical) form of a definition:'
 SELECT definition FROM demo_cohorts WHERE name = 'Checkout Abandoners';
+
+\echo
+\echo '== The catalog: saved cohorts from the ready-made templates, with statistics (cohort.overview):'
+SELECT cohort.set_sources('events', 'customers');
+SELECT cohort.create_from_template(name) FROM cohort.templates ORDER BY name;
+SELECT name, total_customers AS customers, avg_churn_score AS avg_churn, risk_distribution, criteria
+  FROM cohort.overview ORDER BY total_customers DESC;
+
+\echo
+\echo '== Tiers by the seed''s rules (annual spend, purchases, engagement, recency):'
+SELECT tier, count(*) AS customers, round(avg(annual_spend)) AS avg_annual_spend
+  FROM cohort.tiers('events', 'customers', now())
+ GROUP BY tier ORDER BY min(annual_spend) DESC;
+
+\echo
+\echo '== Funnel over 7 days (cohort.funnel_report):'
+SELECT step, event, users, conversion_from_previous, conversion_from_first, round(median_seconds_from_previous) AS median_s
+  FROM cohort.funnel_report('events', ARRAY['product_viewed', 'cart_added', 'checkout_started', 'payment_successful'],
+                            interval '7 days');
+
+\echo
+\echo '== Monthly retention, first three months after the first event (cohort.retention_matrix):'
+SELECT cohort_period::date AS cohort_month, period_number, cohort_users, returned_users, retention_rate
+  FROM cohort.retention_matrix('events', 'month', from_ts => now() - interval '6 months')
+ WHERE period_number <= 2 ORDER BY 1, 2 LIMIT 12;

@@ -4,7 +4,7 @@
 --   psql -X -v ON_ERROR_STOP=1 -v scale=10 -f test/data/sample_data.sql -- 20000 customers, ~600000 events
 --
 -- Creates (replacing) public.customers and public.events. The data is deterministic for a given
--- scale (setseed, no parallel query) and ends at the fixed as_of '2026-06-30 12:00+00':
+-- scale (setseed, no parallel query) and ends at as_of (psql variable, default '2026-06-30 12:00+00'):
 -- every event has ts <= as_of and ts > as_of - 730 days. Activity is skewed (log-normal session
 -- counts, ~30% of customers churned months before as_of), sessions follow the funnel
 -- product_viewed -> cart_added -> checkout_started -> payment_successful, prices are whole rupees
@@ -16,6 +16,10 @@
 \if :{?scale}
 \else
 \set scale 1
+\endif
+\if :{?as_of}
+\else
+\set as_of '2026-06-30 12:00+00'
 \endif
 
 SET client_min_messages = warning;
@@ -69,7 +73,7 @@ SELECT u.id,
                                                    * cos(2 * pi() * random())))))::int
        END AS sessions,
        -- signup: mostly before the window, the rest spread over it
-       (timestamptz '2026-06-30 12:00+00'
+       (:'as_of'::timestamptz
           - make_interval(days => (30 + floor(power(random(), 0.7) * 1000))::int)) AS signup_ts,
        -- churned users stop 60..600 days before as_of
        CASE WHEN random() < 0.30 THEN (60 + floor(random() * 540))::int ELSE 0 END AS churn_gap,
@@ -125,9 +129,9 @@ SELECT s.user_id, s.n, s.ts, s.category,
        random() AS funnel
 FROM (
   SELECT u.id AS user_id, g.n,
-         greatest(u.signup_ts, timestamptz '2026-06-30 12:00+00' - interval '730 days')
-           + random() * ((timestamptz '2026-06-30 12:00+00' - make_interval(days => u.churn_gap))
-                         - greatest(u.signup_ts, timestamptz '2026-06-30 12:00+00' - interval '730 days'))
+         greatest(u.signup_ts, :'as_of'::timestamptz - interval '730 days')
+           + random() * ((:'as_of'::timestamptz - make_interval(days => u.churn_gap))
+                         - greatest(u.signup_ts, :'as_of'::timestamptz - interval '730 days'))
            AS ts,
          CASE WHEN random() < 0.55 THEN u.favourite
               ELSE (ARRAY['electronics','fashion','home','beauty','grocery','books','sports','toys'])
@@ -161,16 +165,16 @@ SELECT user_id, 'refund_requested', ts + interval '5 days', price, category, sku
 FROM gen_sessions WHERE funnel < 0.006;
 
 -- Keep every event inside (as_of - 730 days, as_of].
-DELETE FROM public.events WHERE ts > timestamptz '2026-06-30 12:00+00';
+DELETE FROM public.events WHERE ts > :'as_of'::timestamptz;
 
 -- Customers: behaviour derived from the events, plus the noise drawn above.
 CREATE TEMP TABLE gen_behaviour ON COMMIT DROP AS
 SELECT user_id,
        count(*) FILTER (WHERE event = 'payment_successful')::int AS purchases,
        round(avg(price) FILTER (WHERE event = 'payment_successful'), 2) AS aov,
-       (date '2026-06-30' - (max(ts) FILTER (WHERE event = 'payment_successful'))::date) AS days_since,
+       ((:'as_of'::timestamptz)::date - (max(ts) FILTER (WHERE event = 'payment_successful'))::date) AS days_since,
        count(*) FILTER (WHERE event = 'product_viewed') AS views,
-       (date '2026-06-30' - max(ts)::date) AS days_idle
+       ((:'as_of'::timestamptz)::date - max(ts)::date) AS days_idle
 FROM public.events GROUP BY user_id;
 
 INSERT INTO public.customers
