@@ -14,6 +14,7 @@ EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql
 TESTS = $(wildcard sql/*.sql)
 REGRESS = $(patsubst sql/%.sql,%,$(TESTS))
 REGRESS_OPTS = --load-extension=$(EXTENSION)
+TAP_TESTS = 1
 # Every specs/*.spec file is an isolation test (concurrent sessions).
 ISOLATION = $(patsubst specs/%.spec,%,$(wildcard specs/*.spec))
 

@@ -74,3 +74,18 @@ SELECT count(*) AS groups_differing FROM (
 SELECT cohort.risk_counts_final('{1,2,3}'::float8[]);
 SELECT cohort.risk_counts_combine('{0,0,0,0,0,0}'::float8[], '{1,NULL,0,0,0,0}'::float8[]);
 DROP TABLE stat_customers;
+-- States are checked, never trusted: NULL, NaN or fractional counts are errors, not crashes.
+SELECT cohort.risk_counts_accum(NULL, 'high', 1);
+SELECT cohort.engagement_accum(NULL, 1, 1, 1);
+SELECT cohort.risk_counts_final('{NaN,0,0,0,0,0}');
+SELECT cohort.risk_counts_final('{1e300,0,0,0,0,0}');
+SELECT cohort.engagement_final('{-1,0,0,0,0}');
+SELECT cohort.engagement_final('{1.5,0,0,0,0}');
+SELECT (cohort.risk_counts_final('{2,1.5,2,1,0,1}')).*;
+-- Ordinary roles use the aggregates but not their support functions.
+CREATE ROLE regress_cohort_stats;
+SET ROLE regress_cohort_stats;
+SELECT (cohort.risk_counts(r, s)).total_customers FROM (VALUES ('high', 0.5::float8)) v(r, s);
+SELECT cohort.risk_counts_final('{0,0,0,0,0,0}');
+RESET ROLE;
+DROP ROLE regress_cohort_stats;

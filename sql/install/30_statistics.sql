@@ -70,3 +70,14 @@ CREATE AGGREGATE @extschema@.engagement_stats(
 );
 COMMENT ON AGGREGATE @extschema@.engagement_stats(pg_catalog.float8, pg_catalog.float8, pg_catalog.float8) IS
   'engagement of a set of customers: count, average score, and high/medium/low counts';
+
+-- The support functions are for the aggregates (which check their owner's right to call them);
+-- direct calls are not needed by anyone.
+REVOKE EXECUTE ON FUNCTION
+  @extschema@.risk_counts_accum(pg_catalog.float8[], pg_catalog.text, pg_catalog.float8),
+  @extschema@.risk_counts_combine(pg_catalog.float8[], pg_catalog.float8[]),
+  @extschema@.risk_counts_final(pg_catalog.float8[]),
+  @extschema@.engagement_accum(pg_catalog.float8[], pg_catalog.float8, pg_catalog.float8, pg_catalog.float8),
+  @extschema@.engagement_combine(pg_catalog.float8[], pg_catalog.float8[]),
+  @extschema@.engagement_final(pg_catalog.float8[])
+  FROM PUBLIC;

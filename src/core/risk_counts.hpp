@@ -10,6 +10,8 @@ namespace cohort {
 struct RiskCounts {
   double rows = 0, score_sum = 0, score_rows = 0, high = 0, medium = 0, low = 0;
   static constexpr int kFields = 6;
+  // True for the fields that hold sums rather than counts (in declaration order).
+  static constexpr bool is_sum_field(int i) { return i == 1; }
 
   // Folds one customer: its risk level text (may be absent) and churn score (may be absent).
   void add(std::optional<std::string_view> risk_level, std::optional<double> churn_score);
@@ -21,6 +23,8 @@ struct RiskCounts {
 struct EngagementCounts {
   double rows = 0, score_sum = 0, high = 0, medium = 0, low = 0;
   static constexpr int kFields = 5;
+  // True for the fields that hold sums rather than counts (in declaration order).
+  static constexpr bool is_sum_field(int i) { return i == 1; }
 
   // Folds one customer's engagement inputs (a NULL part counts as 0).
   void add(std::optional<double> email_opens, std::optional<double> website_visits,

@@ -1,4 +1,5 @@
 // Engagement scalars and the risk_counts / engagement_stats aggregates (float8[] states).
+#include <cmath>
 #include <optional>
 #include <string_view>
 
@@ -27,6 +28,9 @@ double* state_values(ArrayType* a, int fields) {
 
 // The state array to update: argument 0 itself inside an aggregate, a copy otherwise.
 ArrayType* writable_state(FunctionCallInfo fcinfo) {
+  if (PG_ARGISNULL(0))
+    throw cohort::CohortError(cohort::ErrorKind::InvalidParameter, "invalid cohort aggregate state",
+                              "The state must not be NULL.");
   ArrayType* out = nullptr;
   cohort::pg::pg_call([&] {
     if (AggCheckCallContext(fcinfo, nullptr))
@@ -37,13 +41,21 @@ ArrayType* writable_state(FunctionCallInfo fcinfo) {
   return out;
 }
 
-// Loads a state struct from its float8 array.
+// Loads a state struct from its float8 array. Counts must be whole, non-negative and below 2^53;
+// sums finite or NaN/infinite only as float8 sums can become (a state is untrusted input).
 template <typename State>
 State load(ArrayType* a) {
   const double* v = state_values(a, State::kFields);
   State s;
   double* fields = reinterpret_cast<double*>(&s);
-  for (int i = 0; i < State::kFields; ++i) fields[i] = v[i];
+  for (int i = 0; i < State::kFields; ++i) {
+    bool is_sum = State::is_sum_field(i);
+    bool bad_count = !is_sum && !(v[i] >= 0 && v[i] <= 9007199254740992.0 && v[i] == std::floor(v[i]));
+    if (bad_count)
+      throw cohort::CohortError(cohort::ErrorKind::InvalidParameter, "invalid cohort aggregate state",
+                                "Element " + std::to_string(i + 1) + " must be a whole count from 0 to 2^53.");
+    fields[i] = v[i];
+  }
   return s;
 }
 
