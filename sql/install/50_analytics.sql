@@ -2,6 +2,10 @@
 -- (see docs/analytics.md). The event-list states are `internal` (they grow with the events of a
 -- group) and ship between parallel workers through SERIALFUNC/DESERIALFUNC; retention keeps a
 -- fixed bigint state, so it combines without serialization (and Citus can combine it too).
+-- SSPACE is the planner's estimate of a group's state (about 80 events of 12 bytes, a typical
+-- user); without it PostgreSQL assumes 8 kB for an `internal` state, and hash aggregation over many
+-- users then plans to spill, or the planner sorts every row instead. The states are allocated in the
+-- aggregate memory context, which hash aggregation measures when it creates a group.
 
 -- window_funnel
 
@@ -47,6 +51,7 @@ CREATE AGGREGATE @extschema@.window_funnel(
     window_size pg_catalog.interval, ts pg_catalog.timestamptz, VARIADIC steps pg_catalog.bool[]) (
   SFUNC = @extschema@.window_funnel_transition,
   STYPE = pg_catalog.internal,
+  SSPACE = 1024,
   FINALFUNC = @extschema@.window_funnel_final,
   COMBINEFUNC = @extschema@.window_funnel_combine,
   SERIALFUNC = @extschema@.window_funnel_serialize,
@@ -61,6 +66,7 @@ CREATE AGGREGATE @extschema@.window_funnel(
     VARIADIC steps pg_catalog.bool[]) (
   SFUNC = @extschema@.window_funnel_modes_transition,
   STYPE = pg_catalog.internal,
+  SSPACE = 1024,
   FINALFUNC = @extschema@.window_funnel_final,
   COMBINEFUNC = @extschema@.window_funnel_combine,
   SERIALFUNC = @extschema@.window_funnel_serialize,
@@ -113,6 +119,7 @@ CREATE AGGREGATE @extschema@.sequence_match(
     pattern pg_catalog.text, ts pg_catalog.timestamptz, VARIADIC conditions pg_catalog.bool[]) (
   SFUNC = @extschema@.sequence_transition,
   STYPE = pg_catalog.internal,
+  SSPACE = 1024,
   FINALFUNC = @extschema@.sequence_match_final,
   COMBINEFUNC = @extschema@.sequence_combine,
   SERIALFUNC = @extschema@.sequence_serialize,
@@ -126,6 +133,7 @@ CREATE AGGREGATE @extschema@.sequence_count(
     pattern pg_catalog.text, ts pg_catalog.timestamptz, VARIADIC conditions pg_catalog.bool[]) (
   SFUNC = @extschema@.sequence_transition,
   STYPE = pg_catalog.internal,
+  SSPACE = 1024,
   FINALFUNC = @extschema@.sequence_count_final,
   COMBINEFUNC = @extschema@.sequence_combine,
   SERIALFUNC = @extschema@.sequence_serialize,

@@ -9,25 +9,31 @@
 namespace cohort {
 namespace {
 
-// 0 for a row without a true condition, else 1 + the index of its lowest true condition.
-unsigned first_condition(std::uint32_t mask) noexcept {
-  return mask == 0 ? 0 : 1 + static_cast<unsigned>(__builtin_ctz(mask));
+// Requests up to this size are power-of-two chunks in a PostgreSQL AllocSet (ALLOC_CHUNK_LIMIT);
+// larger ones are allocated exactly.
+constexpr std::size_t kSmallChunkLimit = 8192;
+
+// The capacity after `capacity` (holding `size` events) is full: the most events that fit the
+// next power-of-two chunk while chunks are small (so no rounding is wasted), then 1.5 times the
+// old capacity (less slack than doubling for the few very active users).
+std::size_t next_capacity(std::size_t size, std::size_t capacity) {
+  std::size_t need = (size + 1) * sizeof(TimedEvent);
+  if (need <= kSmallChunkLimit) {
+    std::size_t bytes = 64;
+    while (bytes < need) bytes *= 2;
+    return bytes / sizeof(TimedEvent);
+  }
+  return std::max(size + 1, capacity + capacity / 2);
+}
+
+// Sorts by event_before (the comparison inlined).
+void sort_events(TimedEvent* first, TimedEvent* last) {
+  std::sort(first, last, [](const TimedEvent& a, const TimedEvent& b) { return event_before(a, b); });
 }
 
 }  // namespace
 
-bool event_before(const TimedEvent& a, const TimedEvent& b) noexcept {
-  if (a.ts != b.ts) return a.ts < b.ts;
-  unsigned fa = first_condition(a.mask), fb = first_condition(b.mask);
-  if (fa != fb) return fa < fb;
-  return a.mask < b.mask;
-}
-
-void EventList::add(std::int64_t ts, std::uint32_t mask) {
-  TimedEvent e{ts, mask};
-  if (sorted_ && !events_.empty() && event_before(e, events_.back())) sorted_ = false;
-  events_.push_back(e);
-}
+void EventList::grow() { events_.reserve(next_capacity(events_.size(), events_.capacity())); }
 
 void EventList::append(const EventList& other) {
   if (other.events_.empty()) return;
@@ -36,7 +42,7 @@ void EventList::append(const EventList& other) {
   events_.insert(events_.end(), other.events_.begin(), other.events_.end());
   if (was_sorted && other.sorted_) {
     std::inplace_merge(events_.begin(), events_.begin() + static_cast<std::ptrdiff_t>(middle), events_.end(),
-                       event_before);
+                       [](const TimedEvent& a, const TimedEvent& b) { return event_before(a, b); });
     sorted_ = true;
   } else {
     sorted_ = false;
@@ -45,7 +51,7 @@ void EventList::append(const EventList& other) {
 
 void EventList::sort() {
   if (sorted_) return;
-  std::sort(events_.begin(), events_.end(), event_before);
+  sort_events(events_.data(), events_.data() + events_.size());
   sorted_ = true;
 }
 

@@ -14,23 +14,40 @@ namespace cohort {
 // Most step conditions (window_funnel), conditions (sequence_*, retention) one call takes.
 constexpr unsigned kMaxConditions = 32;
 
-// One row: when it happened and which conditions held (bit i = condition i + 1).
-struct TimedEvent {
+// One row: when it happened and which conditions held (bit i = condition i + 1). Packed to 12
+// bytes (4-byte aligned), the size the aggregate states are documented to take per row.
+struct __attribute__((packed, aligned(4))) TimedEvent {
   std::int64_t ts;
   std::uint32_t mask;
 };
+static_assert(sizeof(TimedEvent) == 12, "TimedEvent is 12 bytes");
+
+// The order of rows sharing a timestamp: 0 for a row without a true condition, else the lowest
+// true condition (1-based) in the high half and the whole mask in the low half.
+inline std::uint64_t tie_key(std::uint32_t mask) noexcept {
+  std::uint64_t first = mask == 0 ? 0 : 1 + static_cast<unsigned>(__builtin_ctz(mask));
+  return (first << 32) | mask;
+}
 
 // The deterministic event order: by timestamp, then by the lowest-numbered true condition (a row
 // with none comes first), then by the whole mask.
-bool event_before(const TimedEvent& a, const TimedEvent& b) noexcept;
+inline bool event_before(const TimedEvent& a, const TimedEvent& b) noexcept {
+  if (a.ts != b.ts) return a.ts < b.ts;
+  return tie_key(a.mask) < tie_key(b.mask);
+}
 
 // A growable list of events on an Arena, with a "known sorted" flag.
 class EventList {
  public:
   explicit EventList(Arena& arena) : events_(ArenaAllocator<TimedEvent>(arena)) {}
 
-  // Appends one row.
-  void add(std::int64_t ts, std::uint32_t mask);
+  // Appends one row (inline: this is the per-row path of the aggregates).
+  void add(std::int64_t ts, std::uint32_t mask) {
+    TimedEvent e{ts, mask};
+    if (events_.size() == events_.capacity()) grow();
+    if (sorted_ && !events_.empty() && event_before(e, events_.back())) sorted_ = false;
+    events_.push_back(e);
+  }
   // Appends every row of `other`.
   void append(const EventList& other);
   // Sorts by event_before (does not change the multiset, so it is safe in a final function).
@@ -49,6 +66,9 @@ class EventList {
   void read_from(std::string_view bytes, unsigned conditions, bool allow_empty_mask);
 
  private:
+  // Makes room for at least one more event (see next_capacity in event_list.cpp).
+  void grow();
+
   std::vector<TimedEvent, ArenaAllocator<TimedEvent>> events_;
   bool sorted_ = true;
 };

@@ -15,6 +15,9 @@ namespace {
 constexpr std::uint8_t kFormatVersion = 1;
 constexpr std::uint8_t kFunnelTag = 'F';
 constexpr std::size_t kHeaderSize = 2 + 8 + 4 + 4;
+// strict_once keeps every chain not dominated by another, which can grow exponentially with the
+// rows of one timestamp; this bounds the dominance checks per timestamp (well under a second).
+constexpr std::uint64_t kMaxOnceWork = 20000000;
 
 // A partial chain: the timestamp of its first step and, in strict_once mode, the rows it used at
 // the current timestamp (rows at earlier timestamps can never be met again).
@@ -79,6 +82,7 @@ class FunnelSearch {
   // Called when the timestamp changes: freeze the chains that may be extended at a strictly later
   // time (strict_increase) and forget which rows were used at the previous timestamp (strict_once).
   void new_timestamp() {
+    once_work_ = 0;
     for (unsigned k = 1; k <= p_.steps; ++k) {
       std::int64_t first;
       bool any = best_first(k, first);
@@ -102,6 +106,10 @@ class FunnelSearch {
       else if (c.first > s.front().first) s.front() = c;
       return;
     }
+    once_work_ += s.size() * (c.used_count + 1);
+    if (once_work_ > kMaxOnceWork)
+      throw CohortError(ErrorKind::ProgramLimit, "window_funnel strict_once search is too large",
+                        "Too many rows sharing one timestamp satisfy different steps.");
     for (const Candidate& o : s)
       if (o.first >= c.first && o.used_subset_of(c)) return;
     s.erase(std::remove_if(s.begin(), s.end(),
@@ -110,8 +118,10 @@ class FunnelSearch {
     s.push_back(c);
   }
 
-  // Extends the chains ending at step k-1 with row `row` at time t as step k.
-  void extend(unsigned k, std::uint32_t row, std::int64_t t) {
+  // Extends the chains ending at step k-1 with row `row` at time t as step k. `twin` says that the
+  // previous row has the same mask: a chain then takes `row` only if it already used that twin
+  // (twins are interchangeable, so strict_once keeps one chain instead of one per choice of twin).
+  void extend(unsigned k, std::uint32_t row, std::int64_t t, bool twin) {
     if (has(kStrictIncrease)) {
       if (committed_ok_[k - 1] && elapsed(committed_[k - 1], t) <= window()) {
         Candidate c{};
@@ -126,7 +136,7 @@ class FunnelSearch {
       Candidate c = prev[ci];
       if (elapsed(c.first, t) > window()) continue;
       if (has(kStrictOnce)) {
-        if (c.uses(row)) continue;
+        if (c.uses(row) || (twin && !c.uses(row - 1))) continue;
         c.used[c.used_count++] = row;
       }
       offer(k, c);
@@ -145,7 +155,10 @@ class FunnelSearch {
       for (std::size_t r = i; r < j; ++r) {
         if ((ev[r].mask & bit) == 0) continue;
         std::uint32_t row = static_cast<std::uint32_t>(r - i);
+        bool twin = r > i && ev[r - 1].mask == ev[r].mask;  // rows of equal masks are adjacent
         if (k == 1) {
+          if (twin && has(kStrictOnce)) continue;  // the twin started the same chain
+
           Candidate c{};
           c.first = t;
           if (has(kStrictOnce)) c.used[c.used_count++] = row;
@@ -158,7 +171,7 @@ class FunnelSearch {
           if (has(kAllowReentry)) continue;
           return false;
         }
-        extend(k, row, t);
+        extend(k, row, t, twin);
       }
       if (reached(p_.steps)) return true;
     }
@@ -170,8 +183,38 @@ class FunnelSearch {
   std::array<std::int64_t, kMaxConditions + 1> committed_{};
   std::array<bool, kMaxConditions + 1> committed_ok_{};
   std::uint64_t reached_ = 0;
+  std::uint64_t once_work_ = 0;  // strict_once dominance checks at the current timestamp
   bool seen_first_ = false;
 };
+
+// The search without modes, in one pass: first[k] is the latest first-step time of a chain
+// reaching step k (a later start dominates: it leaves more of the window). Rows sharing a
+// timestamp may chain in step order and one row may count for several steps, so the rows of one
+// timestamp act together as one row with the OR of their masks.
+int plain_funnel(const FunnelParams& p, const TimedEvent* ev, std::size_t n) {
+  std::array<std::int64_t, kMaxConditions + 1> first{};
+  std::uint64_t reached = 0;  // bit k: some chain reaches step k
+  const std::uint64_t window = static_cast<std::uint64_t>(p.window);
+  const std::uint64_t done = 1ull << p.steps;
+  std::size_t i = 0;
+  while (i < n) {
+    const std::int64_t t = ev[i].ts;
+    std::uint32_t mask = 0;
+    for (; i < n && ev[i].ts == t; ++i) mask |= ev[i].mask;
+    if (mask & 1u) {
+      first[1] = t;
+      reached |= 2;
+    }
+    for (unsigned k = 2; k <= p.steps; ++k) {
+      if (((mask >> (k - 1)) & 1u) == 0 || ((reached >> (k - 1)) & 1u) == 0) continue;
+      if (elapsed(first[k - 1], t) > window) continue;
+      if (((reached >> k) & 1u) == 0 || first[k - 1] > first[k]) first[k] = first[k - 1];
+      reached |= 1ull << k;
+    }
+    if (reached & done) return static_cast<int>(p.steps);
+  }
+  return reached == 0 ? 0 : 63 - __builtin_clzll(reached);
+}
 
 }  // namespace
 
@@ -212,6 +255,7 @@ void check_step_count(std::size_t steps, const char* function, const char* what)
 }
 
 int window_funnel(const FunnelParams& params, const TimedEvent* events, std::size_t count, Arena& scratch) {
+  if (params.modes == 0) return plain_funnel(params, events, count);
   FunnelSearch search(params, scratch);
   return search.run(events, count);
 }
@@ -220,11 +264,6 @@ void FunnelState::check_same(const FunnelParams& params) const {
   if (params == params_) return;
   throw CohortError(ErrorKind::InvalidParameter,
                     "window_funnel window, modes and number of steps must be the same for every row of a group");
-}
-
-void FunnelState::add(std::int64_t ts, std::uint32_t mask) {
-  if (mask == 0 && !(params_.modes & kStrictOrder)) return;
-  events_.add(ts, mask);
 }
 
 void FunnelState::merge(const FunnelState& other) {

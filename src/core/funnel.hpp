@@ -53,7 +53,10 @@ class FunnelState {
   // Throws InvalidParameter if a row's parameters differ from the group's.
   void check_same(const FunnelParams& params) const;
   // Adds a row (rows without a true step are kept only in strict_order mode).
-  void add(std::int64_t ts, std::uint32_t mask);
+  void add(std::int64_t ts, std::uint32_t mask) {
+    if (mask == 0 && !(params_.modes & kStrictOrder)) return;
+    events_.add(ts, mask);
+  }
   // Folds another partial state in (same parameters required).
   void merge(const FunnelState& other);
   // The funnel level; sorts the event list in place (not destructive).

@@ -19,12 +19,14 @@ using cohort::pg::SqlError;
 
 namespace {
 
-// The window_funnel state as the aggregate keeps it: its arena, the core state, and the raw bytes
-// of the modes array last parsed (so a constant modes argument is parsed once per group).
+// The window_funnel state as the aggregate keeps it: its arena, the core state, and the window
+// interval and raw bytes of the modes array as given (so constant arguments are converted and
+// parsed once per group, not once per row).
 struct FunnelAgg {
   FunnelAgg(MemoryContext context, const cohort::FunnelParams& params) : arena(context), state(arena, params) {}
   MemoryContextArena arena;
   cohort::FunnelState state;
+  Interval window_raw{};  // all zero (never a valid window) until the first row sets it
   char* modes_raw = nullptr;
   std::size_t modes_len = 0;
 };
@@ -61,6 +63,14 @@ void require_not_null(FunctionCallInfo fcinfo, int n, const char* what) {
     throw SqlError(ERRCODE_NULL_VALUE_NOT_ALLOWED, std::string(what) + " must not be NULL");
 }
 
+// An array argument, detoasted; PostgreSQL is called (through the guard) only when the value is
+// toasted, compressed or has a short header: a VARIADIC array built per row never is.
+ArrayType* array_arg(FunctionCallInfo fcinfo, int n) {
+  auto* v = reinterpret_cast<struct varlena*>(DatumGetPointer(PG_GETARG_DATUM(n)));
+  if (VARATT_IS_EXTENDED(v)) pg_call([&] { v = pg_detoast_datum(v); });
+  return reinterpret_cast<ArrayType*>(v);
+}
+
 // The conditions of one row from a boolean[] argument: their number and the mask of true ones
 // (a NULL element is false).
 struct Conditions {
@@ -69,10 +79,9 @@ struct Conditions {
 };
 
 Conditions read_conditions(FunctionCallInfo fcinfo, int n, const char* function, const char* what) {
-  require_not_null(fcinfo, n, (std::string(function) + " " + what + "s").c_str());
-  Datum d = PG_GETARG_DATUM(n);
-  ArrayType* a = nullptr;
-  pg_call([&] { a = DatumGetArrayTypeP(d); });
+  if (PG_ARGISNULL(n))  // the message is built only here: this runs once per row
+    throw SqlError(ERRCODE_NULL_VALUE_NOT_ALLOWED, std::string(function) + " " + what + "s must not be NULL");
+  ArrayType* a = array_arg(fcinfo, n);
   if (ARR_ELEMTYPE(a) != BOOLOID) throw std::runtime_error("boolean array expected");
   if (ARR_NDIM(a) > 1)
     throw SqlError(ERRCODE_INVALID_PARAMETER_VALUE,
@@ -90,11 +99,11 @@ Conditions read_conditions(FunctionCallInfo fcinfo, int n, const char* function,
   return {static_cast<unsigned>(count), mask};
 }
 
-// A text argument as a view (detoasted in the current memory context).
+// A text argument as a view (detoasted in the current memory context; PostgreSQL is called only
+// for a toasted or compressed value).
 std::string_view text_arg(FunctionCallInfo fcinfo, int n) {
-  Datum d = PG_GETARG_DATUM(n);
-  text* t = nullptr;
-  pg_call([&] { t = DatumGetTextPP(d); });
+  auto* t = reinterpret_cast<struct varlena*>(DatumGetPointer(PG_GETARG_DATUM(n)));
+  if (VARATT_IS_EXTERNAL(t) || VARATT_IS_COMPRESSED(t)) pg_call([&] { t = pg_detoast_datum_packed(t); });
   return {VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)};
 }
 
@@ -117,9 +126,7 @@ std::uint32_t parse_modes(ArrayType* a) {
 // The modes of this row, reusing the group's parsed modes when the array bytes are unchanged.
 std::uint32_t row_modes(FunctionCallInfo fcinfo, int n, FunnelAgg* agg, ArrayType** raw) {
   require_not_null(fcinfo, n, "window_funnel modes");
-  Datum d = PG_GETARG_DATUM(n);
-  ArrayType* a = nullptr;
-  pg_call([&] { a = DatumGetArrayTypeP(d); });
+  ArrayType* a = array_arg(fcinfo, n);
   *raw = a;
   if (agg != nullptr && agg->modes_raw != nullptr && agg->modes_len == VARSIZE(a) &&
       std::memcmp(agg->modes_raw, a, agg->modes_len) == 0)
@@ -146,13 +153,18 @@ Datum funnel_transition(FunctionCallInfo fcinfo, int modes_arg, int ts_arg, int 
   require_not_null(fcinfo, 1, "window_funnel window");
   const Interval* window = PG_GETARG_INTERVAL_P(1);
   cohort::FunnelParams params;
-  params.window = cohort::funnel_window(window->month, window->day, window->time);
+  if (agg != nullptr && window->time == agg->window_raw.time && window->day == agg->window_raw.day &&
+      window->month == agg->window_raw.month)
+    params.window = agg->state.params().window;  // the group's window, already converted
+  else
+    params.window = cohort::funnel_window(window->month, window->day, window->time);
   Conditions steps = read_conditions(fcinfo, steps_arg, "window_funnel", "step");
   params.steps = steps.count;
   ArrayType* raw_modes = nullptr;
   if (modes_arg >= 0) params.modes = row_modes(fcinfo, modes_arg, agg, &raw_modes);
   if (agg == nullptr) {
     agg = create_in<FunnelAgg>(context, context, params);
+    agg->window_raw = *window;
   } else {
     agg->state.check_same(params);
   }

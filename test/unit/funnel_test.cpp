@@ -169,6 +169,47 @@ TEST(Funnel, MatchesBruteForceOnRandomInputs) {
   }
 }
 
+TEST(Funnel, NoModeFastPathMatchesBruteForceOnLongerInputs) {
+  std::mt19937 rng(2024);
+  for (int round = 0; round < 1500; ++round) {
+    unsigned steps = 1 + rng() % 5;
+    std::vector<TimedEvent> rows(rng() % 15);
+    for (TimedEvent& e : rows) {
+      e.ts = static_cast<std::int64_t>(rng() % 20);
+      e.mask = static_cast<std::uint32_t>(rng() % (1u << steps));
+    }
+    std::int64_t window = 1 + rng() % 8;
+    ASSERT_EQ(level(rows, window, 0, steps), brute(rows, window, 0, steps)) << "round " << round;
+  }
+}
+
+TEST(Funnel, ManyRowsGrowSortAndSerialize) {
+  // Rows arrive newest first, across many growths of the event list; only a -> b -> c two
+  // microseconds apart completes the chain.
+  FunnelParams p{2, 0, 3};
+  FunnelState s(cohort::heap_arena(), p);
+  const int n = 20000;
+  for (int i = n - 1; i >= 0; --i) {
+    s.add(10 * i + 2, C);
+    s.add(10 * i + 1, B);
+    s.add(10 * i, A);
+    s.add(10 * i + 5, X);  // no step: not kept without strict_order
+  }
+  EXPECT_EQ(s.size(), 3u * n);
+  EXPECT_EQ(s.result(), 3);
+  EXPECT_EQ(s.result(), 3);  // the final function may run again
+  std::string bytes(s.serialized_size(), '\0');
+  EXPECT_EQ(bytes.size(), 18u + 8u + 12u * 3u * n);
+  s.serialize(reinterpret_cast<unsigned char*>(bytes.data()));
+  FunnelState t(cohort::heap_arena(), FunnelState::read_params(bytes));
+  t.read_events(bytes);
+  EXPECT_EQ(t.size(), 3u * n);
+  EXPECT_EQ(t.result(), 3);
+  FunnelState narrow(cohort::heap_arena(), FunnelParams{1, 0, 3});
+  narrow.read_events(bytes);
+  EXPECT_EQ(narrow.result(), 2);
+}
+
 TEST(Funnel, SerializeRoundTripAndMerge) {
   FunnelParams p{3600, cohort::kStrictOrder, 3};
   FunnelState a(cohort::heap_arena(), p), b(cohort::heap_arena(), p);
