@@ -106,6 +106,31 @@ SELECT c.id, c.name,
  GROUP BY c.id, c.name, c.cohort_sql, c.hand_sql ORDER BY c.id;
 
 \echo
+\echo '== 20 saved cohorts at once (statistics_many: one pass) against one cohort (compute_statistics)'
+CREATE TEMP TABLE twenty AS
+SELECT array_agg(format('[{"action": "payment_successful", "operation": "sum", "property": "price", "condition": ">=", "value": %s, "timeframe": %s, "logic": "AND"}, {"include": false, "action": "payment_successful", "condition": ">=", "value": 1, "timeframe": %s}]',
+                        1000 * i, 180 + 10 * i, 30 + i)::cohort.definition) AS defs
+  FROM generate_series(1, 20) i;
+CREATE TEMP TABLE many_timings (who text, seconds float8);
+DO $$
+DECLARE i int;
+BEGIN
+  FOR i IN 1..3 LOOP
+    INSERT INTO many_timings SELECT 'one', pg_temp.time_once(format(
+      $q$SELECT * FROM cohort.statistics_many(ARRAY[%L::cohort.definition], 'events', 'customers', '2026-06-30 12:00+00')$q$,
+      (SELECT defs[1] FROM twenty)));
+    INSERT INTO many_timings SELECT 'twenty', pg_temp.time_once(format(
+      $q$SELECT * FROM cohort.statistics_many(%L::cohort.definition[], 'events', 'customers', '2026-06-30 12:00+00')$q$,
+      (SELECT defs FROM twenty)));
+  END LOOP;
+END $$;
+SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FILTER (WHERE who = 'one')::numeric, 3) AS one_cohort_s,
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FILTER (WHERE who = 'twenty')::numeric, 3) AS twenty_cohorts_s,
+       round((percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FILTER (WHERE who = 'twenty')
+            / percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FILTER (WHERE who = 'one'))::numeric, 2) AS cost_ratio
+  FROM many_timings;
+
+\echo
 \echo '== bare scans of the same columns (floor)'
 SELECT 'executor: SELECT count(user_id), count(event), count(ts), count(price) FROM events' AS scan,
        round(pg_temp.time_plain('SELECT count(user_id), count(event), count(ts), count(price) FROM events')::numeric, 3) AS seconds;
