@@ -136,3 +136,9 @@ DELETE FROM cohort.cohorts;
 DELETE FROM cohort.sources;
 DROP OWNED BY regress_cohort_ann, regress_cohort_ben;
 DROP ROLE regress_cohort_ann, regress_cohort_ben;
+
+-- Names made only of white space are empty; surrounding tabs and line breaks are trimmed.
+SELECT cohort.checked_name(E'\t\n ');
+SELECT cohort.checked_name(E'\tWin back\n') = 'Win back' AS trimmed;
+-- Negative counts draw as zero; the bar keeps its width.
+SELECT cohort.risk_bar(1, -1, 1), length(cohort.risk_bar(1, -1, 1)) AS width;

@@ -124,3 +124,6 @@ SELECT q, pg_temp.sqlstate_of(q) FROM (VALUES
 CREATE FUNCTION pg_temp.pick(bigint) RETURNS text LANGUAGE sql AS $$ SELECT 'id' $$;
 CREATE FUNCTION pg_temp.pick(cohort.definition) RETURNS text LANGUAGE sql AS $$ SELECT 'definition' $$;
 SELECT pg_temp.pick('{"min_age": 1}'), pg_temp.pick(42);
+-- A node with a group or leaf key has exactly one key.
+SELECT '{"all": [], "any": []}'::cohort.definition;
+SELECT '{"performed": {"event": "a", "op": ">=", "value": 1}, "min_age": 3}'::cohort.definition;

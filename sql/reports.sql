@@ -568,7 +568,8 @@ SELECT s.label,
 SELECT cohort.set_sources('rep.de', 'rep.dc');
 SELECT count(cohort.create_from_template(t.name, 'diff ' || t.name)) AS created FROM cohort.templates t;
 SELECT t.name, (SELECT count(*) FROM cohort.members(c.id, '2026-03-10 15:00+00')) AS members
-  FROM cohort.templates t JOIN cohort.cohorts c ON c.name = 'diff ' || t.name AND c.is_active;
+  FROM cohort.templates t JOIN cohort.cohorts c ON c.name = 'diff ' || t.name AND c.is_active
+ ORDER BY t.name;
 CREATE VIEW rep.dwin AS
 SELECT c.user_id, s.score, s.spend, s.n,
        (SELECT count(*) FROM rep.de e WHERE e.user_id = c.user_id AND e.event = x.ev AND e.ts <= '2026-03-10 15:00+00'
@@ -602,7 +603,8 @@ SELECT t.name,
           UNION ALL
           (SELECT d.user_id FROM rep.dc d WHERE rep.rule(t.name, d.user_id)
            EXCEPT SELECT m.user_id FROM cohort.members(c.id, '2026-03-10 15:00+00') m)) x) AS differences
-  FROM cohort.templates t JOIN cohort.cohorts c ON c.name = 'diff ' || t.name AND c.is_active;
+  FROM cohort.templates t JOIN cohort.cohorts c ON c.name = 'diff ' || t.name AND c.is_active
+ ORDER BY t.name;
 -- Platinum and Gold templates against tiers(): Platinum = the platinum tier, Gold = platinum or gold.
 SELECT (SELECT array_agg(user_id ORDER BY user_id) FROM cohort.members((SELECT id FROM cohort.cohorts WHERE name = 'diff Platinum'), '2026-03-10 15:00+00'))
        IS NOT DISTINCT FROM

@@ -201,18 +201,20 @@ BEGIN
   RETURN stats;
 END $$;
 
--- Trims and checks a cohort name.
+-- Trims white space (blanks, tabs, line breaks) and checks a cohort name.
 CREATE FUNCTION @extschema@.checked_name(name text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  clean text := btrim(name, E' \t\n\r\f\v');
 BEGIN
-  IF name IS NULL OR btrim(name) = '' THEN
+  IF clean IS NULL OR clean = '' THEN
     RAISE EXCEPTION 'cohort name must not be empty' USING ERRCODE = 'invalid_parameter_value';
   END IF;
-  IF length(btrim(name)) > 200 THEN
+  IF length(clean) > 200 THEN
     RAISE EXCEPTION 'cohort name is too long' USING ERRCODE = 'invalid_parameter_value',
-      DETAIL = format('The name has %s characters; the limit is 200.', length(btrim(name)));
+      DETAIL = format('The name has %s characters; the limit is 200.', length(clean));
   END IF;
-  RETURN btrim(name);
+  RETURN clean;
 END $$;
 
 -- True when the caller has sources set (statistics can be computed).
@@ -429,17 +431,18 @@ CREATE FUNCTION @extschema@.risk_bar(high bigint, medium bigint, low bigint, wid
   RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT CASE WHEN coalesce(high, 0) + coalesce(medium, 0) + coalesce(low, 0) = 0 OR width IS NULL OR width < 1 THEN ''
+  SELECT CASE WHEN t IS NULL OR width IS NULL OR width < 1 THEN ''
          ELSE repeat(CASE WHEN getdatabaseencoding() = 'UTF8' THEN chr(9608) ELSE 'H' END, h)
            || repeat(CASE WHEN getdatabaseencoding() = 'UTF8' THEN chr(9618) ELSE 'M' END, hm - h)
            || repeat(CASE WHEN getdatabaseencoding() = 'UTF8' THEN chr(9617) ELSE 'L' END, width - hm)
          END
-    FROM (SELECT round(width * coalesce(high, 0)::numeric / t)::int AS h,
-                 round(width * (coalesce(high, 0) + coalesce(medium, 0))::numeric / t)::int AS hm
-            FROM (SELECT nullif(coalesce(high, 0) + coalesce(medium, 0) + coalesce(low, 0), 0) AS t) t) b
+    FROM (SELECT t, round(width * hi::numeric / t)::int AS h, round(width * (hi + me)::numeric / t)::int AS hm
+            FROM (SELECT hi, me, nullif(hi + me + lo, 0) AS t
+                    FROM (SELECT greatest(coalesce(high, 0), 0) AS hi, greatest(coalesce(medium, 0), 0) AS me,
+                                 greatest(coalesce(low, 0), 0) AS lo) c) t) b
 $$;
 COMMENT ON FUNCTION @extschema@.risk_bar(bigint, bigint, bigint, integer) IS
-  'text bar of a risk distribution: full blocks high, medium shade medium, light shade low';
+  'text bar of a risk distribution (negative counts as 0): full blocks high, medium shade medium, light shade low';
 
 -- One row per cohort of the caller, for people and BI tools.
 CREATE VIEW @extschema@.overview WITH (security_invoker = true, security_barrier = true) AS

@@ -60,8 +60,14 @@ Node ParseContext::node(const Json& j, const std::string& path, std::size_t dept
     if (key == "performed") return performed(body, sub);
     if (key == "attribute") return attribute(body, sub);
   }
-  for (auto it = j.begin(); it != j.end(); ++it)
-    if (!is_criteria_key(it.key())) fail_unknown_key(it.key(), path, kCanonicalKeys);
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& k = it.key();
+    if (k == "all" || k == "any" || k == "not" || k == "performed" || k == "attribute")
+      fail_invalid("a condition node has exactly one key, found \"" + k + "\" among " +
+                       std::to_string(j.size()) + " keys",
+                   path, "Wrap several conditions in {\"all\": [...]} or {\"any\": [...]}.");
+    if (!is_criteria_key(k)) fail_unknown_key(k, path, kCanonicalKeys);
+  }
   return criteria(j, path);
 }
 
