@@ -34,14 +34,10 @@ void emit_members(FunctionCallInfo fcinfo, const std::vector<int64_t>& members) 
   });
 }
 
-}  // namespace
-
-COHORT_FUNCTION(cohort_evaluate) {
-  require_argument(fcinfo, 0, "definition");
+// Reads the (events, customers, as_of) arguments 1 to 3, checked against what `program` needs.
+cohort::pg::EvaluationInput read_sources(FunctionCallInfo fcinfo, const cohort::Program& program) {
   require_argument(fcinfo, 1, "events");
   require_argument(fcinfo, 3, "as_of");
-  cohort::Program program =
-      cohort::Program::compile(cohort::parse_definition(cohort::pg::text_to_string(PG_GETARG_DATUM(0))));
   cohort::pg::EvaluationInput input;
   input.events = PG_GETARG_OID(1);
   input.customers = PG_ARGISNULL(2) ? InvalidOid : PG_GETARG_OID(2);
@@ -50,6 +46,16 @@ COHORT_FUNCTION(cohort_evaluate) {
     throw cohort::pg::SqlError(ERRCODE_INVALID_PARAMETER_VALUE,
                                "cohort definition uses customer attributes but no customers relation was given",
                                {}, "Pass the customers relation as the third argument.");
+  return input;
+}
+
+}  // namespace
+
+COHORT_FUNCTION(cohort_evaluate) {
+  require_argument(fcinfo, 0, "definition");
+  cohort::Program program =
+      cohort::Program::compile(cohort::parse_definition(cohort::pg::text_to_string(PG_GETARG_DATUM(0))));
+  cohort::pg::EvaluationInput input = read_sources(fcinfo, program);
   emit_members(fcinfo, cohort::pg::evaluate_members(program, input, &last_report));
   return (Datum)0;
 }
@@ -58,8 +64,6 @@ COHORT_FUNCTION(cohort_evaluate) {
 // one pass, as (definition index from 1, user_id) rows.
 COHORT_FUNCTION(cohort_evaluate_many) {
   require_argument(fcinfo, 0, "definitions");
-  require_argument(fcinfo, 1, "events");
-  require_argument(fcinfo, 3, "as_of");
   Datum* elems = nullptr;
   bool* elem_nulls = nullptr;
   int count = 0;
@@ -76,14 +80,7 @@ COHORT_FUNCTION(cohort_evaluate_many) {
     roots.push_back(cohort::parse_definition(cohort::pg::text_to_string(elems[i])));
   }
   cohort::Program program = cohort::Program::compile_many(roots);
-  cohort::pg::EvaluationInput input;
-  input.events = PG_GETARG_OID(1);
-  input.customers = PG_ARGISNULL(2) ? InvalidOid : PG_GETARG_OID(2);
-  input.as_of = PG_GETARG_TIMESTAMPTZ(3);
-  if (program.needs_customers() && input.customers == InvalidOid)
-    throw cohort::pg::SqlError(ERRCODE_INVALID_PARAMETER_VALUE,
-                               "cohort definition uses customer attributes but no customers relation was given",
-                               {}, "Pass the customers relation as the third argument.");
+  cohort::pg::EvaluationInput input = read_sources(fcinfo, program);
   std::vector<std::vector<int64_t>> members;
   if (count > 0) members = cohort::pg::evaluate_members_each(program, input, &last_report);
   cohort::pg::pg_call([&] {
