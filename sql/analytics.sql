@@ -272,3 +272,72 @@ CREATE TEMP TABLE computed AS
 SELECT count(*) AS users, count(*) FILTER (WHERE r.level IS DISTINCT FROM c.level) AS mismatches,
        count(DISTINCT r.level) AS distinct_levels
 FROM reference r FULL JOIN computed c USING (user_id);
+
+-- Non-variadic overloads: with 2 to 8 plain boolean steps, window_funnel resolves to an aggregate
+-- taking them as separate arguments (no boolean[] built per row); `VARIADIC ARRAY[...]` still
+-- reaches the variadic one. Both must give the same level for every user, in default mode and
+-- with modes, serial and parallel. Step i is `e = i`, and e = 9 is steps 1 and 2 at once, e = 0
+-- no step, NULL e every step NULL (false); whole minutes give ties, and users' events spread over
+-- 1 to 10 hours, so levels vary.
+SELECT setseed(0.31);
+CREATE TABLE arity_events AS
+  SELECT u AS user_id,
+         CASE WHEN random() < 0.02 THEN NULL
+              ELSE timestamptz '2024-01-01' + (random() * 60 * (1 + u % 10))::int * interval '1 minute' END AS ts,
+         CASE WHEN random() < 0.02 THEN NULL ELSE floor(random() * 10)::int END AS e
+  FROM (SELECT (random() * 400)::int AS u FROM generate_series(1, 20000)) g;
+ANALYZE arity_events;
+-- arity_query: per user, arity n (2..8) and modes, the level from the plain call (plain) and from
+-- the VARIADIC ARRAY[...] call of the same steps (via_array).
+DO $$
+BEGIN
+  EXECUTE (
+    SELECT format($q$CREATE VIEW arity_query AS
+      SELECT a.user_id, k.n, k.modes, k.plain, k.via_array
+      FROM (SELECT user_id, %s FROM arity_events GROUP BY user_id) a,
+      LATERAL (VALUES %s) k(n, modes, plain, via_array)$q$,
+      string_agg(format('cohort.window_funnel(''90 minutes'', %1$s ts, %2$s) AS p%3$s_%4$s, '
+                        'cohort.window_funnel(''90 minutes'', %1$s ts, VARIADIC ARRAY[%2$s]) AS v%3$s_%4$s',
+                        coalesce(quote_literal(c.modes) || ', ', ''), c.steps, c.n, c.i), ', '),
+      string_agg(format('(%1$s, %2$L, a.p%1$s_%3$s, a.v%1$s_%3$s)', c.n, coalesce(c.modes, 'default'), c.i), ', '))
+    FROM (SELECT n, m.i, m.modes,
+                 (SELECT string_agg(format(CASE WHEN s <= 2 THEN 'e IN (%s, 9)' ELSE 'e = %s' END, s), ', ' ORDER BY s) FROM generate_series(1, n) s) AS steps
+          FROM generate_series(2, 8) n,
+               (VALUES (0, NULL), (1, '{strict_order,allow_reentry}'), (2, '{strict_once,strict_increase}'),
+                       (3, '{strict_deduplication}'), (4, '{strict_order}')) m(i, modes)) c);
+END $$;
+-- What the plain and VARIADIC calls resolved to (the view's dependencies): a non-variadic
+-- aggregate per arity and form, all with the variadic aggregates' state, combine, serialize,
+-- deserialize and final functions.
+SELECT d.refobjid::regprocedure AS aggregate, p.provariadic <> 0 AS is_variadic, a.aggtransfn,
+       (a.aggtranstype, a.aggtransspace, a.aggfinalfn, a.aggcombinefn, a.aggserialfn, a.aggdeserialfn) =
+         (v.aggtranstype, v.aggtransspace, v.aggfinalfn, v.aggcombinefn, v.aggserialfn, v.aggdeserialfn)
+         AS same_support, p.proparallel
+  FROM pg_depend d JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+  JOIN pg_proc p ON p.oid = d.refobjid AND d.refclassid = 'pg_proc'::regclass
+  JOIN pg_aggregate a ON a.aggfnoid = p.oid,
+  pg_aggregate v
+ WHERE r.ev_class = 'arity_query'::regclass
+   AND v.aggfnoid = 'cohort.window_funnel(interval, timestamptz, boolean[])'::regprocedure
+ ORDER BY is_variadic, p.proargtypes[1] = 'text[]'::regtype, p.pronargs;
+SET max_parallel_workers_per_gather = 0;
+CREATE TABLE arity_serial AS SELECT * FROM arity_query;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SELECT * FROM pg_temp.plan_shape('SELECT * FROM arity_query');
+CREATE TABLE arity_parallel AS SELECT * FROM arity_query;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+-- Per arity and modes: users, plain/variadic mismatches (serial, parallel), rows differing between
+-- the serial and parallel runs, and the levels seen (the data is not trivial).
+SELECT n, modes, count(*) AS users,
+       count(*) FILTER (WHERE s.plain IS DISTINCT FROM s.via_array) AS serial_mismatches,
+       count(*) FILTER (WHERE p.plain IS DISTINCT FROM p.via_array) AS parallel_mismatches,
+       count(*) FILTER (WHERE (s.plain, s.via_array) IS DISTINCT FROM (p.plain, p.via_array)) AS serial_vs_parallel,
+       count(DISTINCT s.plain) AS distinct_levels, max(s.plain) AS max_level
+  FROM arity_serial s FULL JOIN arity_parallel p USING (user_id, n, modes)
+ GROUP BY n, modes ORDER BY n, modes;

@@ -76,6 +76,321 @@ CREATE AGGREGATE @extschema@.window_funnel(
 COMMENT ON AGGREGATE @extschema@.window_funnel(pg_catalog.interval, pg_catalog.text[], pg_catalog.timestamptz, VARIADIC pg_catalog.bool[]) IS
   'ClickHouse windowFunnel with modes: strict_deduplication, strict_order, strict_increase, strict_once, allow_reentry';
 
+-- window_funnel with 2 to 8 plain boolean steps: non-variadic overloads of the two aggregates
+-- above. PostgreSQL prefers an exact non-variadic match, so `window_funnel(w, ts, a, b, c)` resolves
+-- here and the executor does not build a boolean[] for every row (see docs/analytics.md,
+-- Performance). One C transition function per form reads the steps positionally; state,
+-- combine, serialize, deserialize and final functions are the variadic aggregates', so results are
+-- the same. With 1 step, more than 8, or `VARIADIC array`, the variadic aggregates are used.
+
+CREATE FUNCTION @extschema@.window_funnel_plain_transition(
+    pg_catalog.internal, pg_catalog.interval, pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool)
+  RETURNS pg_catalog.internal
+  AS 'MODULE_PATHNAME', 'cohort_window_funnel_plain_transition' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.window_funnel_plain_transition(pg_catalog.internal, pg_catalog.interval, pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool) IS
+  'window_funnel transition, 2 plain steps: adds one row to the event list';
+
+CREATE FUNCTION @extschema@.window_funnel_plain_transition(
+    pg_catalog.internal, pg_catalog.interval, pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool)
+  RETURNS pg_catalog.internal
+  AS 'MODULE_PATHNAME', 'cohort_window_funnel_plain_transition' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.window_funnel_plain_transition(pg_catalog.internal, pg_catalog.interval, pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool) IS
+  'window_funnel transition, 3 plain steps: adds one row to the event list';
+
+CREATE FUNCTION @extschema@.window_funnel_plain_transition(
+    pg_catalog.internal, pg_catalog.interval, pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool)
+  RETURNS pg_catalog.internal
+  AS 'MODULE_PATHNAME', 'cohort_window_funnel_plain_transition' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.window_funnel_plain_transition(pg_catalog.internal, pg_catalog.interval, pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool) IS
+  'window_funnel transition, 4 plain steps: adds one row to the event list';
+
+CREATE FUNCTION @extschema@.window_funnel_plain_transition(
+    pg_catalog.internal, pg_catalog.interval, pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool)
+  RETURNS pg_catalog.internal
+  AS 'MODULE_PATHNAME', 'cohort_window_funnel_plain_transition' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.window_funnel_plain_transition(pg_catalog.internal, pg_catalog.interval, pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool) IS
+  'window_funnel transition, 5 plain steps: adds one row to the event list';
+
+CREATE FUNCTION @extschema@.window_funnel_plain_transition(
+    pg_catalog.internal, pg_catalog.interval, pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool)
+  RETURNS pg_catalog.internal
+  AS 'MODULE_PATHNAME', 'cohort_window_funnel_plain_transition' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.window_funnel_plain_transition(pg_catalog.internal, pg_catalog.interval, pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool) IS
+  'window_funnel transition, 6 plain steps: adds one row to the event list';
+
+CREATE FUNCTION @extschema@.window_funnel_plain_transition(
+    pg_catalog.internal, pg_catalog.interval, pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool)
+  RETURNS pg_catalog.internal
+  AS 'MODULE_PATHNAME', 'cohort_window_funnel_plain_transition' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.window_funnel_plain_transition(pg_catalog.internal, pg_catalog.interval, pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool) IS
+  'window_funnel transition, 7 plain steps: adds one row to the event list';
+
+CREATE FUNCTION @extschema@.window_funnel_plain_transition(
+    pg_catalog.internal, pg_catalog.interval, pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool)
+  RETURNS pg_catalog.internal
+  AS 'MODULE_PATHNAME', 'cohort_window_funnel_plain_transition' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.window_funnel_plain_transition(pg_catalog.internal, pg_catalog.interval, pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool) IS
+  'window_funnel transition, 8 plain steps: adds one row to the event list';
+
+CREATE FUNCTION @extschema@.window_funnel_modes_plain_transition(
+    pg_catalog.internal, pg_catalog.interval, pg_catalog.text[], pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool)
+  RETURNS pg_catalog.internal
+  AS 'MODULE_PATHNAME', 'cohort_window_funnel_modes_plain_transition' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.window_funnel_modes_plain_transition(pg_catalog.internal, pg_catalog.interval, pg_catalog.text[], pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool) IS
+  'window_funnel transition (form with modes), 2 plain steps: adds one row to the event list';
+
+CREATE FUNCTION @extschema@.window_funnel_modes_plain_transition(
+    pg_catalog.internal, pg_catalog.interval, pg_catalog.text[], pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool)
+  RETURNS pg_catalog.internal
+  AS 'MODULE_PATHNAME', 'cohort_window_funnel_modes_plain_transition' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.window_funnel_modes_plain_transition(pg_catalog.internal, pg_catalog.interval, pg_catalog.text[], pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool) IS
+  'window_funnel transition (form with modes), 3 plain steps: adds one row to the event list';
+
+CREATE FUNCTION @extschema@.window_funnel_modes_plain_transition(
+    pg_catalog.internal, pg_catalog.interval, pg_catalog.text[], pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool)
+  RETURNS pg_catalog.internal
+  AS 'MODULE_PATHNAME', 'cohort_window_funnel_modes_plain_transition' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.window_funnel_modes_plain_transition(pg_catalog.internal, pg_catalog.interval, pg_catalog.text[], pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool) IS
+  'window_funnel transition (form with modes), 4 plain steps: adds one row to the event list';
+
+CREATE FUNCTION @extschema@.window_funnel_modes_plain_transition(
+    pg_catalog.internal, pg_catalog.interval, pg_catalog.text[], pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool)
+  RETURNS pg_catalog.internal
+  AS 'MODULE_PATHNAME', 'cohort_window_funnel_modes_plain_transition' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.window_funnel_modes_plain_transition(pg_catalog.internal, pg_catalog.interval, pg_catalog.text[], pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool) IS
+  'window_funnel transition (form with modes), 5 plain steps: adds one row to the event list';
+
+CREATE FUNCTION @extschema@.window_funnel_modes_plain_transition(
+    pg_catalog.internal, pg_catalog.interval, pg_catalog.text[], pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool)
+  RETURNS pg_catalog.internal
+  AS 'MODULE_PATHNAME', 'cohort_window_funnel_modes_plain_transition' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.window_funnel_modes_plain_transition(pg_catalog.internal, pg_catalog.interval, pg_catalog.text[], pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool) IS
+  'window_funnel transition (form with modes), 6 plain steps: adds one row to the event list';
+
+CREATE FUNCTION @extschema@.window_funnel_modes_plain_transition(
+    pg_catalog.internal, pg_catalog.interval, pg_catalog.text[], pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool)
+  RETURNS pg_catalog.internal
+  AS 'MODULE_PATHNAME', 'cohort_window_funnel_modes_plain_transition' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.window_funnel_modes_plain_transition(pg_catalog.internal, pg_catalog.interval, pg_catalog.text[], pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool) IS
+  'window_funnel transition (form with modes), 7 plain steps: adds one row to the event list';
+
+CREATE FUNCTION @extschema@.window_funnel_modes_plain_transition(
+    pg_catalog.internal, pg_catalog.interval, pg_catalog.text[], pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool)
+  RETURNS pg_catalog.internal
+  AS 'MODULE_PATHNAME', 'cohort_window_funnel_modes_plain_transition' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.window_funnel_modes_plain_transition(pg_catalog.internal, pg_catalog.interval, pg_catalog.text[], pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool) IS
+  'window_funnel transition (form with modes), 8 plain steps: adds one row to the event list';
+
+CREATE AGGREGATE @extschema@.window_funnel(
+    window_size pg_catalog.interval, ts pg_catalog.timestamptz,
+    step1 pg_catalog.bool, step2 pg_catalog.bool) (
+  SFUNC = @extschema@.window_funnel_plain_transition,
+  STYPE = pg_catalog.internal,
+  SSPACE = 1024,
+  FINALFUNC = @extschema@.window_funnel_final,
+  COMBINEFUNC = @extschema@.window_funnel_combine,
+  SERIALFUNC = @extschema@.window_funnel_serialize,
+  DESERIALFUNC = @extschema@.window_funnel_deserialize,
+  PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.window_funnel(pg_catalog.interval, pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool) IS
+  'ClickHouse windowFunnel, 2 steps (non-variadic form of window_funnel(interval, timestamptz, VARIADIC boolean[]))';
+
+CREATE AGGREGATE @extschema@.window_funnel(
+    window_size pg_catalog.interval, ts pg_catalog.timestamptz,
+    step1 pg_catalog.bool, step2 pg_catalog.bool, step3 pg_catalog.bool) (
+  SFUNC = @extschema@.window_funnel_plain_transition,
+  STYPE = pg_catalog.internal,
+  SSPACE = 1024,
+  FINALFUNC = @extschema@.window_funnel_final,
+  COMBINEFUNC = @extschema@.window_funnel_combine,
+  SERIALFUNC = @extschema@.window_funnel_serialize,
+  DESERIALFUNC = @extschema@.window_funnel_deserialize,
+  PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.window_funnel(pg_catalog.interval, pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool) IS
+  'ClickHouse windowFunnel, 3 steps (non-variadic form of window_funnel(interval, timestamptz, VARIADIC boolean[]))';
+
+CREATE AGGREGATE @extschema@.window_funnel(
+    window_size pg_catalog.interval, ts pg_catalog.timestamptz,
+    step1 pg_catalog.bool, step2 pg_catalog.bool, step3 pg_catalog.bool, step4 pg_catalog.bool) (
+  SFUNC = @extschema@.window_funnel_plain_transition,
+  STYPE = pg_catalog.internal,
+  SSPACE = 1024,
+  FINALFUNC = @extschema@.window_funnel_final,
+  COMBINEFUNC = @extschema@.window_funnel_combine,
+  SERIALFUNC = @extschema@.window_funnel_serialize,
+  DESERIALFUNC = @extschema@.window_funnel_deserialize,
+  PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.window_funnel(pg_catalog.interval, pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool) IS
+  'ClickHouse windowFunnel, 4 steps (non-variadic form of window_funnel(interval, timestamptz, VARIADIC boolean[]))';
+
+CREATE AGGREGATE @extschema@.window_funnel(
+    window_size pg_catalog.interval, ts pg_catalog.timestamptz,
+    step1 pg_catalog.bool, step2 pg_catalog.bool, step3 pg_catalog.bool, step4 pg_catalog.bool, step5 pg_catalog.bool) (
+  SFUNC = @extschema@.window_funnel_plain_transition,
+  STYPE = pg_catalog.internal,
+  SSPACE = 1024,
+  FINALFUNC = @extschema@.window_funnel_final,
+  COMBINEFUNC = @extschema@.window_funnel_combine,
+  SERIALFUNC = @extschema@.window_funnel_serialize,
+  DESERIALFUNC = @extschema@.window_funnel_deserialize,
+  PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.window_funnel(pg_catalog.interval, pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool) IS
+  'ClickHouse windowFunnel, 5 steps (non-variadic form of window_funnel(interval, timestamptz, VARIADIC boolean[]))';
+
+CREATE AGGREGATE @extschema@.window_funnel(
+    window_size pg_catalog.interval, ts pg_catalog.timestamptz,
+    step1 pg_catalog.bool, step2 pg_catalog.bool, step3 pg_catalog.bool, step4 pg_catalog.bool, step5 pg_catalog.bool, step6 pg_catalog.bool) (
+  SFUNC = @extschema@.window_funnel_plain_transition,
+  STYPE = pg_catalog.internal,
+  SSPACE = 1024,
+  FINALFUNC = @extschema@.window_funnel_final,
+  COMBINEFUNC = @extschema@.window_funnel_combine,
+  SERIALFUNC = @extschema@.window_funnel_serialize,
+  DESERIALFUNC = @extschema@.window_funnel_deserialize,
+  PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.window_funnel(pg_catalog.interval, pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool) IS
+  'ClickHouse windowFunnel, 6 steps (non-variadic form of window_funnel(interval, timestamptz, VARIADIC boolean[]))';
+
+CREATE AGGREGATE @extschema@.window_funnel(
+    window_size pg_catalog.interval, ts pg_catalog.timestamptz,
+    step1 pg_catalog.bool, step2 pg_catalog.bool, step3 pg_catalog.bool, step4 pg_catalog.bool, step5 pg_catalog.bool, step6 pg_catalog.bool, step7 pg_catalog.bool) (
+  SFUNC = @extschema@.window_funnel_plain_transition,
+  STYPE = pg_catalog.internal,
+  SSPACE = 1024,
+  FINALFUNC = @extschema@.window_funnel_final,
+  COMBINEFUNC = @extschema@.window_funnel_combine,
+  SERIALFUNC = @extschema@.window_funnel_serialize,
+  DESERIALFUNC = @extschema@.window_funnel_deserialize,
+  PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.window_funnel(pg_catalog.interval, pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool) IS
+  'ClickHouse windowFunnel, 7 steps (non-variadic form of window_funnel(interval, timestamptz, VARIADIC boolean[]))';
+
+CREATE AGGREGATE @extschema@.window_funnel(
+    window_size pg_catalog.interval, ts pg_catalog.timestamptz,
+    step1 pg_catalog.bool, step2 pg_catalog.bool, step3 pg_catalog.bool, step4 pg_catalog.bool, step5 pg_catalog.bool, step6 pg_catalog.bool, step7 pg_catalog.bool, step8 pg_catalog.bool) (
+  SFUNC = @extschema@.window_funnel_plain_transition,
+  STYPE = pg_catalog.internal,
+  SSPACE = 1024,
+  FINALFUNC = @extschema@.window_funnel_final,
+  COMBINEFUNC = @extschema@.window_funnel_combine,
+  SERIALFUNC = @extschema@.window_funnel_serialize,
+  DESERIALFUNC = @extschema@.window_funnel_deserialize,
+  PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.window_funnel(pg_catalog.interval, pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool) IS
+  'ClickHouse windowFunnel, 8 steps (non-variadic form of window_funnel(interval, timestamptz, VARIADIC boolean[]))';
+
+CREATE AGGREGATE @extschema@.window_funnel(
+    window_size pg_catalog.interval, modes pg_catalog.text[], ts pg_catalog.timestamptz,
+    step1 pg_catalog.bool, step2 pg_catalog.bool) (
+  SFUNC = @extschema@.window_funnel_modes_plain_transition,
+  STYPE = pg_catalog.internal,
+  SSPACE = 1024,
+  FINALFUNC = @extschema@.window_funnel_final,
+  COMBINEFUNC = @extschema@.window_funnel_combine,
+  SERIALFUNC = @extschema@.window_funnel_serialize,
+  DESERIALFUNC = @extschema@.window_funnel_deserialize,
+  PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.window_funnel(pg_catalog.interval, pg_catalog.text[], pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool) IS
+  'ClickHouse windowFunnel with modes, 2 steps (non-variadic form of window_funnel(interval, text[], timestamptz, VARIADIC boolean[]))';
+
+CREATE AGGREGATE @extschema@.window_funnel(
+    window_size pg_catalog.interval, modes pg_catalog.text[], ts pg_catalog.timestamptz,
+    step1 pg_catalog.bool, step2 pg_catalog.bool, step3 pg_catalog.bool) (
+  SFUNC = @extschema@.window_funnel_modes_plain_transition,
+  STYPE = pg_catalog.internal,
+  SSPACE = 1024,
+  FINALFUNC = @extschema@.window_funnel_final,
+  COMBINEFUNC = @extschema@.window_funnel_combine,
+  SERIALFUNC = @extschema@.window_funnel_serialize,
+  DESERIALFUNC = @extschema@.window_funnel_deserialize,
+  PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.window_funnel(pg_catalog.interval, pg_catalog.text[], pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool) IS
+  'ClickHouse windowFunnel with modes, 3 steps (non-variadic form of window_funnel(interval, text[], timestamptz, VARIADIC boolean[]))';
+
+CREATE AGGREGATE @extschema@.window_funnel(
+    window_size pg_catalog.interval, modes pg_catalog.text[], ts pg_catalog.timestamptz,
+    step1 pg_catalog.bool, step2 pg_catalog.bool, step3 pg_catalog.bool, step4 pg_catalog.bool) (
+  SFUNC = @extschema@.window_funnel_modes_plain_transition,
+  STYPE = pg_catalog.internal,
+  SSPACE = 1024,
+  FINALFUNC = @extschema@.window_funnel_final,
+  COMBINEFUNC = @extschema@.window_funnel_combine,
+  SERIALFUNC = @extschema@.window_funnel_serialize,
+  DESERIALFUNC = @extschema@.window_funnel_deserialize,
+  PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.window_funnel(pg_catalog.interval, pg_catalog.text[], pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool) IS
+  'ClickHouse windowFunnel with modes, 4 steps (non-variadic form of window_funnel(interval, text[], timestamptz, VARIADIC boolean[]))';
+
+CREATE AGGREGATE @extschema@.window_funnel(
+    window_size pg_catalog.interval, modes pg_catalog.text[], ts pg_catalog.timestamptz,
+    step1 pg_catalog.bool, step2 pg_catalog.bool, step3 pg_catalog.bool, step4 pg_catalog.bool, step5 pg_catalog.bool) (
+  SFUNC = @extschema@.window_funnel_modes_plain_transition,
+  STYPE = pg_catalog.internal,
+  SSPACE = 1024,
+  FINALFUNC = @extschema@.window_funnel_final,
+  COMBINEFUNC = @extschema@.window_funnel_combine,
+  SERIALFUNC = @extschema@.window_funnel_serialize,
+  DESERIALFUNC = @extschema@.window_funnel_deserialize,
+  PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.window_funnel(pg_catalog.interval, pg_catalog.text[], pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool) IS
+  'ClickHouse windowFunnel with modes, 5 steps (non-variadic form of window_funnel(interval, text[], timestamptz, VARIADIC boolean[]))';
+
+CREATE AGGREGATE @extschema@.window_funnel(
+    window_size pg_catalog.interval, modes pg_catalog.text[], ts pg_catalog.timestamptz,
+    step1 pg_catalog.bool, step2 pg_catalog.bool, step3 pg_catalog.bool, step4 pg_catalog.bool, step5 pg_catalog.bool, step6 pg_catalog.bool) (
+  SFUNC = @extschema@.window_funnel_modes_plain_transition,
+  STYPE = pg_catalog.internal,
+  SSPACE = 1024,
+  FINALFUNC = @extschema@.window_funnel_final,
+  COMBINEFUNC = @extschema@.window_funnel_combine,
+  SERIALFUNC = @extschema@.window_funnel_serialize,
+  DESERIALFUNC = @extschema@.window_funnel_deserialize,
+  PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.window_funnel(pg_catalog.interval, pg_catalog.text[], pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool) IS
+  'ClickHouse windowFunnel with modes, 6 steps (non-variadic form of window_funnel(interval, text[], timestamptz, VARIADIC boolean[]))';
+
+CREATE AGGREGATE @extschema@.window_funnel(
+    window_size pg_catalog.interval, modes pg_catalog.text[], ts pg_catalog.timestamptz,
+    step1 pg_catalog.bool, step2 pg_catalog.bool, step3 pg_catalog.bool, step4 pg_catalog.bool, step5 pg_catalog.bool, step6 pg_catalog.bool, step7 pg_catalog.bool) (
+  SFUNC = @extschema@.window_funnel_modes_plain_transition,
+  STYPE = pg_catalog.internal,
+  SSPACE = 1024,
+  FINALFUNC = @extschema@.window_funnel_final,
+  COMBINEFUNC = @extschema@.window_funnel_combine,
+  SERIALFUNC = @extschema@.window_funnel_serialize,
+  DESERIALFUNC = @extschema@.window_funnel_deserialize,
+  PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.window_funnel(pg_catalog.interval, pg_catalog.text[], pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool) IS
+  'ClickHouse windowFunnel with modes, 7 steps (non-variadic form of window_funnel(interval, text[], timestamptz, VARIADIC boolean[]))';
+
+CREATE AGGREGATE @extschema@.window_funnel(
+    window_size pg_catalog.interval, modes pg_catalog.text[], ts pg_catalog.timestamptz,
+    step1 pg_catalog.bool, step2 pg_catalog.bool, step3 pg_catalog.bool, step4 pg_catalog.bool, step5 pg_catalog.bool, step6 pg_catalog.bool, step7 pg_catalog.bool, step8 pg_catalog.bool) (
+  SFUNC = @extschema@.window_funnel_modes_plain_transition,
+  STYPE = pg_catalog.internal,
+  SSPACE = 1024,
+  FINALFUNC = @extschema@.window_funnel_final,
+  COMBINEFUNC = @extschema@.window_funnel_combine,
+  SERIALFUNC = @extschema@.window_funnel_serialize,
+  DESERIALFUNC = @extschema@.window_funnel_deserialize,
+  PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.window_funnel(pg_catalog.interval, pg_catalog.text[], pg_catalog.timestamptz, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool, pg_catalog.bool) IS
+  'ClickHouse windowFunnel with modes, 8 steps (non-variadic form of window_funnel(interval, text[], timestamptz, VARIADIC boolean[]))';
+
 -- sequence_match and sequence_count
 
 CREATE FUNCTION @extschema@.sequence_transition(

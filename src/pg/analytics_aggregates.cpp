@@ -146,8 +146,21 @@ void cache_modes(FunnelAgg* agg, ArrayType* raw) {
   agg->modes_len = len;
 }
 
-// window_funnel transition for both forms; modes_arg < 0 when the form has no modes.
-Datum funnel_transition(FunctionCallInfo fcinfo, int modes_arg, int ts_arg, int steps_arg) {
+// The steps of one row given as plain boolean arguments from `first` to the last argument (the
+// non-variadic overloads; a NULL argument is false). No array is built or read.
+Conditions read_step_args(FunctionCallInfo fcinfo, int first) {
+  int count = fcinfo->nargs - first;
+  if (count < 1 || count > static_cast<int>(cohort::kMaxConditions))
+    throw std::runtime_error("window_funnel: unexpected number of step arguments");
+  std::uint32_t mask = 0;
+  for (int i = 0; i < count; ++i)
+    if (!PG_ARGISNULL(first + i) && PG_GETARG_BOOL(first + i)) mask |= 1u << i;
+  return {static_cast<unsigned>(count), mask};
+}
+
+// window_funnel transition for all forms; modes_arg < 0 when the form has no modes; the steps are
+// a VARIADIC boolean[] at steps_arg when plain_steps is false, else plain booleans from steps_arg on.
+Datum funnel_transition(FunctionCallInfo fcinfo, int modes_arg, int ts_arg, int steps_arg, bool plain_steps) {
   MemoryContext context = aggregate_context(fcinfo, "window_funnel");
   FunnelAgg* agg = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<FunnelAgg*>(PG_GETARG_POINTER(0));
   require_not_null(fcinfo, 1, "window_funnel window");
@@ -158,7 +171,8 @@ Datum funnel_transition(FunctionCallInfo fcinfo, int modes_arg, int ts_arg, int 
     params.window = agg->state.params().window;  // the group's window, already converted
   else
     params.window = cohort::funnel_window(window->month, window->day, window->time);
-  Conditions steps = read_conditions(fcinfo, steps_arg, "window_funnel", "step");
+  Conditions steps = plain_steps ? read_step_args(fcinfo, steps_arg)
+                                 : read_conditions(fcinfo, steps_arg, "window_funnel", "step");
   params.steps = steps.count;
   ArrayType* raw_modes = nullptr;
   if (modes_arg >= 0) params.modes = row_modes(fcinfo, modes_arg, agg, &raw_modes);
@@ -195,10 +209,17 @@ std::string_view bytea_arg(FunctionCallInfo fcinfo, int n) {
 }  // namespace
 
 // window_funnel(window, ts, VARIADIC steps) transition.
-COHORT_FUNCTION(cohort_window_funnel_transition) { return funnel_transition(fcinfo, -1, 2, 3); }
+COHORT_FUNCTION(cohort_window_funnel_transition) { return funnel_transition(fcinfo, -1, 2, 3, false); }
 
 // window_funnel(window, modes, ts, VARIADIC steps) transition.
-COHORT_FUNCTION(cohort_window_funnel_modes_transition) { return funnel_transition(fcinfo, 2, 3, 4); }
+COHORT_FUNCTION(cohort_window_funnel_modes_transition) { return funnel_transition(fcinfo, 2, 3, 4, false); }
+
+// window_funnel(window, ts, step1, ..., stepN) transition, N = 2..8 (one function for every arity:
+// the steps are the arguments after ts).
+COHORT_FUNCTION(cohort_window_funnel_plain_transition) { return funnel_transition(fcinfo, -1, 2, 3, true); }
+
+// window_funnel(window, modes, ts, step1, ..., stepN) transition, N = 2..8.
+COHORT_FUNCTION(cohort_window_funnel_modes_plain_transition) { return funnel_transition(fcinfo, 2, 3, 4, true); }
 
 // window_funnel combine: folds state 2 into state 1 (copying state 2 when state 1 is NULL).
 COHORT_FUNCTION(cohort_window_funnel_combine) {
