@@ -57,7 +57,9 @@ TEST(Errors, UnknownKeys) {
   EXPECT_TRUE(fails_with(R"({"min_age":1,"favourite":2})", kBad, "unknown key \"favourite\" at $"));
   EXPECT_TRUE(fails_with(R"({"age_range":{"min":1,"low":2}})", kBad, "unknown key \"low\" at $.age_range"));
   EXPECT_TRUE(fails_with(R"({"bogus":[]})", kBad, "unknown key \"bogus\" at $"));
-  EXPECT_TRUE(fails_with(R"({"all":[{"engagement_level":"low"}],"any":[]})", kBad, "unknown key"));
+  EXPECT_TRUE(fails_with(R"({"all":[{"engagement_level":"low"}],"any":[]})", kBad,
+                         "a condition node has exactly one key, found \"all\" among 2 keys at $"));
+  EXPECT_TRUE(fails_with(R"({"min_age":1,"not":{"min_age":2}})", kBad, "exactly one key, found \"not\""));
   EXPECT_TRUE(fails_with(R"({"all":[{"not":{"oops":1}}]})", kBad, "unknown key \"oops\" at $.all[0].not"));
 }
 
