@@ -105,6 +105,28 @@ class HeapScan {
     slot_getsomeattrs(slot_, natts);
     return true;
   }
+  // Fills a batch of up to `capacity` rows in `batch_context`: `keep(n)` reads the current tuple
+  // into row n and says whether to keep it. Sets `rows`; false once the scan is exhausted and
+  // nothing was kept. `keep` runs inside pg_call: it must not throw or own destructible objects.
+  template <typename Keep>
+  bool fill(MemoryContext batch_context, std::size_t capacity, int natts, std::size_t& rows, Keep&& keep) {
+    std::size_t n = 0;
+    bool more = true;
+    pg_call([&] {
+      CHECK_FOR_INTERRUPTS();
+      MemoryContext old = MemoryContextSwitchTo(batch_context);
+      while (n < capacity) {
+        if (!next(natts)) {
+          more = false;
+          break;
+        }
+        if (keep(n)) ++n;
+      }
+      MemoryContextSwitchTo(old);
+    });
+    rows = n;
+    return more || n > 0;
+  }
   Datum value(int index, bool& isnull) const {
     isnull = slot_->tts_isnull[index];
     return slot_->tts_values[index];
@@ -139,53 +161,40 @@ class HeapEventSource final : public EventSource {
         scan_(spec.relid) {}
 
   bool next(EventBatch& b, MemoryContext batch_context) override {
-    const std::size_t P = props_.size(), F = filters_.size(), capacity = b.capacity();
+    const std::size_t P = props_.size(), F = filters_.size();
     const auto& filter_specs = program_.filters();
-    std::size_t n = 0;
-    bool more = true;
-    pg_call([&] {
-      CHECK_FOR_INTERRUPTS();
-      MemoryContext old = MemoryContextSwitchTo(batch_context);
-      while (n < capacity) {
-        if (!scan_.next(natts_)) {
-          more = false;
-          break;
-        }
-        bool isnull;
-        Datum tsd = scan_.value(ts_.index, isnull);
+    return scan_.fill(batch_context, b.capacity(), natts_, b.rows, [&](std::size_t n) {
+      bool isnull;
+      Datum tsd = scan_.value(ts_.index, isnull);
+      if (isnull) return false;
+      TimestampTz ts = DatumGetTimestampTz(tsd);
+      if (ts > spec_.as_of || (spec_.has_lower_bound && ts < spec_.lower_bound)) return false;
+      Datum ud = scan_.value(user_.index, isnull);
+      if (isnull) return false;
+      Datum ed = scan_.value(event_.index, isnull);
+      int event = isnull ? -1 : program_.event_index(text_value(ed));
+      if (event < 0 && !spec_.every_event) return false;
+      b.users[n] = int_value(ud, user_.kind);
+      b.ts[n] = ts;
+      b.events[n] = event;
+      for (std::size_t p = 0; p < P; ++p) {
+        Datum d = scan_.value(props_[p].index, isnull);
+        b.nulls[n * P + p] = isnull;
         if (isnull) continue;
-        TimestampTz ts = DatumGetTimestampTz(tsd);
-        if (ts > spec_.as_of || (spec_.has_lower_bound && ts < spec_.lower_bound)) continue;
-        Datum ud = scan_.value(user_.index, isnull);
-        if (isnull) continue;
-        Datum ed = scan_.value(event_.index, isnull);
-        int event = isnull ? -1 : program_.event_index(text_value(ed));
-        if (event < 0 && !spec_.every_event) continue;
-        b.users[n] = int_value(ud, user_.kind);
-        b.ts[n] = ts;
-        b.events[n] = event;
-        for (std::size_t p = 0; p < P; ++p) {
-          Datum d = scan_.value(props_[p].index, isnull);
-          b.nulls[n * P + p] = isnull;
-          if (isnull) continue;
-          if (props_[p].kind == ValueKind::Text)
-            b.texts[n * P + p] = copy_bytes(text_value(d));
-          else
-            b.numbers[n * P + p] = number_value(d, props_[p].kind);
-        }
-        for (std::size_t f = 0; f < F; ++f) {
-          Datum d = scan_.value(filters_[f].index, isnull);
-          const std::vector<std::string>& values = filter_specs[f].values;
-          b.passes[n * F + f] =
-              !isnull && std::binary_search(values.begin(), values.end(), text_value(d),
-                                            [](std::string_view a, std::string_view c) { return a < c; });
-        }
-        ++n;
+        if (props_[p].kind == ValueKind::Text)
+          b.texts[n * P + p] = copy_bytes(text_value(d));
+        else
+          b.numbers[n * P + p] = number_value(d, props_[p].kind);
       }
-      MemoryContextSwitchTo(old);
+      for (std::size_t f = 0; f < F; ++f) {
+        Datum d = scan_.value(filters_[f].index, isnull);
+        const std::vector<std::string>& values = filter_specs[f].values;
+        b.passes[n * F + f] =
+            !isnull && std::binary_search(values.begin(), values.end(), text_value(d),
+                                          [](std::string_view a, std::string_view c) { return a < c; });
+      }
+      return true;
     });
-    b.rows = n;
-    return more || n > 0;
   }
 
   void close() override { scan_.close(); }
@@ -207,38 +216,25 @@ class HeapCustomerSource final : public CustomerSource {
       : user_(user), attrs_(std::move(attrs)), has_risk_(has_risk), risk_(risk), natts_(natts), scan_(relid) {}
 
   bool next(CustomerBatch& b, MemoryContext batch_context) override {
-    const std::size_t A = attrs_.size(), capacity = b.capacity();
-    std::size_t n = 0;
-    bool more = true;
-    pg_call([&] {
-      CHECK_FOR_INTERRUPTS();
-      MemoryContext old = MemoryContextSwitchTo(batch_context);
-      while (n < capacity) {
-        if (!scan_.next(natts_)) {
-          more = false;
-          break;
-        }
-        bool isnull;
-        Datum ud = scan_.value(user_.index, isnull);
-        if (isnull) continue;
-        b.users[n] = int_value(ud, user_.kind);
-        for (std::size_t a = 0; a < A; ++a) {
-          Datum d = scan_.value(attrs_[a].index, isnull);
-          b.nulls[n * A + a] = isnull;
-          b.numbers[n * A + a] = isnull ? 0 : number_value(d, attrs_[a].kind);
-        }
-        b.risk_null[n] = true;
-        if (has_risk_) {
-          Datum d = scan_.value(risk_.index, isnull);
-          b.risk_null[n] = isnull;
-          if (!isnull) b.risk[n] = copy_bytes(text_value(d));
-        }
-        ++n;
+    const std::size_t A = attrs_.size();
+    return scan_.fill(batch_context, b.capacity(), natts_, b.rows, [&](std::size_t n) {
+      bool isnull;
+      Datum ud = scan_.value(user_.index, isnull);
+      if (isnull) return false;
+      b.users[n] = int_value(ud, user_.kind);
+      for (std::size_t a = 0; a < A; ++a) {
+        Datum d = scan_.value(attrs_[a].index, isnull);
+        b.nulls[n * A + a] = isnull;
+        b.numbers[n * A + a] = isnull ? 0 : number_value(d, attrs_[a].kind);
       }
-      MemoryContextSwitchTo(old);
+      b.risk_null[n] = true;
+      if (has_risk_) {
+        Datum d = scan_.value(risk_.index, isnull);
+        b.risk_null[n] = isnull;
+        if (!isnull) b.risk[n] = copy_bytes(text_value(d));
+      }
+      return true;
     });
-    b.rows = n;
-    return more || n > 0;
   }
 
   void close() override { scan_.close(); }
