@@ -106,12 +106,5 @@ COHORT_FUNCTION(cohort_last_evaluation) {
                      Int64GetDatum(static_cast<int64>(last_report.users)),
                      Int64GetDatum(static_cast<int64>(last_report.state_bytes))};
   bool nulls[5] = {false, false, false, false, false};
-  Datum out = 0;
-  cohort::pg::pg_call([&] {
-    TupleDesc desc;
-    if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE)
-      elog(ERROR, "cohort.last_evaluation must return a composite type");
-    out = HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls));
-  });
-  return out;
+  return cohort::pg::make_row(fcinfo, values, nulls);
 }

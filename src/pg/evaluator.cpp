@@ -163,9 +163,11 @@ std::vector<std::vector<int64_t>> evaluate_members_each(const Program& program, 
     if (whole_universe || !program.events().empty())
       scan_events(program, input, bounds, table, batch_context, report);
     if (whole_universe) {
-      for (std::size_t i = 0; i < table.size(); ++i)
+      for (std::size_t i = 0; i < table.size(); ++i) {
+        const double* slots = table.slots(i);
         for (std::size_t d = 0; d < members.size(); ++d)
-          if (program.matches(d, table.slots(i), nullptr)) members[d].push_back(table.user_id(i));
+          if (program.matches(d, slots, nullptr)) members[d].push_back(table.user_id(i));
+      }
     } else {
       scan_customers(program, input, table, batch_context, members, report);
     }

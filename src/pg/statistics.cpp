@@ -67,19 +67,6 @@ void store(ArrayType* a, const State& s) {
   for (int i = 0; i < State::kFields; ++i) v[i] = fields[i];
 }
 
-// Builds a composite result of the function's declared row type from int/float values.
-Datum make_row(FunctionCallInfo fcinfo, const Datum* values, const bool* nulls) {
-  Datum out = 0;
-  cohort::pg::pg_call([&] {
-    TupleDesc desc;
-    if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE)
-      elog(ERROR, "cohort statistics function must return a composite type");
-    desc = BlessTupleDesc(desc);
-    out = HeapTupleGetDatum(heap_form_tuple(desc, const_cast<Datum*>(values), const_cast<bool*>(nulls)));
-  });
-  return out;
-}
-
 static_assert(sizeof(cohort::RiskCounts) == cohort::RiskCounts::kFields * sizeof(double));
 static_assert(sizeof(cohort::EngagementCounts) == cohort::EngagementCounts::kFields * sizeof(double));
 
@@ -145,7 +132,7 @@ COHORT_FUNCTION(cohort_risk_counts_final) {
                      Int64GetDatum(static_cast<int64>(s.high)), Int64GetDatum(static_cast<int64>(s.medium)),
                      Int64GetDatum(static_cast<int64>(s.low))};
   bool nulls[5] = {false, s.score_rows == 0, false, false, false};
-  return make_row(fcinfo, values, nulls);
+  return cohort::pg::make_row(fcinfo, values, nulls);
 }
 
 // engagement_stats transition: (state, email_opens, website_visits, total_purchases).
@@ -167,5 +154,5 @@ COHORT_FUNCTION(cohort_engagement_final) {
                      Int64GetDatum(static_cast<int64>(s.high)), Int64GetDatum(static_cast<int64>(s.medium)),
                      Int64GetDatum(static_cast<int64>(s.low))};
   bool nulls[5] = {false, s.rows == 0, false, false, false};
-  return make_row(fcinfo, values, nulls);
+  return cohort::pg::make_row(fcinfo, values, nulls);
 }

@@ -26,4 +26,16 @@ char* string_to_cstring(std::string_view s) {
   return out;
 }
 
+Datum make_row(FunctionCallInfo fcinfo, const Datum* values, const bool* nulls) {
+  Datum out = 0;
+  pg_call([&] {
+    TupleDesc desc;
+    if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE)
+      elog(ERROR, "cohort: function must return a composite type");
+    out = HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), const_cast<Datum*>(values),
+                                            const_cast<bool*>(nulls)));
+  });
+  return out;
+}
+
 }  // namespace cohort::pg

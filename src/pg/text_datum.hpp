@@ -1,4 +1,4 @@
-// Conversions between C++ strings and PostgreSQL text datums, through the boundary guard.
+// Conversions between C++ values and PostgreSQL datums (text, composite rows), through the boundary guard.
 #pragma once
 
 #include <string>
@@ -16,5 +16,8 @@ Datum string_to_text(std::string_view s);
 
 // Makes a palloc'd NUL-terminated copy of `s` (for cstring results).
 char* string_to_cstring(std::string_view s);
+
+// Builds a row of the calling function's declared composite result type.
+Datum make_row(FunctionCallInfo fcinfo, const Datum* values, const bool* nulls);
 
 }  // namespace cohort::pg
