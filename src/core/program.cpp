@@ -56,12 +56,14 @@ bool accumulator_value(const AccumulatorSpec& acc, const double* slots, double& 
 Program Program::compile(const Node& root) {
   Program p;
   p.roots_.push_back(p.add_node(root));
+  p.sources_.push_back(root);
   return p;
 }
 
 Program Program::compile_many(const std::vector<Node>& roots) {
   Program p;
   for (const Node& root : roots) p.roots_.push_back(p.add_node(root));
+  p.sources_ = roots;
   return p;
 }
 

@@ -58,6 +58,8 @@ class Program {
   static Program compile_many(const std::vector<Node>& roots);
   // Number of compiled definitions.
   std::size_t definitions() const { return roots_.size(); }
+  // The normalized definitions it was compiled from (compile_many of them gives the same program).
+  const std::vector<Node>& sources() const { return sources_; }
 
   const std::vector<std::string>& events() const { return events_; }
   const std::vector<PropertyColumn>& properties() const { return properties_; }
@@ -96,6 +98,7 @@ class Program {
   std::vector<AccumulatorSpec> accumulators_;
   std::vector<ExprNode> nodes_;
   std::vector<int> roots_;
+  std::vector<Node> sources_;
   int slots_per_user_ = 0;
   int distinct_sets_ = 0;
   bool needs_risk_level_ = false;

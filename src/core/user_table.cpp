@@ -2,6 +2,8 @@
 #include "core/user_table.hpp"
 
 #include <cstring>
+#include <stdexcept>
+#include <string>
 
 #include "core/compare.hpp"
 
@@ -9,6 +11,24 @@ namespace cohort {
 
 namespace {
 constexpr std::size_t kInitialCapacity = 1024;  // entries; a power of two
+constexpr char kEntriesChunk = 'E';   // then per user: int64 id, the slots
+constexpr char kDistinctChunk = 'D';  // then per value: uint32 set, uint32 length, the key bytes
+
+// Appends the bytes of a trivially copyable value.
+template <typename T>
+void put(std::string& out, const T& v) {
+  out.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+
+// Reads a trivially copyable value at `pos`, advancing it; throws when the chunk is too short.
+template <typename T>
+T take(std::string_view in, std::size_t& pos) {
+  if (in.size() - pos < sizeof(T)) throw std::invalid_argument("truncated cohort state chunk");
+  T v;
+  std::memcpy(&v, in.data() + pos, sizeof v);
+  pos += sizeof v;
+  return v;
+}
 }  // namespace
 
 UserTable::UserTable(const Program& program, Arena& arena)
@@ -25,6 +45,9 @@ UserTable::UserTable(const Program& program, Arena& arena)
   std::memset(entries_, 0, capacity_ * stride_);
   const auto& accs = program.accumulators();
   for (std::size_t i = 0; i < accs.size(); ++i) by_event_[accs[i].event].push_back(static_cast<int>(i));
+  distinct_slot_.resize(program.distinct_sets());
+  for (const AccumulatorSpec& a : accs)
+    if (a.distinct >= 0) distinct_slot_[a.distinct] = a.slot;
   for (int i = 0; i < program.distinct_sets(); ++i)
     distinct_.emplace_back(16, StringHash(), std::equal_to<ArenaString>(), ArenaAllocator<ArenaString>(arena));
 }
@@ -126,16 +149,116 @@ void UserTable::fold(const AccumulatorSpec& acc, const EventRow& row, double* sl
       break;
     case Aggregate::CountDistinct: {
       std::string_view text = row.texts[acc.property];
-      ArenaString key{ArenaAllocator<char>(arena_)};
+      std::string key;
       key.reserve(sizeof row.user_id + text.size());
-      key.append(reinterpret_cast<const char*>(&row.user_id), sizeof row.user_id);
+      put(key, row.user_id);
       key.append(text.data(), text.size());
-      if (distinct_[acc.distinct].insert(std::move(key)).second) {
-        s[0] += 1;
-        distinct_bytes_ += sizeof row.user_id + text.size() + 48;
-      }
+      if (insert_distinct(acc.distinct, key)) s[0] += 1;
       break;
     }
+  }
+}
+
+bool UserTable::insert_distinct(int set, std::string_view key) {
+  ArenaString stored(key.data(), key.size(), ArenaAllocator<char>(arena_));
+  if (!distinct_[set].insert(std::move(stored)).second) return false;
+  distinct_bytes_ += key.size() + 48;
+  return true;
+}
+
+void UserTable::combine(double* mine, const double* other) const {
+  for (const AccumulatorSpec& acc : program_.accumulators()) {
+    double* a = mine + acc.slot;
+    const double* b = other + acc.slot;
+    if (acc.property < 0) {  // count(*)
+      a[0] += b[0];
+      continue;
+    }
+    switch (acc.aggregate) {
+      case Aggregate::Count:
+      case Aggregate::Sum:
+        a[0] += b[0];
+        break;
+      case Aggregate::Avg:
+        a[0] += b[0];
+        a[1] += b[1];
+        break;
+      case Aggregate::Min:
+        if (b[1] != 0 && (a[1] == 0 || pg_float_cmp(b[0], a[0]) < 0)) a[0] = b[0];
+        if (b[1] != 0) a[1] = 1;
+        break;
+      case Aggregate::Max:
+        if (b[1] != 0 && (a[1] == 0 || pg_float_cmp(b[0], a[0]) > 0)) a[0] = b[0];
+        if (b[1] != 0) a[1] = 1;
+        break;
+      case Aggregate::CountDistinct:  // recounted from the merged values
+        break;
+    }
+  }
+}
+
+void UserTable::export_state(std::size_t chunk_bytes, const std::function<void(std::string_view)>& sink) const {
+  std::string chunk(1, kEntriesChunk);
+  auto flush = [&](char kind) {
+    if (chunk.size() > 1) sink(chunk);
+    chunk.assign(1, kind);
+  };
+  for (std::size_t k = 0; k < capacity_; ++k) {
+    const unsigned char* e = entries_ + k * stride_;
+    int64_t used;
+    std::memcpy(&used, e + 8, 8);
+    if (!used) continue;
+    chunk.append(reinterpret_cast<const char*>(e), 8);
+    chunk.append(reinterpret_cast<const char*>(e + 16), 8 * per_user_);
+    if (chunk.size() >= chunk_bytes) flush(kEntriesChunk);
+  }
+  flush(kDistinctChunk);
+  for (std::size_t set = 0; set < distinct_.size(); ++set) {
+    for (const ArenaString& key : distinct_[set]) {
+      put(chunk, static_cast<uint32_t>(set));
+      put(chunk, static_cast<uint32_t>(key.size()));
+      chunk.append(key.data(), key.size());
+      if (chunk.size() >= chunk_bytes) flush(kDistinctChunk);
+    }
+  }
+  flush(kDistinctChunk);
+}
+
+void UserTable::merge_state(std::string_view chunk) {
+  if (chunk.empty()) throw std::invalid_argument("empty cohort state chunk");
+  if (chunk[0] == kEntriesChunk)
+    merge_entries(chunk.substr(1));
+  else if (chunk[0] == kDistinctChunk)
+    merge_distinct(chunk.substr(1));
+  else
+    throw std::invalid_argument("unknown cohort state chunk kind");
+}
+
+void UserTable::merge_entries(std::string_view body) {
+  const std::size_t entry = 8 + 8 * per_user_;
+  if (body.size() % entry != 0) throw std::invalid_argument("cohort state chunk of partial entries");
+  std::vector<double> other(per_user_);
+  for (std::size_t pos = 0; pos < body.size(); pos += entry) {
+    int64_t user_id;
+    std::memcpy(&user_id, body.data() + pos, 8);
+    if (per_user_ > 0) std::memcpy(other.data(), body.data() + pos + 8, 8 * per_user_);
+    combine(find_or_insert(user_id), other.data());
+  }
+}
+
+void UserTable::merge_distinct(std::string_view body) {
+  std::size_t pos = 0;
+  while (pos < body.size()) {
+    uint32_t set = take<uint32_t>(body, pos);
+    uint32_t length = take<uint32_t>(body, pos);
+    if (set >= distinct_.size() || length < 8 || body.size() - pos < length)
+      throw std::invalid_argument("malformed count_distinct value in cohort state chunk");
+    std::string_view key = body.substr(pos, length);
+    pos += length;
+    if (!insert_distinct(static_cast<int>(set), key)) continue;
+    int64_t user_id;
+    std::memcpy(&user_id, key.data(), 8);
+    find_or_insert(user_id)[distinct_slot_[set]] += 1;
   }
 }
 

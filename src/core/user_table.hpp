@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <vector>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -47,6 +48,8 @@ class UserTable {
     __builtin_prefetch(entries_ + (hash(user_id) & mask_) * stride_);
   }
 
+  // The program whose accumulators the table holds.
+  const Program& program() const { return program_; }
   // Number of distinct users seen.
   std::size_t size() const { return user_ids_.size(); }
   // The i-th user (in first-seen order) and its slots.
@@ -56,6 +59,13 @@ class UserTable {
   const double* find(int64_t user_id) const;
   // Bytes held, for memory accounting.
   std::size_t bytes() const;
+
+  // Writes the table (entries, then count_distinct values) in chunks of about `chunk_bytes`,
+  // for merge_state() of a table of the same program in another process.
+  void export_state(std::size_t chunk_bytes, const std::function<void(std::string_view)>& sink) const;
+  // Combines a chunk from export_state() into this table, as if its events had been folded here.
+  // Throws std::invalid_argument for a malformed chunk.
+  void merge_state(std::string_view chunk);
 
  private:
   // Hashes an ArenaString by its bytes.
@@ -80,6 +90,12 @@ class UserTable {
   double* find_or_insert(int64_t user_id);
   void grow();
   void fold(const AccumulatorSpec& acc, const EventRow& row, double* slots);
+  // Combines another table's slots for one user into `mine` (count_distinct excepted).
+  void combine(double* mine, const double* other) const;
+  // Adds one count_distinct value (user id bytes, then the text) to set `set`; true when new.
+  bool insert_distinct(int set, std::string_view key);
+  void merge_entries(std::string_view body);
+  void merge_distinct(std::string_view body);
 
   const Program& program_;
   Arena& arena_;
@@ -90,6 +106,7 @@ class UserTable {
   boost::container::vector<int64_t, ArenaAllocator<int64_t>> user_ids_;
   boost::container::vector<DistinctSet, ArenaAllocator<DistinctSet>> distinct_;
   std::vector<std::vector<int>> by_event_;  // accumulators fed by each event id
+  std::vector<int> distinct_slot_;           // slot counted by each distinct-value set
   std::vector<int64_t> window_lower_;
   std::size_t distinct_bytes_ = 0;
 };

@@ -5,32 +5,16 @@
 #include <string>
 
 #include "core/user_table.hpp"
+#include "pg/event_folding.hpp"
 #include "pg/memory_arena.hpp"
-#include "pg/settings.hpp"
+#include "pg/parallel_events.hpp"
+#include "pg/scoped_context.hpp"
 #include "pg/sources.hpp"
 
 namespace cohort::pg {
 namespace {
 
 constexpr std::size_t kBatchRows = 4096;
-
-// Owns a memory context for the duration of an evaluation.
-class ScopedContext {
- public:
-  // `name` must be a string literal (memory context names are not copied).
-  explicit ScopedContext(const char* name) {
-    pg_call([&] { context_ = AllocSetContextCreateInternal(CurrentMemoryContext, name, ALLOCSET_DEFAULT_SIZES); });
-  }
-  ~ScopedContext() { MemoryContextDelete(context_); }
-  ScopedContext(const ScopedContext&) = delete;
-  ScopedContext& operator=(const ScopedContext&) = delete;
-  MemoryContext get() const { return context_; }
-  // Empties the context.
-  void reset() { MemoryContextReset(context_); }
-
- private:
-  MemoryContext context_ = nullptr;
-};
 
 // Keeps an SPI connection open for the evaluation; closes it on the normal path.
 class SpiConnection {
@@ -45,34 +29,6 @@ class SpiConnection {
     pg_call([&] { SPI_finish(); });
   }
 };
-
-// Raises 53200 when the per-user state outgrows its limit.
-void check_memory(const UserTable& table) {
-  std::size_t limit = state_memory_limit_bytes();
-  if (table.bytes() > limit)
-    throw SqlError(ERRCODE_OUT_OF_MEMORY,
-                   "cohort evaluation needs more than " + std::to_string(limit / 1024) + " kB for " +
-                       std::to_string(table.size()) + " users",
-                   {}, "Raise cohort.state_memory_limit (or work_mem, whose 64-fold is the default limit).");
-}
-
-// Folds one batch of events into the per-user table.
-void fold(const EventBatch& b, UserTable& table) {
-  const std::size_t P = b.props, F = b.filters;
-  constexpr std::size_t kPrefetchDistance = 8;
-  for (std::size_t r = 0; r < b.rows; ++r) {
-    if (r + kPrefetchDistance < b.rows) table.prefetch(b.users[r + kPrefetchDistance]);
-    EventRow row;
-    row.user_id = b.users[r];
-    row.event = b.events[r];
-    row.ts = b.ts[r];
-    row.numbers = b.numbers.data() + r * P;
-    row.texts = b.texts.data() + r * P;
-    row.nulls = reinterpret_cast<const bool*>(b.nulls.data() + r * P);
-    row.filters = reinterpret_cast<const bool*>(b.passes.data() + r * F);
-    table.add(row);
-  }
-}
 
 // Lower ts bound of each window: as_of - make_interval(days => N), in the session time zone.
 std::vector<int64_t> window_bounds(const Program& program, TimestampTz as_of) {
@@ -102,15 +58,17 @@ void scan_events(const Program& program, const EvaluationInput& input, const std
   if (spec.has_lower_bound) spec.lower_bound = *std::min_element(bounds.begin(), bounds.end());
   std::unique_ptr<EventSource> source = open_events(program, spec);
   report.events_scan = source->kind();
-  EventBatch batch;
-  batch.reserve(kBatchRows, program.properties().size(), program.filters().size());
-  while (true) {
-    batch_context.reset();
-    if (!source->next(batch, batch_context.get())) break;
-    fold(batch, table);
-    report.event_rows += batch.rows;
-    check_memory(table);
+  int workers = source->is_direct() ? parallel_workers_for(spec.relid) : 0;
+  if (workers > 0) {
+    source->close();
+    ParallelFold fold = fold_events_parallel(program, spec, bounds, workers, table, batch_context.get());
+    report.events_scan = "direct parallel";
+    report.workers_planned = fold.planned;
+    report.workers_launched = fold.launched;
+    report.event_rows += fold.rows;
+    return;
   }
+  report.event_rows += fold_events(*source, table, batch_context.get());
   source->close();
 }
 
@@ -149,7 +107,7 @@ std::vector<int64_t> evaluate_members(const Program& program, const EvaluationIn
 
 std::vector<std::vector<int64_t>> evaluate_members_each(const Program& program, const EvaluationInput& input,
                                                         EvaluationReport* report_out) {
-  EvaluationReport report = {"none", "none", 0, 0, 0};
+  EvaluationReport report = {"none", "none", 0, 0, 0, 0, 0};
   ScopedContext state_context("cohort evaluation");
   ScopedContext batch_context("cohort evaluation batch");
   MemoryContextArena arena(state_context.get());

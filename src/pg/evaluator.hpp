@@ -23,6 +23,8 @@ struct EvaluationReport {
   uint64_t event_rows;
   uint64_t users;
   uint64_t state_bytes;
+  int workers_planned;   // parallel workers the events scan asked for
+  int workers_launched;  // and got
 };
 
 // Returns the user ids of the members, ascending (one per matching customers row).

@@ -25,9 +25,25 @@ void copy_text(char* dst, std::size_t size, const char* src) {
   dst[size - 1] = '\0';
 }
 
+// An SQL-callable body and its call, for run_guarded().
+struct FunctionCall {
+  Datum (*body)(FunctionCallInfo);
+  FunctionCallInfo fcinfo;
+};
+
+Datum call_function(void* call) {
+  auto* c = static_cast<FunctionCall*>(call);
+  return c->body(c->fcinfo);
+}
+
 }  // namespace
 
 Datum invoke(Datum (*body)(FunctionCallInfo), FunctionCallInfo fcinfo) {
+  FunctionCall call{body, fcinfo};
+  return run_guarded(call_function, &call);
+}
+
+Datum run_guarded(Datum (*body)(void*), void* arg) {
   static char message[2048];
   static char detail[2048];
   static char hint[2048];
@@ -36,7 +52,7 @@ Datum invoke(Datum (*body)(FunctionCallInfo), FunctionCallInfo fcinfo) {
   bool out_of_memory = false;
   message[0] = detail[0] = hint[0] = '\0';
   try {
-    return body(fcinfo);
+    return body(arg);
   } catch (const PgError& e) {
     pg_error = e.data;
   } catch (const SqlError& e) {

@@ -49,6 +49,9 @@ void pg_call(F&& f) {
   if (caught != nullptr) throw PgError{caught};
 }
 
+// Runs body(arg), translating every exception into a PostgreSQL error raised after the catch.
+Datum run_guarded(Datum (*body)(void*), void* arg);
+
 // Runs a C++ function body, translating every exception into a PostgreSQL error.
 Datum invoke(Datum (*body)(FunctionCallInfo), FunctionCallInfo fcinfo);
 

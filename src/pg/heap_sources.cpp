@@ -87,10 +87,12 @@ std::string_view copy_bytes(std::string_view s) {
 // An open heap scan of one relation.
 class HeapScan {
  public:
-  explicit HeapScan(Oid relid) {
+  // Scans the whole table, or takes part in `parallel` (pages handed out among the participants).
+  explicit HeapScan(Oid relid, ParallelTableScanDesc parallel = nullptr) {
     pg_call([&] {
       rel_ = table_open(relid, AccessShareLock);
-      scan_ = table_beginscan(rel_, GetActiveSnapshot(), 0, nullptr);
+      scan_ = parallel ? table_beginscan_parallel(rel_, parallel)
+                       : table_beginscan(rel_, GetActiveSnapshot(), 0, nullptr);
       slot_ = table_slot_create(rel_, nullptr);
     });
   }
@@ -158,7 +160,7 @@ class HeapEventSource final : public EventSource {
         props_(std::move(props)),
         filters_(std::move(filters)),
         natts_(natts),
-        scan_(spec.relid) {}
+        scan_(spec.relid, spec.parallel_scan) {}
 
   bool next(EventBatch& b, MemoryContext batch_context) override {
     const std::size_t P = props_.size(), F = filters_.size();
@@ -199,6 +201,7 @@ class HeapEventSource final : public EventSource {
 
   void close() override { scan_.close(); }
   const char* kind() const override { return "direct"; }
+  bool is_direct() const override { return true; }
 
  private:
   const Program& program_;

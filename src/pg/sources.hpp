@@ -16,6 +16,7 @@ struct EventScanSpec {
   bool every_event = false;  // true: every row up to as_of (the universe); false: program events only
   bool has_lower_bound = false;  // rows before lower_bound cannot matter (every leaf has a window)
   TimestampTz lower_bound = 0;
+  ParallelTableScanDesc parallel_scan = nullptr;  // set: take part in this parallel heap scan
 };
 
 // A source of event batches.
@@ -28,6 +29,8 @@ class EventSource {
   virtual void close() = 0;
   // "direct" or "executor", for EXPLAIN-like reporting and tests.
   virtual const char* kind() const = 0;
+  // True for a direct heap scan (which parallel workers can share).
+  virtual bool is_direct() const = 0;
 };
 
 // A source of customers batches.

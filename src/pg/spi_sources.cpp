@@ -130,6 +130,7 @@ class SpiEventSource final : public EventSource {
 
   void close() override { cursor_->close(); }
   const char* kind() const override { return "executor"; }
+  bool is_direct() const override { return false; }
 
  private:
   const Program& program_;

@@ -1,0 +1,242 @@
+// Parallel folding of the events: a ParallelContext whose workers join the leader's heap scan and
+// send their per-user tables back through shared-memory queues.
+#include "pg/parallel_events.hpp"
+
+#include <climits>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "core/binary_format.hpp"
+#include "pg/event_folding.hpp"
+#include "pg/heap_sources.hpp"
+#include "pg/memory_arena.hpp"
+#include "pg/scoped_context.hpp"
+
+namespace cohort::pg {
+namespace {
+
+// Keys of the shared memory table of contents.
+constexpr uint64 kKeyHeader = UINT64CONST(0xC0407E0000000001);
+constexpr uint64 kKeyBounds = UINT64CONST(0xC0407E0000000002);
+constexpr uint64 kKeyDefinitions = UINT64CONST(0xC0407E0000000003);
+constexpr uint64 kKeyScan = UINT64CONST(0xC0407E0000000004);
+constexpr uint64 kKeyQueues = UINT64CONST(0xC0407E0000000005);
+
+constexpr Size kQueueBytes = 1024 * 1024;  // per worker
+constexpr std::size_t kChunkBytes = 64 * 1024;
+
+// What every participant needs besides the scan: the spec and the layout of the other entries.
+struct SharedHeader {
+  Oid relid;
+  bool every_event;
+  bool has_lower_bound;
+  TimestampTz as_of;
+  TimestampTz lower_bound;
+  int bounds;
+  Size definitions_bytes;
+  pg_atomic_uint64 rows;  // rows folded by the workers
+};
+
+// The definitions of `program` as (uint32 length, binary format) records.
+std::string encode_definitions(const Program& program) {
+  std::string out;
+  for (const Node& root : program.sources()) {
+    std::string bytes = encode_binary(root);
+    auto length = static_cast<uint32_t>(bytes.size());
+    out.append(reinterpret_cast<const char*>(&length), sizeof length);
+    out += bytes;
+  }
+  return out;
+}
+
+// Reads encode_definitions() output back.
+std::vector<Node> decode_definitions(std::string_view in) {
+  std::vector<Node> roots;
+  while (!in.empty()) {
+    uint32_t length;
+    if (in.size() < sizeof length) throw std::invalid_argument("truncated definitions in parallel worker");
+    std::memcpy(&length, in.data(), sizeof length);
+    in.remove_prefix(sizeof length);
+    if (in.size() < length) throw std::invalid_argument("truncated definitions in parallel worker");
+    roots.push_back(decode_binary(in.substr(0, length)));
+    in.remove_prefix(length);
+  }
+  return roots;
+}
+
+// Opens the direct scan of one participant's share of the events.
+std::unique_ptr<EventSource> open_share(const Program& program, const EventScanSpec& spec) {
+  std::unique_ptr<EventSource> source = open_heap_events(program, spec);
+  if (!source) throw SqlError(ERRCODE_INTERNAL_ERROR, "cohort parallel scan: the events relation cannot be read directly");
+  return source;
+}
+
+// Arguments of the worker body.
+struct WorkerArgs {
+  dsm_segment* seg;
+  shm_toc* toc;
+};
+
+// A worker: folds its share of the pages, then sends its table to the leader.
+Datum worker_body(void* p) {
+  auto* args = static_cast<WorkerArgs*>(p);
+  SharedHeader* header = nullptr;
+  const int64* bounds_raw = nullptr;
+  const char* definitions = nullptr;
+  ParallelTableScanDesc scan = nullptr;
+  shm_mq_handle* queue = nullptr;
+  pg_call([&] {
+    header = static_cast<SharedHeader*>(shm_toc_lookup(args->toc, kKeyHeader, false));
+    bounds_raw = static_cast<const int64*>(shm_toc_lookup(args->toc, kKeyBounds, false));
+    definitions = static_cast<const char*>(shm_toc_lookup(args->toc, kKeyDefinitions, false));
+    scan = static_cast<ParallelTableScanDesc>(shm_toc_lookup(args->toc, kKeyScan, false));
+    char* queues = static_cast<char*>(shm_toc_lookup(args->toc, kKeyQueues, false));
+    auto* mq = reinterpret_cast<shm_mq*>(queues + ParallelWorkerNumber * kQueueBytes);
+    shm_mq_set_sender(mq, MyProc);
+    queue = shm_mq_attach(mq, args->seg, nullptr);
+  });
+  Program program = Program::compile_many(decode_definitions(std::string_view(definitions, header->definitions_bytes)));
+  EventScanSpec spec;
+  spec.relid = header->relid;
+  spec.as_of = header->as_of;
+  spec.every_event = header->every_event;
+  spec.has_lower_bound = header->has_lower_bound;
+  spec.lower_bound = header->lower_bound;
+  spec.parallel_scan = scan;
+  ScopedContext state_context("cohort parallel worker state");
+  ScopedContext batch_context("cohort parallel worker batch");
+  MemoryContextArena arena(state_context.get());
+  UserTable table(program, arena);
+  table.set_window_bounds(std::vector<int64_t>(bounds_raw, bounds_raw + header->bounds));
+  std::unique_ptr<EventSource> source = open_share(program, spec);
+  uint64_t rows = fold_events(*source, table, batch_context.get());
+  source->close();
+  pg_atomic_fetch_add_u64(&header->rows, rows);
+  table.export_state(kChunkBytes, [&](std::string_view chunk) {
+    pg_call([&] {
+      if (shm_mq_send(queue, chunk.size(), chunk.data(), false, true) != SHM_MQ_SUCCESS)
+        ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("cohort parallel worker: the leader stopped reading")));
+    });
+  });
+  pg_call([&] { shm_mq_detach(queue); });
+  return (Datum)0;
+}
+
+}  // namespace
+
+int parallel_workers_for(Oid relid) {
+  int workers = 0;
+  pg_call([&] {
+    if (max_parallel_workers_per_gather <= 0 || IsInParallelMode() || IsParallelWorker()) return;
+    Relation rel = table_open(relid, AccessShareLock);
+    if (!RelationUsesLocalBuffers(rel)) {
+      workers = RelationGetParallelWorkers(rel, -1);
+      if (workers < 0) {
+        BlockNumber pages = RelationGetNumberOfBlocks(rel);
+        long threshold = Max(min_parallel_table_scan_size, 1);
+        workers = pages < static_cast<BlockNumber>(min_parallel_table_scan_size) ? 0 : 1;
+        while (workers > 0 && pages >= threshold * 3 && threshold < INT_MAX / 3) {
+          ++workers;
+          threshold *= 3;
+        }
+      }
+      workers = Min(workers, max_parallel_workers_per_gather);
+    }
+    table_close(rel, NoLock);
+  });
+  return workers;
+}
+
+ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, const std::vector<int64_t>& bounds,
+                                  int workers, UserTable& table, MemoryContext batch_context) {
+  ParallelFold out;
+  out.planned = workers;
+  const std::string definitions = encode_definitions(program);
+  ParallelContext* pcxt = nullptr;
+  SharedHeader* header = nullptr;
+  ParallelTableScanDesc scan = nullptr;
+  std::vector<shm_mq_handle*> queues(workers);
+  pg_call([&] {
+    Relation rel = table_open(spec.relid, AccessShareLock);
+    Snapshot snapshot = GetActiveSnapshot();
+    EnterParallelMode();
+    pcxt = CreateParallelContext("$libdir/cohort", "cohort_parallel_events_main", workers);
+    Size scan_bytes = table_parallelscan_estimate(rel, snapshot);
+    shm_toc_estimate_chunk(&pcxt->estimator, sizeof(SharedHeader));
+    shm_toc_estimate_chunk(&pcxt->estimator, sizeof(int64) * (bounds.size() + 1));
+    shm_toc_estimate_chunk(&pcxt->estimator, definitions.size() + 1);
+    shm_toc_estimate_chunk(&pcxt->estimator, scan_bytes);
+    shm_toc_estimate_chunk(&pcxt->estimator, mul_size(kQueueBytes, workers));
+    shm_toc_estimate_keys(&pcxt->estimator, 5);
+    InitializeParallelDSM(pcxt);
+
+    header = static_cast<SharedHeader*>(shm_toc_allocate(pcxt->toc, sizeof(SharedHeader)));
+    header->relid = spec.relid;
+    header->every_event = spec.every_event;
+    header->has_lower_bound = spec.has_lower_bound;
+    header->as_of = spec.as_of;
+    header->lower_bound = spec.lower_bound;
+    header->bounds = static_cast<int>(bounds.size());
+    header->definitions_bytes = definitions.size();
+    pg_atomic_init_u64(&header->rows, 0);
+    shm_toc_insert(pcxt->toc, kKeyHeader, header);
+    auto* shared_bounds = static_cast<int64*>(shm_toc_allocate(pcxt->toc, sizeof(int64) * (bounds.size() + 1)));
+    for (std::size_t i = 0; i < bounds.size(); ++i) shared_bounds[i] = bounds[i];
+    shm_toc_insert(pcxt->toc, kKeyBounds, shared_bounds);
+    char* shared_definitions = static_cast<char*>(shm_toc_allocate(pcxt->toc, definitions.size() + 1));
+    memcpy(shared_definitions, definitions.data(), definitions.size());
+    shm_toc_insert(pcxt->toc, kKeyDefinitions, shared_definitions);
+    scan = static_cast<ParallelTableScanDesc>(shm_toc_allocate(pcxt->toc, scan_bytes));
+    table_parallelscan_initialize(rel, scan, snapshot);
+    shm_toc_insert(pcxt->toc, kKeyScan, scan);
+    char* shared_queues = static_cast<char*>(shm_toc_allocate(pcxt->toc, mul_size(kQueueBytes, workers)));
+    for (int i = 0; i < workers; ++i)
+      shm_mq_set_receiver(shm_mq_create(shared_queues + i * kQueueBytes, kQueueBytes), MyProc);
+    shm_toc_insert(pcxt->toc, kKeyQueues, shared_queues);
+
+    LaunchParallelWorkers(pcxt);
+    out.launched = pcxt->nworkers_launched;
+    for (int i = 0; i < out.launched; ++i)
+      queues[i] = shm_mq_attach(reinterpret_cast<shm_mq*>(shared_queues + i * kQueueBytes), pcxt->seg,
+                                pcxt->worker[i].bgwhandle);
+    table_close(rel, NoLock);
+  });
+
+  // The leader takes pages too, unless told not to while workers run.
+  if (parallel_leader_participation || out.launched == 0) {
+    spec.parallel_scan = scan;
+    std::unique_ptr<EventSource> source = open_share(program, spec);
+    out.rows += fold_events(*source, table, batch_context);
+    source->close();
+  }
+  for (int i = 0; i < out.launched; ++i) {
+    while (true) {
+      shm_mq_result result;
+      Size bytes = 0;
+      void* data = nullptr;
+      pg_call([&] { result = shm_mq_receive(queues[i], &bytes, &data, false); });
+      if (result != SHM_MQ_SUCCESS) break;  // detached: the worker sent everything (or failed)
+      table.merge_state(std::string_view(static_cast<const char*>(data), bytes));
+      check_memory(table);
+    }
+  }
+  // Raises a worker's error, if any; the transaction's abort then ends the parallel context.
+  pg_call([&] {
+    WaitForParallelWorkersToFinish(pcxt);
+    out.rows += pg_atomic_read_u64(&header->rows);
+    DestroyParallelContext(pcxt);
+    ExitParallelMode();
+  });
+  return out;
+}
+
+}  // namespace cohort::pg
+
+// Runs a worker's body with the same exception boundary as SQL-callable functions.
+void cohort_parallel_events_main(dsm_segment* seg, shm_toc* toc) {
+  cohort::pg::WorkerArgs args{seg, toc};
+  cohort::pg::run_guarded(cohort::pg::worker_body, &args);
+}

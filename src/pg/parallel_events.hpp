@@ -1,0 +1,34 @@
+// Parallel evaluation: workers and the leader share one heap scan of the events, each folds its
+// pages into its own per-user table, and the leader merges the workers' tables into its own.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/user_table.hpp"
+#include "pg/sources.hpp"
+
+namespace cohort::pg {
+
+// How a parallel fold went.
+struct ParallelFold {
+  int planned = 0;
+  int launched = 0;
+  uint64_t rows = 0;
+};
+
+// Workers a direct scan of `relid` may use, chosen as the planner sizes a parallel sequential scan:
+// the table's parallel_workers storage parameter, or one worker from min_parallel_table_scan_size
+// and one more for every tripling, capped by max_parallel_workers_per_gather. 0 for temporary
+// tables, inside parallel mode, and in parallel workers.
+int parallel_workers_for(Oid relid);
+
+// Folds the events of `spec` into `table` with up to `workers` workers and the leader. The caller
+// has checked that the direct scan applies (open_heap_events succeeded).
+ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, const std::vector<int64_t>& bounds,
+                                  int workers, UserTable& table, MemoryContext batch_context);
+
+}  // namespace cohort::pg
+
+// Entry point of a parallel worker (found by name through the library).
+extern "C" PGDLLEXPORT void cohort_parallel_events_main(dsm_segment* seg, shm_toc* toc);
