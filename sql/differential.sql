@@ -792,6 +792,26 @@ SELECT count(*) FILTER (WHERE nontrivial) > 100 AS many_nontrivial,
        count(*) FILTER (WHERE canonical LIKE '%"where"%') > 50 AS with_filters
 FROM diff.results;
 -- ---------------------------------------------------------------------------------------------
+-- The same comparisons through parallel evaluation: two workers share the direct scan of the
+-- events and the leader merges their per-user tables (the leader takes no pages itself here, so
+-- every row goes through a merge).
+-- ---------------------------------------------------------------------------------------------
+TRUNCATE diff.results, diff.failures;
+ALTER TABLE diff.events SET (parallel_workers = 2);
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+SELECT count(*) > 0 AS evaluated FROM cohort.evaluate('{"performed": {"event": "cart_added", "op": ">=", "value": 1}}',
+                                                      'diff.events', NULL, (SELECT t FROM diff.as_of WHERE k = 1));
+SELECT events_scan, workers_planned, workers_launched = workers_planned AS all_launched
+  FROM cohort.last_evaluation();
+SELECT diff.run(200);
+SELECT count(*) AS definitions, sum(comparisons) AS comparisons FROM diff.results;
+SELECT count(*) AS parallel_mismatches FROM diff.failures;
+SELECT id, check_, def, detail FROM diff.failures ORDER BY id, check_ LIMIT 20;
+SET max_parallel_workers_per_gather = 0;
+RESET parallel_leader_participation;
+ALTER TABLE diff.events RESET (parallel_workers);
+-- ---------------------------------------------------------------------------------------------
 -- engagement_score / engagement_level against the formula
 -- ---------------------------------------------------------------------------------------------
 SELECT count(*) AS customers_rows,

@@ -2,6 +2,7 @@
 -- used only where it may be: plain tables, no row-level security for the caller, every used column
 -- readable, text columns with deterministic collations.
 SET TimeZone = 'UTC';
+SET max_parallel_workers_per_gather = 0;  -- serial here; sql/parallel.sql covers parallel scans
 SELECT setseed(0.5);
 CREATE TABLE sp_events (user_id int, event text, ts timestamptz, price numeric, qty int2,
                         weight float4, score float8, big bigint, category varchar(20), note text);

@@ -1,0 +1,165 @@
+-- Parallel evaluation: workers share the direct heap scan of the events and the leader merges
+-- their per-user tables. Members must equal the serial direct scan and the executor scan for every
+-- aggregate; workers see the transaction's own uncommitted rows; errors in workers reach the
+-- caller with their SQLSTATE and leave the session usable.
+SET TimeZone = 'UTC';
+SELECT setseed(0.25);
+CREATE TABLE par_events (user_id bigint, event text, ts timestamptz, price numeric, category text, note text);
+INSERT INTO par_events
+SELECT 1 + (random() * 500)::int,
+       (ARRAY['payment_successful', 'cart_added', 'product_viewed', 'checkout_started'])[1 + (random() * 3)::int],
+       '2026-01-01 00:00+00'::timestamptz + random() * interval '200 days',
+       CASE WHEN random() < 0.05 THEN NULL
+            WHEN random() < 0.02 THEN 'NaN'::numeric
+            ELSE round((random() * 5000)::numeric) END,          -- whole numbers: exact float sums
+       (ARRAY['books', 'electronics', 'fashion', NULL])[1 + (random() * 3)::int],
+       repeat('x', (random() * 2500)::int)                       -- some rows toasted
+FROM generate_series(1, 30000);
+CREATE TABLE par_customers AS
+SELECT u AS user_id, (18 + random() * 60)::int AS age, (random() * 40)::int AS email_opens,
+       (random() * 40)::int AS website_visits, (random() * 30)::int AS total_purchases,
+       (ARRAY['high', 'medium', 'low', NULL])[1 + (random() * 3)::int] AS risk_level
+FROM generate_series(1, 520) u;
+ALTER TABLE par_events SET (parallel_workers = 2);
+
+CREATE TABLE par_defs (id serial, d cohort.definition);
+INSERT INTO par_defs (d) VALUES
+  ('[{"action": "payment_successful", "operation": "sum", "property": "price", "condition": ">=", "value": 40000, "timeframe": 60},
+     {"include": false, "action": "payment_successful", "condition": ">=", "value": 1, "timeframe": 7}]'),
+  ('[{"action": "payment_successful", "operation": "avg", "property": "price", "condition": "between", "value": [2000, 3000]}]'),
+  ('[{"action": "cart_added", "operation": "max", "property": "price", "condition": ">", "value": 4990, "logic": "OR"},
+     {"action": "payment_successful", "operation": "min", "property": "price", "condition": "<", "value": 10}]'),
+  ('[{"action": "product_viewed", "operation": "count_distinct", "property": "category", "condition": ">=", "value": 3}]'),
+  ('[{"action": "product_viewed", "operation": "count_distinct", "property": "note", "condition": ">=", "value": 30, "timeframe": 120}]'),
+  ('{"performed": {"event": "checkout_started", "aggregate": "count", "op": ">=", "value": 18, "where": {"category": ["books", "fashion"]}}}'),
+  ('{"all": [{"engagement_level": "medium"}, {"performed": {"event": "cart_added", "op": ">=", "value": 15}}]}'),
+  ('{"any": [{"churn_risk_level": "high"}, {"not": {"performed": {"event": "payment_successful", "op": ">=", "value": 1, "days": 30}}}]}');
+
+-- Members and scan of one evaluation under the given settings (local to the transaction).
+CREATE FUNCTION pg_temp.members(d cohort.definition, with_customers boolean, workers int, leader boolean,
+                                direct boolean, OUT m bigint[], OUT path text, OUT planned int, OUT launched int)
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM set_config('max_parallel_workers_per_gather', workers::text, true);
+  PERFORM set_config('parallel_leader_participation', leader::text, true);
+  PERFORM set_config('cohort.direct_scan', direct::text, true);
+  IF with_customers THEN
+    SELECT array_agg(user_id) INTO m FROM cohort.evaluate(d, 'par_events', 'par_customers', '2026-06-01');
+  ELSE
+    SELECT array_agg(user_id) INTO m FROM cohort.evaluate(d, 'par_events', NULL, '2026-06-01');
+  END IF;
+  SELECT l.events_scan, l.workers_planned, l.workers_launched INTO path, planned, launched
+    FROM cohort.last_evaluation() l;
+END $$;
+
+-- Every definition: executor, serial direct, parallel with and without the leader taking pages.
+BEGIN;
+SELECT id, with_customers, (p).path, (p).planned, (p).launched = (p).planned AS all_launched,
+       coalesce(cardinality((e).m), 0) AS members,
+       (s).path = 'direct' AND (s).m IS NOT DISTINCT FROM (e).m AS serial_identical,
+       (p).m IS NOT DISTINCT FROM (e).m AS parallel_identical,
+       (w).path = 'direct parallel' AND (w).m IS NOT DISTINCT FROM (e).m AS workers_only_identical
+  FROM par_defs, (VALUES (true), (false)) c(with_customers),
+       LATERAL pg_temp.members(d, with_customers, 0, true, false) e,
+       LATERAL pg_temp.members(d, with_customers, 0, true, true) s,
+       LATERAL pg_temp.members(d, with_customers, 2, true, true) p,
+       LATERAL pg_temp.members(d, with_customers, 2, false, true) w
+ WHERE with_customers OR NOT (d::jsonb::text ~ 'level|attribute')
+ ORDER BY id, with_customers;
+COMMIT;
+
+-- Several definitions in one parallel pass equal each evaluated serially.
+SET max_parallel_workers_per_gather = 2;
+CREATE TEMP TABLE par_many AS
+SELECT definition_index, array_agg(user_id ORDER BY user_id) AS m
+  FROM cohort.evaluate_many((SELECT array_agg(d ORDER BY id) FROM par_defs), 'par_events', 'par_customers', '2026-06-01')
+ GROUP BY definition_index;
+SELECT events_scan, workers_planned FROM cohort.last_evaluation();
+SET max_parallel_workers_per_gather = 0;
+SELECT count(*) AS definitions,
+       count(*) FILTER (WHERE coalesce(pm.m, '{}') = coalesce((SELECT array_agg(user_id ORDER BY user_id)
+                                    FROM cohort.evaluate(pd.d, 'par_events', 'par_customers', '2026-06-01')), '{}'))
+         AS identical
+  FROM par_defs pd LEFT JOIN par_many pm ON pm.definition_index = pd.id;
+
+-- Workers see the transaction's own uncommitted inserts and deletes (and the leader none of its pages).
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+BEGIN;
+INSERT INTO par_events VALUES (9999, 'payment_successful', '2026-05-30', 50000, 'books', NULL);
+DELETE FROM par_events WHERE user_id = 1;
+SELECT array_agg(user_id ORDER BY user_id) FILTER (WHERE user_id IN (1, 9999)) AS seen,
+       (SELECT events_scan FROM cohort.last_evaluation()) AS scan
+  FROM cohort.evaluate('{"performed": {"event": "payment_successful", "aggregate": "sum", "property": "price", "op": ">=", "value": 0}}',
+                       'par_events', NULL, '2026-06-01');
+SELECT events_scan, workers_planned, workers_launched = workers_planned AS all_launched FROM cohort.last_evaluation();
+ROLLBACK;
+RESET parallel_leader_participation;
+
+-- No worker slots at all: the leader scans everything itself, same members as serially.
+SET max_parallel_workers_per_gather = 0;
+CREATE TEMP TABLE par_serial AS
+SELECT id, (SELECT array_agg(user_id ORDER BY user_id) FROM cohort.evaluate(d, 'par_events', 'par_customers', '2026-06-01')) AS m
+  FROM par_defs;
+SET max_parallel_workers_per_gather = 2;
+SET max_parallel_workers = 0;
+SET parallel_leader_participation = off;
+SELECT count(*) FILTER (WHERE (SELECT array_agg(user_id ORDER BY user_id)
+                                 FROM cohort.evaluate(d, 'par_events', 'par_customers', '2026-06-01'))
+                              IS NOT DISTINCT FROM s.m) AS same, count(*) AS definitions
+  FROM par_defs JOIN par_serial s USING (id);
+SELECT events_scan, workers_planned, workers_launched FROM cohort.last_evaluation();
+RESET max_parallel_workers;
+RESET parallel_leader_participation;
+
+-- Where parallel scans do not apply: temporary tables, row-level security (executor), small
+-- tables without the storage parameter, max_parallel_workers_per_gather = 0.
+CREATE TEMP TABLE par_temp AS SELECT * FROM par_events;
+ALTER TABLE par_temp SET (parallel_workers = 2);
+SELECT count(*) > 0 AS some FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_temp', NULL, '2026-06-01');
+SELECT events_scan, workers_planned FROM cohort.last_evaluation();
+CREATE TABLE par_small AS SELECT * FROM par_events LIMIT 100;
+SELECT count(*) > 0 AS some FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_small', NULL, '2026-06-01');
+SELECT events_scan, workers_planned FROM cohort.last_evaluation();
+CREATE ROLE par_reader;
+GRANT SELECT ON par_events TO par_reader;
+GRANT USAGE ON SCHEMA cohort TO par_reader;
+ALTER TABLE par_events ENABLE ROW LEVEL SECURITY;
+CREATE POLICY par_even ON par_events TO par_reader USING (user_id % 2 = 0);
+SET ROLE par_reader;
+SELECT bool_and(user_id % 2 = 0) AS only_visible_rows
+  FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events', NULL, '2026-06-01');
+SELECT events_scan, workers_planned FROM cohort.last_evaluation();
+RESET ROLE;
+ALTER TABLE par_events DISABLE ROW LEVEL SECURITY;
+SET max_parallel_workers_per_gather = 0;
+SELECT count(*) > 0 AS some FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events', NULL, '2026-06-01');
+SELECT events_scan, workers_planned FROM cohort.last_evaluation();
+SET max_parallel_workers_per_gather = 2;
+
+-- A worker outgrowing the state limit fails the statement with 53200; a subtransaction catches it
+-- and the session goes on evaluating in parallel.
+SET parallel_leader_participation = off;
+SET cohort.state_memory_limit = '8kB';
+\set VERBOSITY sqlstate
+SELECT count(*) FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events', NULL, '2026-06-01');
+\set VERBOSITY default
+DO $$
+DECLARE n bigint;
+BEGIN
+  BEGIN
+    SELECT count(*) INTO n FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events', NULL, '2026-06-01');
+  EXCEPTION WHEN out_of_memory THEN
+    RAISE NOTICE 'caught %', SQLSTATE;
+  END;
+  PERFORM set_config('cohort.state_memory_limit', '-1', true);
+  SELECT count(*) INTO n FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events', NULL, '2026-06-01');
+  RAISE NOTICE 'then % members', n;
+END $$;
+RESET cohort.state_memory_limit;
+RESET parallel_leader_participation;
+SELECT events_scan, workers_planned FROM cohort.last_evaluation();
+
+DROP OWNED BY par_reader;
+DROP ROLE par_reader;
+DROP TABLE par_events, par_customers, par_defs, par_small;
