@@ -341,3 +341,24 @@ SELECT n, modes, count(*) AS users,
        count(DISTINCT s.plain) AS distinct_levels, max(s.plain) AS max_level
   FROM arity_serial s FULL JOIN arity_parallel p USING (user_id, n, modes)
  GROUP BY n, modes ORDER BY n, modes;
+
+-- Aggregate states are bounded: when the states of one aggregate call outgrow
+-- cohort.state_memory_limit, the statement stops with 53200 (one big group, or many groups in
+-- hash aggregation), and the same query runs under the default limit.
+SET cohort.state_memory_limit = '1MB';
+\set VERBOSITY terse
+SELECT cohort.window_funnel(interval '1 day', ts, true, false)
+  FROM (SELECT timestamptz '2026-01-01' + g * interval '1 second' AS ts FROM generate_series(1, 200000) g) s;
+SET cohort.state_memory_limit = '256kB';
+SELECT count(*), sum(f) FROM (
+  SELECT g % 5000 AS u, cohort.window_funnel(interval '1 day', timestamptz '2026-01-01' + g * interval '1 second', true, false) AS f
+    FROM generate_series(1, 200000) g GROUP BY 1) x;
+SELECT cohort.sequence_match('(?1)(?2)', ts, true, false)
+  FROM (SELECT timestamptz '2026-01-01' + g * interval '1 second' AS ts FROM generate_series(1, 200000) g) s;
+\set VERBOSITY default
+RESET cohort.state_memory_limit;
+SELECT cohort.window_funnel(interval '1 day', ts, true, false)
+  FROM (SELECT timestamptz '2026-01-01' + g * interval '1 second' AS ts FROM generate_series(1, 200000) g) s;
+SELECT count(*), sum(f) FROM (
+  SELECT g % 5000 AS u, cohort.window_funnel(interval '1 day', timestamptz '2026-01-01' + g * interval '1 second', true, false) AS f
+    FROM generate_series(1, 200000) g GROUP BY 1) x;

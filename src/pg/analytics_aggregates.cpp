@@ -11,6 +11,7 @@
 #include "core/retention.hpp"
 #include "core/sequence_match.hpp"
 #include "pg/guard.hpp"
+#include "pg/settings.hpp"
 #include "pg/memory_arena.hpp"
 
 using cohort::pg::MemoryContextArena;
@@ -47,6 +48,37 @@ T* create_in(MemoryContext context, Args&&... args) {
   MemoryContextArena arena(context);
   void* memory = arena.allocate(sizeof(T));
   return new (memory) T(std::forward<Args>(args)...);
+}
+
+// Rows of one aggregate call between checks of its states' memory.
+constexpr uint64 kMemoryCheckRows = 16384;
+
+// Per-call counter kept in the transition function's fn_extra (lives as long as the plan node).
+struct RowCounter {
+  uint64 rows;
+};
+
+// Raises 53200 when the states of every group of this aggregate call, held in `context`, outgrow
+// cohort.state_memory_limit (64 x work_mem by default); looks every kMemoryCheckRows rows. Hash
+// aggregation cannot spill states that grow after their group was created, so this is the bound.
+void check_state_memory(FunctionCallInfo fcinfo, MemoryContext context, const char* function) {
+  auto* counter = static_cast<RowCounter*>(fcinfo->flinfo->fn_extra);
+  if (counter == nullptr) {
+    pg_call([&] {
+      counter = static_cast<RowCounter*>(MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(RowCounter)));
+    });
+    fcinfo->flinfo->fn_extra = counter;
+  }
+  if (++counter->rows % kMemoryCheckRows != 0) return;
+  std::size_t used = MemoryContextMemAllocated(context, true);
+  std::size_t limit = cohort::pg::state_memory_limit_bytes();
+  if (used > limit)
+    throw SqlError(ERRCODE_OUT_OF_MEMORY,
+                   std::string(function) + " states need more than " + std::to_string(limit / 1024) + " kB",
+                   "The states of all groups of one aggregate call hold " + std::to_string(used / 1024) +
+                       " kB (12 bytes per event).",
+                   "Raise cohort.state_memory_limit (or work_mem, whose 64-fold is the default limit), or "
+                   "aggregate fewer events or groups at once.");
 }
 
 // The aggregate memory context; the support functions make no sense outside an aggregate.
@@ -184,6 +216,7 @@ Datum funnel_transition(FunctionCallInfo fcinfo, int modes_arg, int ts_arg, int 
   }
   if (raw_modes != nullptr && agg->modes_raw == nullptr) cache_modes(agg, raw_modes);
   if (!PG_ARGISNULL(ts_arg)) agg->state.add(PG_GETARG_TIMESTAMPTZ(ts_arg), steps.mask);
+  check_state_memory(fcinfo, context, "window_funnel");
   PG_RETURN_POINTER(agg);
 }
 
@@ -272,6 +305,7 @@ COHORT_FUNCTION(cohort_sequence_transition) {
   else
     agg->state.check_same(pattern, conditions.count);
   if (!PG_ARGISNULL(2)) agg->state.add(PG_GETARG_TIMESTAMPTZ(2), conditions.mask);
+  check_state_memory(fcinfo, context, "sequence_match");
   PG_RETURN_POINTER(agg);
 }
 

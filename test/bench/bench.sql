@@ -75,11 +75,20 @@ DECLARE c record; i int; s float8; e record;
 BEGIN
   FOR c IN SELECT * FROM cases ORDER BY id LOOP
     FOR i IN 1..c.reps LOOP
+      PERFORM set_config('max_parallel_workers_per_gather', '0', true);
       s := pg_temp.time_once(c.cohort_sql);
       SELECT * INTO e FROM cohort.last_evaluation();
       INSERT INTO timings VALUES (c.id, 'cohort', s, e.state_bytes, e.events_scan || '/' || e.customers_scan);
       INSERT INTO timings VALUES (c.id, 'hand', pg_temp.time_once(c.hand_sql), NULL, NULL);
+      -- the same with up to two parallel workers, where the planner (hand SQL) or cohort uses them
+      PERFORM set_config('max_parallel_workers_per_gather', '2', true);
+      s := pg_temp.time_once(c.cohort_sql);
+      SELECT * INTO e FROM cohort.last_evaluation();
+      INSERT INTO timings VALUES (c.id, 'cohort_par', s, e.state_bytes,
+                                  e.events_scan || '/' || e.customers_scan || ' ' || e.workers_launched || 'w');
+      INSERT INTO timings VALUES (c.id, 'hand_par', pg_temp.time_once(c.hand_sql), NULL, NULL);
     END LOOP;
+    PERFORM set_config('max_parallel_workers_per_gather', '0', true);
   END LOOP;
 END $$;
 
@@ -101,9 +110,27 @@ SELECT c.id, c.name,
        max(t.state_bytes) FILTER (WHERE t.who = 'cohort') / 1024 AS cohort_state_kb,
        max(t.scan) FILTER (WHERE t.who = 'cohort') AS scan,
        pg_temp.differences(c.cohort_sql, c.hand_sql) AS differing_rows,
-       (SELECT count(*) FROM (SELECT 1) x) * 0 + count(*) / 2 AS reps
+       count(*) FILTER (WHERE t.who = 'cohort') AS reps
   FROM cases c JOIN timings t USING (id)
  GROUP BY c.id, c.name, c.cohort_sql, c.hand_sql ORDER BY c.id;
+
+\echo
+\echo '== with parallel workers (max_parallel_workers_per_gather = 2; medians)'
+SET max_parallel_workers_per_gather = 2;
+SELECT c.id, c.name,
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY t.seconds) FILTER (WHERE t.who = 'cohort_par')::numeric, 3) AS cohort_s,
+       round(percentile_cont(0.5) WITHIN GROUP (ORDER BY t.seconds) FILTER (WHERE t.who = 'hand_par')::numeric, 3) AS hand_s,
+       round((percentile_cont(0.5) WITHIN GROUP (ORDER BY t.seconds) FILTER (WHERE t.who = 'hand_par')
+            / percentile_cont(0.5) WITHIN GROUP (ORDER BY t.seconds) FILTER (WHERE t.who = 'cohort_par'))::numeric, 1) AS speedup,
+       round((percentile_cont(0.5) WITHIN GROUP (ORDER BY t.seconds) FILTER (WHERE t.who = 'hand')
+            / percentile_cont(0.5) WITHIN GROUP (ORDER BY t.seconds) FILTER (WHERE t.who = 'cohort_par'))::numeric, 1) AS vs_serial_hand,
+       round((percentile_cont(0.5) WITHIN GROUP (ORDER BY t.seconds) FILTER (WHERE t.who = 'cohort')
+            / percentile_cont(0.5) WITHIN GROUP (ORDER BY t.seconds) FILTER (WHERE t.who = 'cohort_par'))::numeric, 2) AS cohort_gain,
+       max(t.scan) FILTER (WHERE t.who = 'cohort_par') AS scan,
+       pg_temp.differences(c.cohort_sql, c.hand_sql) AS differing_rows
+  FROM cases c JOIN timings t USING (id)
+ GROUP BY c.id, c.name, c.cohort_sql, c.hand_sql ORDER BY c.id;
+SET max_parallel_workers_per_gather = 0;
 
 \echo
 \echo '== 20 saved cohorts at once (statistics_many: one pass) against one cohort (compute_statistics)'
@@ -133,4 +160,7 @@ SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FILTER (WHERE 
 \echo
 \echo '== bare scans of the same columns (floor)'
 SELECT 'executor: SELECT count(user_id), count(event), count(ts), count(price) FROM events' AS scan,
+       round(pg_temp.time_plain('SELECT count(user_id), count(event), count(ts), count(price) FROM events')::numeric, 3) AS seconds;
+SET max_parallel_workers_per_gather = 2;
+SELECT 'the same, up to 2 parallel workers' AS scan,
        round(pg_temp.time_plain('SELECT count(user_id), count(event), count(ts), count(price) FROM events')::numeric, 3) AS seconds;
