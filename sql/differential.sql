@@ -792,6 +792,58 @@ SELECT count(*) FILTER (WHERE nontrivial) > 100 AS many_nontrivial,
        count(*) FILTER (WHERE canonical LIKE '%"where"%') > 50 AS with_filters
 FROM diff.results;
 -- ---------------------------------------------------------------------------------------------
+-- statistics_many: 150 definitions in one call (serially and in parallel, with and without the
+-- customers relation) against plain SQL over the translated members: every customers row whose
+-- user_id is a member, counted by trimmed lower-case risk level, churn scores averaged (multiples
+-- of 1/1024, so the averages are exact).
+-- ---------------------------------------------------------------------------------------------
+CREATE TABLE diff.stat_defs AS
+SELECT row_number() OVER (ORDER BY id)::int AS idx, def, canonical::cohort.definition AS d, needs_customers
+  FROM diff.results WHERE canonical IS NOT NULL AND id <= 150;
+CREATE FUNCTION diff.expected_stats(members bigint[], OUT total bigint, OUT avg_churn float8, OUT high bigint,
+                                    OUT medium bigint, OUT low bigint)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT count(*), avg(churn_score),
+         count(*) FILTER (WHERE lower(btrim(risk_level)) = 'high'),
+         count(*) FILTER (WHERE lower(btrim(risk_level)) = 'medium'),
+         count(*) FILTER (WHERE lower(btrim(risk_level)) = 'low')
+    FROM diff.customers WHERE user_id = ANY (members)
+$$;
+CREATE TABLE diff.stat_expected AS
+SELECT sd.idx, (diff.expected_stats(diff.expected((diff.tr_query(sd.def, 'diff.events', true)).sql, a.t))).*,
+       CASE WHEN NOT sd.needs_customers
+            THEN (SELECT count(DISTINCT x) FROM unnest(diff.expected((diff.tr_query(sd.def, 'diff.events', false)).sql, a.t)) x)
+       END AS bare_total
+  FROM diff.stat_defs sd, diff.as_of a WHERE a.k = 1;
+CREATE FUNCTION diff.stat_mismatches(n_workers int) RETURNS TABLE (workers int, with_customers bigint, without_customers bigint)
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  PERFORM set_config('max_parallel_workers_per_gather', n_workers::text, true);
+  PERFORM set_config('parallel_leader_participation', (n_workers = 0)::text, true);
+  RETURN QUERY
+  SELECT n_workers,
+         (SELECT count(*) FROM diff.stat_expected e
+            FULL JOIN cohort.statistics_many((SELECT array_agg(d ORDER BY idx) FROM diff.stat_defs), 'diff.events',
+                                             'diff.customers', (SELECT t FROM diff.as_of WHERE k = 1)) g
+              ON g.definition_index = e.idx
+           WHERE (e.total, e.avg_churn, e.high, e.medium, e.low) IS DISTINCT FROM
+                 (g.total_customers, g.avg_churn_score, g.high_risk_count, g.medium_risk_count, g.low_risk_count)),
+         (SELECT count(*) FROM (SELECT row_number() OVER (ORDER BY idx)::int AS n, bare_total
+                                  FROM diff.stat_expected WHERE bare_total IS NOT NULL) e
+            FULL JOIN cohort.statistics_many((SELECT array_agg(d ORDER BY idx) FROM diff.stat_defs WHERE NOT needs_customers),
+                                             'diff.events', NULL, (SELECT t FROM diff.as_of WHERE k = 1)) g
+              ON g.definition_index = e.n
+           WHERE (e.bare_total, NULL::float8, 0::bigint, 0::bigint, 0::bigint) IS DISTINCT FROM
+                 (g.total_customers, g.avg_churn_score, g.high_risk_count, g.medium_risk_count, g.low_risk_count));
+END $$;
+ALTER TABLE diff.events SET (parallel_workers = 2);
+SELECT count(*) AS definitions, count(*) FILTER (WHERE total BETWEEN 1 AND 200) AS nontrivial,
+       count(*) FILTER (WHERE avg_churn IS NULL) AS no_scores, count(bare_total) AS behaviour_only
+  FROM diff.stat_expected;
+SELECT * FROM diff.stat_mismatches(0);
+SELECT * FROM diff.stat_mismatches(2);
+ALTER TABLE diff.events RESET (parallel_workers);
+-- ---------------------------------------------------------------------------------------------
 -- The same comparisons through parallel evaluation: two workers share the direct scan of the
 -- events and the leader merges their per-user tables (the leader takes no pages itself here, so
 -- every row goes through a merge).

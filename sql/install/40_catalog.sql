@@ -132,6 +132,15 @@ END $$;
 -- Statistics of several definitions' members from one pass over the sources, one row per
 -- definition (index from 1): from customers.churn_score and risk_level when a customers relation is
 -- given, otherwise only the member count.
+CREATE FUNCTION @extschema@.member_statistics(
+    definitions @extschema@.definition[], events regclass, customers regclass, as_of timestamptz)
+  RETURNS TABLE (definition_index integer, total_customers bigint, avg_churn_score double precision,
+                 high_risk_count bigint, medium_risk_count bigint, low_risk_count bigint)
+  AS 'MODULE_PATHNAME', 'cohort_member_statistics'
+  LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 10;
+COMMENT ON FUNCTION @extschema@.member_statistics(@extschema@.definition[], regclass, regclass, timestamptz) IS
+  'statistics_many without the column checks: one pass over the events, one over the customers';
+
 CREATE FUNCTION @extschema@.statistics_many(
     definitions @extschema@.definition[], events regclass, customers regclass DEFAULT NULL,
     as_of timestamptz DEFAULT now())
@@ -139,29 +148,13 @@ CREATE FUNCTION @extschema@.statistics_many(
                  high_risk_count bigint, medium_risk_count bigint, low_risk_count bigint)
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-  IF customers IS NULL THEN
-    RETURN QUERY
-      SELECT i::integer, count(m.user_id), NULL::double precision, 0::bigint, 0::bigint, 0::bigint
-        FROM generate_subscripts(definitions, 1) i
-        LEFT JOIN (SELECT DISTINCT e.definition_index, e.user_id
-                     FROM @extschema@.evaluate_many(definitions, events, NULL, as_of) e) m
-               ON m.definition_index = i
-       GROUP BY i ORDER BY i;
-  ELSE
-    PERFORM @extschema@.check_columns(customers, 'customers', ARRAY['user_id', 'risk_level', 'churn_score']);
-    RETURN QUERY EXECUTE format(
-      'SELECT i::integer, (s).total_customers, (s).avg_churn_score, (s).high_risk_count,'
-      '       (s).medium_risk_count, (s).low_risk_count'
-      '  FROM (SELECT i, @extschema@.risk_counts(mc.risk_level::text, mc.churn_score::float8)'
-      '                    FILTER (WHERE mc.definition_index IS NOT NULL) AS s'
-      '          FROM generate_subscripts($1, 1) i'
-      '          LEFT JOIN (SELECT m.definition_index, c.risk_level, c.churn_score'
-      '                       FROM (SELECT DISTINCT e.definition_index, e.user_id'
-      '                               FROM @extschema@.evaluate_many($1, $2, $3, $4) e) m'
-      '                       JOIN %s c ON c.user_id = m.user_id) mc ON mc.definition_index = i'
-      '         GROUP BY i) r ORDER BY i', customers)
-      USING definitions, events, customers, as_of;
+  IF definitions IS NULL THEN
+    RETURN;
   END IF;
+  IF customers IS NOT NULL THEN
+    PERFORM @extschema@.check_columns(customers, 'customers', ARRAY['user_id', 'risk_level', 'churn_score']);
+  END IF;
+  RETURN QUERY SELECT * FROM @extschema@.member_statistics(definitions, events, customers, as_of);
 END $$;
 COMMENT ON FUNCTION @extschema@.statistics_many(@extschema@.definition[], regclass, regclass, timestamptz) IS
   'statistics of several definitions from one pass over the sources, one row per definition';

@@ -1,10 +1,13 @@
 // cohort.evaluate(definition, events, customers, as_of): the members of a cohort, as a table.
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "core/canonical.hpp"
 #include "core/program.hpp"
+#include "core/risk_counts.hpp"
 #include "pg/evaluator.hpp"
+#include "pg/member_statistics.hpp"
 #include "pg/guard.hpp"
 #include "pg/text_datum.hpp"
 
@@ -60,9 +63,10 @@ COHORT_FUNCTION(cohort_evaluate) {
   return (Datum)0;
 }
 
-// cohort.evaluate_many(definitions[], events, customers, as_of): members of several definitions in
-// one pass, as (definition index from 1, user_id) rows.
-COHORT_FUNCTION(cohort_evaluate_many) {
+namespace {
+
+// Reads the definitions array in argument 0 (22004 for a NULL element, naming `function`).
+std::vector<cohort::Node> read_definitions(FunctionCallInfo fcinfo, const char* function) {
   require_argument(fcinfo, 0, "definitions");
   Datum* elems = nullptr;
   bool* elem_nulls = nullptr;
@@ -76,13 +80,22 @@ COHORT_FUNCTION(cohort_evaluate_many) {
   for (int i = 0; i < count; ++i) {
     if (elem_nulls[i])
       throw cohort::pg::SqlError(ERRCODE_NULL_VALUE_NOT_ALLOWED,
-                                 "definition " + std::to_string(i + 1) + " of cohort.evaluate_many is NULL");
+                                 "definition " + std::to_string(i + 1) + " of " + function + " is NULL");
     roots.push_back(cohort::parse_definition(cohort::pg::text_to_string(elems[i])));
   }
+  return roots;
+}
+
+}  // namespace
+
+// cohort.evaluate_many(definitions[], events, customers, as_of): members of several definitions in
+// one pass, as (definition index from 1, user_id) rows.
+COHORT_FUNCTION(cohort_evaluate_many) {
+  std::vector<cohort::Node> roots = read_definitions(fcinfo, "cohort.evaluate_many");
   cohort::Program program = cohort::Program::compile_many(roots);
   cohort::pg::EvaluationInput input = read_sources(fcinfo, program);
   std::vector<std::vector<int64_t>> members;
-  if (count > 0) members = cohort::pg::evaluate_members_each(program, input, &last_report);
+  if (!roots.empty()) members = cohort::pg::evaluate_members_each(program, input, &last_report);
   cohort::pg::pg_call([&] {
     InitMaterializedSRF(fcinfo, 0);
     ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
@@ -93,6 +106,43 @@ COHORT_FUNCTION(cohort_evaluate_many) {
         bool nulls[2] = {false, false};
         tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
       }
+    }
+  });
+  return (Datum)0;
+}
+
+// cohort.member_statistics(definitions[], events, customers, as_of): for each definition, from
+// one pass over the events and one or two over the customers, (index from 1, total_customers,
+// avg_churn_score, high, medium, low): its distinct members joined on user_id with every visible
+// customers row and folded as risk_counts folds them; without customers, the distinct members.
+COHORT_FUNCTION(cohort_member_statistics) {
+  std::vector<cohort::Node> roots = read_definitions(fcinfo, "cohort.statistics_many");
+  cohort::Program program = cohort::Program::compile_many(roots);
+  cohort::pg::EvaluationInput input = read_sources(fcinfo, program);
+  std::vector<std::vector<int64_t>> members;
+  if (!roots.empty()) members = cohort::pg::evaluate_members_each(program, input, &last_report);
+  std::vector<cohort::RiskCounts> stats;
+  if (input.customers != InvalidOid && !roots.empty()) {
+    stats = cohort::pg::member_statistics(members, input.customers);
+  } else {
+    for (auto& m : members) {
+      cohort::RiskCounts s;
+      s.rows = static_cast<double>(std::unique(m.begin(), m.end()) - m.begin());
+      stats.push_back(s);
+    }
+  }
+  const bool with_customers = input.customers != InvalidOid;
+  cohort::pg::pg_call([&] {
+    InitMaterializedSRF(fcinfo, 0);
+    ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+    for (std::size_t d = 0; d < stats.size(); ++d) {
+      const cohort::RiskCounts& s = stats[d];
+      Datum values[6] = {Int32GetDatum(static_cast<int32>(d + 1)), Int64GetDatum(static_cast<int64>(s.rows)),
+                         Float8GetDatum(s.score_rows > 0 ? s.score_sum / s.score_rows : 0),
+                         Int64GetDatum(static_cast<int64>(s.high)), Int64GetDatum(static_cast<int64>(s.medium)),
+                         Int64GetDatum(static_cast<int64>(s.low))};
+      bool nulls[6] = {false, false, !with_customers || s.score_rows == 0, false, false, false};
+      tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
     }
   });
   return (Datum)0;

@@ -9,26 +9,13 @@
 #include "pg/memory_arena.hpp"
 #include "pg/parallel_events.hpp"
 #include "pg/scoped_context.hpp"
+#include "pg/spi_connection.hpp"
 #include "pg/sources.hpp"
 
 namespace cohort::pg {
 namespace {
 
 constexpr std::size_t kBatchRows = 4096;
-
-// Keeps an SPI connection open for the evaluation; closes it on the normal path.
-class SpiConnection {
- public:
-  SpiConnection() {
-    pg_call([&] {
-      if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "cohort: SPI_connect failed");
-    });
-  }
-  // Closes the connection; on an error path the transaction abort closes it instead.
-  void finish() {
-    pg_call([&] { SPI_finish(); });
-  }
-};
 
 // Lower ts bound of each window: as_of - make_interval(days => N), in the session time zone.
 std::vector<int64_t> window_bounds(const Program& program, TimestampTz as_of) {
@@ -76,7 +63,7 @@ void scan_events(const Program& program, const EvaluationInput& input, const std
 void scan_customers(const Program& program, const EvaluationInput& input, const UserTable& table,
                     ScopedContext& batch_context, std::vector<std::vector<int64_t>>& members,
                     EvaluationReport& report) {
-  std::unique_ptr<CustomerSource> source = open_customers(program, input.customers);
+  std::unique_ptr<CustomerSource> source = open_customers(customer_columns(program), input.customers);
   report.customers_scan = source->kind();
   CustomerBatch batch;
   batch.reserve(kBatchRows, program.attributes().size());

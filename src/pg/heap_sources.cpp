@@ -288,26 +288,26 @@ std::unique_ptr<EventSource> open_heap_events(const Program& program, const Even
                                            max_attnum(used));
 }
 
-std::unique_ptr<CustomerSource> open_heap_customers(const Program& program, Oid relid) {
+std::unique_ptr<CustomerSource> open_heap_customers(const CustomerColumns& columns, Oid relid) {
   SourceRelation customers(relid, "customers");
   std::vector<ColumnInfo> used = {customers.info("user_id", ColumnType::Integer)};
   HeapColumn user, risk;
   if (!heap_column(used[0], false, user)) return nullptr;
   std::vector<HeapColumn> attrs;
-  for (const std::string& a : program.attributes()) {
+  for (const std::string& a : columns.attributes) {
     ColumnInfo info = customers.info(a, ColumnType::Numeric);
     HeapColumn c;
     if (!heap_column(info, false, c)) return nullptr;
     used.push_back(info);
     attrs.push_back(c);
   }
-  if (program.needs_risk_level()) {
+  if (columns.risk_level) {
     ColumnInfo info = customers.info("risk_level", ColumnType::Text);
     if (!heap_column(info, true, risk)) return nullptr;
     used.push_back(info);
   }
   if (!customers.direct_scan_possible(used)) return nullptr;
-  return std::make_unique<HeapCustomerSource>(relid, user, std::move(attrs), program.needs_risk_level(), risk,
+  return std::make_unique<HeapCustomerSource>(relid, user, std::move(attrs), columns.risk_level, risk,
                                               max_attnum(used));
 }
 

@@ -10,6 +10,6 @@ namespace cohort::pg {
 std::unique_ptr<EventSource> open_heap_events(const Program& program, const EventScanSpec& spec);
 
 // Customers read directly; nullptr when the table does not qualify.
-std::unique_ptr<CustomerSource> open_heap_customers(const Program& program, Oid relid);
+std::unique_ptr<CustomerSource> open_heap_customers(const CustomerColumns& columns, Oid relid);
 
 }  // namespace cohort::pg

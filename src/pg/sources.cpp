@@ -11,9 +11,9 @@ std::unique_ptr<EventSource> open_events(const Program& program, const EventScan
   return open_spi_events(program, spec);
 }
 
-std::unique_ptr<CustomerSource> open_customers(const Program& program, Oid relid) {
-  if (auto direct = open_heap_customers(program, relid)) return direct;
-  return open_spi_customers(program, relid);
+std::unique_ptr<CustomerSource> open_customers(const CustomerColumns& columns, Oid relid) {
+  if (auto direct = open_heap_customers(columns, relid)) return direct;
+  return open_spi_customers(columns, relid);
 }
 
 }  // namespace cohort::pg

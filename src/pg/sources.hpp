@@ -2,6 +2,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "core/program.hpp"
 #include "pg/batches.hpp"
@@ -33,6 +35,17 @@ class EventSource {
   virtual bool is_direct() const = 0;
 };
 
+// The customers columns a scan delivers besides user_id: numeric attributes and risk_level text.
+struct CustomerColumns {
+  std::vector<std::string> attributes;
+  bool risk_level = false;
+};
+
+// The customers columns `program` reads.
+inline CustomerColumns customer_columns(const Program& program) {
+  return {program.attributes(), program.needs_risk_level()};
+}
+
 // A source of customers batches.
 class CustomerSource {
  public:
@@ -46,6 +59,6 @@ class CustomerSource {
 std::unique_ptr<EventSource> open_events(const Program& program, const EventScanSpec& spec);
 
 // Opens the customers relation: directly when possible, through the executor otherwise.
-std::unique_ptr<CustomerSource> open_customers(const Program& program, Oid relid);
+std::unique_ptr<CustomerSource> open_customers(const CustomerColumns& columns, Oid relid);
 
 }  // namespace cohort::pg

@@ -139,12 +139,12 @@ class SpiEventSource final : public EventSource {
 
 class SpiCustomerSource final : public CustomerSource {
  public:
-  SpiCustomerSource(const Program& program, Oid relid) : program_(program) {
+  SpiCustomerSource(const CustomerColumns& columns, Oid relid) : risk_level_(columns.risk_level) {
     SourceRelation customers(relid, "customers");
     std::string sql = "SELECT c." + customers.column("user_id", ColumnType::Integer) + "::pg_catalog.int8";
-    for (const std::string& a : program.attributes())
+    for (const std::string& a : columns.attributes)
       sql += ", c." + customers.column(a, ColumnType::Numeric) + "::pg_catalog.float8";
-    if (program.needs_risk_level())
+    if (columns.risk_level)
       sql += ", c." + customers.column("risk_level", ColumnType::Text) + "::pg_catalog.text";
     sql += " FROM " + customers.sql_name() + " c WHERE c.user_id IS NOT NULL";
     std::vector<Oid> types;
@@ -157,7 +157,7 @@ class SpiCustomerSource final : public CustomerSource {
     b.rows = rows;
     if (rows == 0) return false;
     const std::size_t A = b.attrs;
-    const bool risk = program_.needs_risk_level();
+    const bool risk = risk_level_;
     pg_call([&] {
       MemoryContext old = MemoryContextSwitchTo(batch_context);
       SPITupleTable* tt = SPI_tuptable;
@@ -185,7 +185,7 @@ class SpiCustomerSource final : public CustomerSource {
   const char* kind() const override { return "executor"; }
 
  private:
-  const Program& program_;
+  bool risk_level_;
   std::unique_ptr<Cursor> cursor_;
 };
 
@@ -195,8 +195,8 @@ std::unique_ptr<EventSource> open_spi_events(const Program& program, const Event
   return std::make_unique<SpiEventSource>(program, spec);
 }
 
-std::unique_ptr<CustomerSource> open_spi_customers(const Program& program, Oid relid) {
-  return std::make_unique<SpiCustomerSource>(program, relid);
+std::unique_ptr<CustomerSource> open_spi_customers(const CustomerColumns& columns, Oid relid) {
+  return std::make_unique<SpiCustomerSource>(columns, relid);
 }
 
 }  // namespace cohort::pg

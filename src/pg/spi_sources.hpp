@@ -9,6 +9,6 @@ namespace cohort::pg {
 std::unique_ptr<EventSource> open_spi_events(const Program& program, const EventScanSpec& spec);
 
 // Customers through a generated query.
-std::unique_ptr<CustomerSource> open_spi_customers(const Program& program, Oid relid);
+std::unique_ptr<CustomerSource> open_spi_customers(const CustomerColumns& columns, Oid relid);
 
 }  // namespace cohort::pg

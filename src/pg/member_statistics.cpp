@@ -1,0 +1,78 @@
+// One customers scan computes the statistics of many cohorts.
+#include "pg/member_statistics.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <string_view>
+
+#include "pg/scoped_context.hpp"
+#include "pg/sources.hpp"
+#include "pg/spi_connection.hpp"
+
+namespace cohort::pg {
+namespace {
+
+constexpr std::size_t kBatchRows = 4096;
+
+// The users that are members of at least one list, each with one bit per list.
+class MemberIndex {
+ public:
+  explicit MemberIndex(const std::vector<std::vector<int64_t>>& members) : words_((members.size() + 63) / 64) {
+    for (const auto& m : members) users_.insert(users_.end(), m.begin(), m.end());
+    std::sort(users_.begin(), users_.end());
+    users_.erase(std::unique(users_.begin(), users_.end()), users_.end());
+    bits_.assign(users_.size() * words_, 0);
+    for (std::size_t d = 0; d < members.size(); ++d) {
+      auto at = users_.begin();
+      for (int64_t user : members[d]) {  // ascending: one forward walk
+        at = std::lower_bound(at, users_.end(), user);
+        bits_[static_cast<std::size_t>(at - users_.begin()) * words_ + d / 64] |= uint64_t{1} << (d % 64);
+      }
+    }
+  }
+  // The list bits of `user`, or nullptr when it is in no list.
+  const uint64_t* find(int64_t user) const {
+    auto at = std::lower_bound(users_.begin(), users_.end(), user);
+    if (at == users_.end() || *at != user) return nullptr;
+    return bits_.data() + static_cast<std::size_t>(at - users_.begin()) * words_;
+  }
+  std::size_t words() const { return words_; }
+
+ private:
+  std::size_t words_;
+  std::vector<int64_t> users_;
+  std::vector<uint64_t> bits_;
+};
+
+}  // namespace
+
+std::vector<RiskCounts> member_statistics(const std::vector<std::vector<int64_t>>& members, Oid customers) {
+  std::vector<RiskCounts> out(members.size());
+  MemberIndex index(members);
+  ScopedContext batch_context("cohort statistics batch");
+  SpiConnection spi;
+  CustomerColumns columns{{"churn_score"}, true};
+  std::unique_ptr<CustomerSource> source = open_customers(columns, customers);
+  CustomerBatch batch;
+  batch.reserve(kBatchRows, 1);
+  while (true) {
+    batch_context.reset();
+    if (!source->next(batch, batch_context.get())) break;
+    for (std::size_t r = 0; r < batch.rows; ++r) {
+      const uint64_t* bits = index.find(batch.users[r]);
+      if (bits == nullptr) continue;
+      std::optional<std::string_view> level;
+      if (!batch.risk_null[r]) level = batch.risk[r];
+      std::optional<double> score;
+      if (!batch.nulls[r]) score = batch.numbers[r];
+      for (std::size_t w = 0; w < index.words(); ++w)
+        for (uint64_t word = bits[w]; word != 0; word &= word - 1)
+          out[w * 64 + static_cast<std::size_t>(__builtin_ctzll(word))].add(level, score);
+    }
+  }
+  source->close();
+  spi.finish();
+  return out;
+}
+
+}  // namespace cohort::pg
