@@ -1,6 +1,7 @@
 // One-pass folding of events into per-user accumulators.
 #include "core/user_table.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -35,14 +36,12 @@ UserTable::UserTable(const Program& program, Arena& arena)
     : program_(program),
       arena_(arena),
       per_user_(static_cast<std::size_t>(program.slots_per_user())),
-      stride_(16 + 8 * per_user_),
       user_ids_(ArenaAllocator<int64_t>(arena)),
       distinct_(ArenaAllocator<DistinctSet>(arena)),
       by_event_(program.events().size()) {
   capacity_ = kInitialCapacity;
   mask_ = capacity_ - 1;
-  entries_ = static_cast<unsigned char*>(arena_.allocate(capacity_ * stride_));
-  std::memset(entries_, 0, capacity_ * stride_);
+  allocate(capacity_, keys_, slots_);
   const auto& accs = program.accumulators();
   for (std::size_t i = 0; i < accs.size(); ++i) by_event_[accs[i].event].push_back(static_cast<int>(i));
   distinct_slot_.resize(program.distinct_sets());
@@ -52,61 +51,74 @@ UserTable::UserTable(const Program& program, Arena& arena)
     distinct_.emplace_back(16, StringHash(), std::equal_to<ArenaString>(), ArenaAllocator<ArenaString>(arena));
 }
 
-UserTable::~UserTable() { arena_.deallocate(entries_); }
+UserTable::~UserTable() {
+  arena_.deallocate(keys_);
+  arena_.deallocate(slots_);
+}
+
+void UserTable::allocate(std::size_t capacity, int64_t*& keys, double*& slots) {
+  std::size_t doubles = (capacity + 1) * per_user_ + 1;  // never empty: slots are never nullptr
+  keys = static_cast<int64_t*>(arena_.allocate(capacity * sizeof(int64_t)));
+  try {
+    slots = static_cast<double*>(arena_.allocate(doubles * sizeof(double)));
+  } catch (...) {
+    arena_.deallocate(keys);
+    throw;
+  }
+  std::fill(keys, keys + capacity, kFree);
+  std::memset(slots, 0, doubles * sizeof(double));
+}
 
 double* UserTable::find_or_insert(int64_t user_id) {
+  if (user_id == kFree) {
+    if (!free_key_used_) {
+      user_ids_.push_back(user_id);
+      free_key_used_ = true;
+    }
+    return row(capacity_);
+  }
   for (std::size_t i = hash(user_id) & mask_;; i = (i + 1) & mask_) {
-    unsigned char* e = entries_ + i * stride_;
-    int64_t used, key;
-    std::memcpy(&used, e + 8, 8);
-    if (!used) {
+    int64_t key = keys_[i];
+    if (key == user_id) return row(i);
+    if (key == kFree) {
       if ((user_ids_.size() + 1) * 4 > capacity_ * 3) {  // keep the load factor at most 3/4
         grow();
         return find_or_insert(user_id);
       }
       user_ids_.push_back(user_id);
-      used = 1;
-      std::memcpy(e, &user_id, 8);
-      std::memcpy(e + 8, &used, 8);
-      return entry_slots(e);
+      keys_[i] = user_id;
+      return row(i);
     }
-    std::memcpy(&key, e, 8);
-    if (key == user_id) return entry_slots(e);
   }
 }
 
 const double* UserTable::find(int64_t user_id) const {
+  if (user_id == kFree) return free_key_used_ ? row(capacity_) : nullptr;
   for (std::size_t i = hash(user_id) & mask_;; i = (i + 1) & mask_) {
-    unsigned char* e = entries_ + i * stride_;
-    int64_t used, key;
-    std::memcpy(&used, e + 8, 8);
-    if (!used) return nullptr;
-    std::memcpy(&key, e, 8);
-    if (key == user_id) return entry_slots(e);
+    int64_t key = keys_[i];
+    if (key == user_id) return row(i);
+    if (key == kFree) return nullptr;
   }
 }
 
 void UserTable::grow() {
   std::size_t new_capacity = capacity_ * 2, new_mask = new_capacity - 1;
-  unsigned char* fresh = static_cast<unsigned char*>(arena_.allocate(new_capacity * stride_));
-  std::memset(fresh, 0, new_capacity * stride_);
+  int64_t* keys;
+  double* slots;
+  allocate(new_capacity, keys, slots);
   for (std::size_t k = 0; k < capacity_; ++k) {
-    unsigned char* e = entries_ + k * stride_;
-    int64_t used, key;
-    std::memcpy(&used, e + 8, 8);
-    if (!used) continue;
-    std::memcpy(&key, e, 8);
+    int64_t key = keys_[k];
+    if (key == kFree) continue;
     std::size_t i = hash(key) & new_mask;
-    while (true) {
-      int64_t taken;
-      std::memcpy(&taken, fresh + i * stride_ + 8, 8);
-      if (!taken) break;
-      i = (i + 1) & new_mask;
-    }
-    std::memcpy(fresh + i * stride_, e, stride_);
+    while (keys[i] != kFree) i = (i + 1) & new_mask;
+    keys[i] = key;
+    std::memcpy(slots + i * per_user_, row(k), per_user_ * sizeof(double));
   }
-  arena_.deallocate(entries_);
-  entries_ = fresh;
+  std::memcpy(slots + new_capacity * per_user_, row(capacity_), per_user_ * sizeof(double));
+  arena_.deallocate(keys_);
+  arena_.deallocate(slots_);
+  keys_ = keys;
+  slots_ = slots;
   capacity_ = new_capacity;
   mask_ = new_mask;
 }
@@ -203,15 +215,14 @@ void UserTable::export_state(std::size_t chunk_bytes, const std::function<void(s
     if (chunk.size() > 1) sink(chunk);
     chunk.assign(1, kind);
   };
-  for (std::size_t k = 0; k < capacity_; ++k) {
-    const unsigned char* e = entries_ + k * stride_;
-    int64_t used;
-    std::memcpy(&used, e + 8, 8);
-    if (!used) continue;
-    chunk.append(reinterpret_cast<const char*>(e), 8);
-    chunk.append(reinterpret_cast<const char*>(e + 16), 8 * per_user_);
+  auto put_entry = [&](int64_t user_id, const double* slots) {
+    put(chunk, user_id);
+    chunk.append(reinterpret_cast<const char*>(slots), 8 * per_user_);
     if (chunk.size() >= chunk_bytes) flush(kEntriesChunk);
-  }
+  };
+  for (std::size_t k = 0; k < capacity_; ++k)
+    if (keys_[k] != kFree) put_entry(keys_[k], row(k));
+  if (free_key_used_) put_entry(kFree, row(capacity_));
   flush(kDistinctChunk);
   for (std::size_t set = 0; set < distinct_.size(); ++set) {
     for (const ArenaString& key : distinct_[set]) {
@@ -263,7 +274,8 @@ void UserTable::merge_distinct(std::string_view body) {
 }
 
 std::size_t UserTable::bytes() const {
-  return capacity_ * stride_ + user_ids_.capacity() * sizeof(int64_t) + distinct_bytes_;
+  return capacity_ * sizeof(int64_t) + ((capacity_ + 1) * per_user_ + 1) * sizeof(double) +
+         user_ids_.capacity() * sizeof(int64_t) + distinct_bytes_;
 }
 
 }  // namespace cohort

@@ -26,9 +26,10 @@ struct EventRow {
   const bool* filters = nullptr;       // per Program::filters(): true when the row passes
 };
 
-// Users seen in the events, with each one's accumulator slots. The slots live inline in an
-// open-addressing hash table (one cache line or two per user), so folding a row costs one
-// memory access that prefetch() can start early.
+// Users seen in the events, with each one's accumulator slots: an open-addressing hash table of
+// user ids (8 bytes a user, so registering a user for the universe touches a small, cache-resident
+// array) with the slots in a parallel array at the same index (touched only by events that feed
+// an accumulator). prefetch() starts both memory accesses a few rows early.
 class UserTable {
  public:
   using ArenaString = std::basic_string<char, std::char_traits<char>, ArenaAllocator<char>>;
@@ -43,9 +44,11 @@ class UserTable {
 
   // Folds one event into its user's accumulators (registering the user).
   void add(const EventRow& row);
-  // Starts loading the memory `user_id`'s entry lives in (a hint; no effect on results).
-  void prefetch(int64_t user_id) const {
-    __builtin_prefetch(entries_ + (hash(user_id) & mask_) * stride_);
+  // Starts loading the memory `user_id`'s key (and, with `slots`, its slots) live in (a hint).
+  void prefetch(int64_t user_id, bool slots) const {
+    std::size_t i = hash(user_id) & mask_;
+    __builtin_prefetch(keys_ + i);
+    if (slots) __builtin_prefetch(slots_ + i * per_user_);
   }
 
   // The program whose accumulators the table holds.
@@ -77,7 +80,9 @@ class UserTable {
   using DistinctSet = std::unordered_set<ArenaString, StringHash, std::equal_to<ArenaString>,
                                          ArenaAllocator<ArenaString>>;
 
-  // Entry layout: int64 user id, int64 "used" flag, then the slots (doubles).
+  // keys_ marks free entries with kFree; the user whose id is kFree has its slots in the extra
+  // row at index capacity_.
+  static constexpr int64_t kFree = INT64_MIN;
   static uint64_t hash(int64_t key) {
     uint64_t h = static_cast<uint64_t>(key);
     h ^= h >> 33;
@@ -85,7 +90,9 @@ class UserTable {
     h ^= h >> 33;
     return h;
   }
-  double* entry_slots(unsigned char* entry) const { return reinterpret_cast<double*>(entry + 16); }
+  double* row(std::size_t i) const { return slots_ + i * per_user_; }
+  // Allocates zeroed key and slot arrays for `capacity` entries.
+  void allocate(std::size_t capacity, int64_t*& keys, double*& slots);
   // The slots of `user_id`, inserting a zeroed entry when new.
   double* find_or_insert(int64_t user_id);
   void grow();
@@ -100,8 +107,9 @@ class UserTable {
   const Program& program_;
   Arena& arena_;
   std::size_t per_user_;
-  std::size_t stride_;
-  unsigned char* entries_ = nullptr;
+  int64_t* keys_ = nullptr;
+  double* slots_ = nullptr;  // (capacity_ + 1) rows of per_user_ doubles, plus one spare
+  bool free_key_used_ = false;
   std::size_t capacity_ = 0, mask_ = 0;
   boost::container::vector<int64_t, ArenaAllocator<int64_t>> user_ids_;
   boost::container::vector<DistinctSet, ArenaAllocator<DistinctSet>> distinct_;

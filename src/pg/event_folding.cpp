@@ -15,7 +15,8 @@ void fold(const EventBatch& b, UserTable& table) {
   const std::size_t P = b.props, F = b.filters;
   constexpr std::size_t kPrefetchDistance = 8;
   for (std::size_t r = 0; r < b.rows; ++r) {
-    if (r + kPrefetchDistance < b.rows) table.prefetch(b.users[r + kPrefetchDistance]);
+    if (r + kPrefetchDistance < b.rows)
+      table.prefetch(b.users[r + kPrefetchDistance], b.events[r + kPrefetchDistance] >= 0);
     EventRow row;
     row.user_id = b.users[r];
     row.event = b.events[r];

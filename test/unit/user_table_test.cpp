@@ -455,3 +455,32 @@ TEST(Arena, HeapArenaAndAllocator) {
 }
 
 }  // namespace
+
+namespace {
+
+// The smallest and largest user ids are ordinary users, also across table growth and merging.
+TEST(UserTable, ExtremeUserIdsAcrossGrowth) {
+  const int64_t lo = std::numeric_limits<int64_t>::min(), hi = std::numeric_limits<int64_t>::max();
+  Harness h(R"([{"action":"buy","condition":">=","value":2}])");
+  h.add(lo, "buy", kAsOf);
+  h.add(hi, "buy", kAsOf);
+  for (int64_t u = 1; u <= 5000; ++u) h.add(u, u % 2 ? "buy" : "view", kAsOf);  // forces growth
+  h.add(lo, "buy", kAsOf);
+  EXPECT_EQ(h.table().size(), 5002u);
+  EXPECT_EQ(h.table().user_id(0), lo);
+  ASSERT_NE(h.table().find(lo), nullptr);
+  EXPECT_EQ(h.table().find(lo)[0], 2);
+  EXPECT_EQ(h.table().find(hi)[0], 1);
+  EXPECT_TRUE(h.member(lo));
+  EXPECT_FALSE(h.member(hi));
+  EXPECT_EQ(h.table().find(4)[0], 0);  // seen, no purchase
+  EXPECT_EQ(h.table().find(0), nullptr);
+  Harness other(R"([{"action":"buy","condition":">=","value":2}])");
+  other.add(hi, "buy", kAsOf);
+  h.table().export_state(64, [&](std::string_view chunk) { other.table().merge_state(chunk); });
+  EXPECT_EQ(other.table().find(lo)[0], 2);
+  EXPECT_EQ(other.table().find(hi)[0], 2);
+  EXPECT_EQ(other.table().size(), 5002u);
+}
+
+}  // namespace
