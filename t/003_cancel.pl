@@ -1,6 +1,7 @@
 # statement_timeout and pg_cancel_backend stop a long cohort.evaluate over ~3M events within a
-# fraction of its run time (it checks for interrupts between batches), and a cancelled
-# cohort.recalculate_all leaves no partial writes: every stored statistic is unchanged.
+# fraction of its run time (it checks for interrupts between batches), serially and with parallel
+# workers (none is left running; a terminated worker fails the statement, not the server), and a
+# cancelled cohort.recalculate_all leaves no partial writes: every stored statistic is unchanged.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -21,17 +22,18 @@ $node->safe_psql('postgres', q{
   CREATE EXTENSION cohort;
   CREATE TABLE small (user_id bigint, event text, ts timestamptz, price numeric, category text);
   INSERT INTO small SELECT i, 'buy', '2026-01-01', i, 'a' FROM generate_series(1, 100) i;
-  CREATE TABLE big (user_id bigint, event text, ts timestamptz, price numeric, category text);
+  CREATE TABLE big (user_id bigint, event text, ts timestamptz, price numeric, category text, tag text);
   INSERT INTO big SELECT (random() * 200000)::bigint, (ARRAY['buy', 'view', 'cart'])[1 + i % 3],
                          '2026-01-01'::timestamptz + (i % 100000) * interval '1 minute', i % 1000,
-                         (ARRAY['a', 'b', 'c', 'd'])[1 + i % 4]
+                         (ARRAY['a', 'b', 'c', 'd'])[1 + i % 4], (i % 100003)::text
     FROM generate_series(1, 3000000) i;
   CREATE VIEW big_view AS SELECT * FROM big;
   VACUUM ANALYZE big;
 });
-# A heavy definition: several aggregates, count_distinct over a numeric column's text.
+# A heavy definition: several aggregates, count_distinct over a text column with many values
+# (every column type the direct scan reads, so the table is read directly; the view is not).
 my $def = q{'[{"action": "buy", "operation": "sum", "property": "price", "condition": ">=", "value": 10, "logic": "OR"},
-              {"action": "view", "operation": "count_distinct", "property": "price", "condition": ">=", "value": 2, "logic": "OR"},
+              {"action": "view", "operation": "count_distinct", "property": "tag", "condition": ">=", "value": 2, "logic": "OR"},
               {"action": "cart", "operation": "avg", "property": "price", "condition": ">", "value": 500, "logic": "OR"},
               {"action": "view", "operation": "count_distinct", "property": "category", "condition": ">=", "value": 3}]'};
 my $eval_direct = "SELECT count(*) FROM cohort.evaluate($def, 'big', NULL, '2027-01-01')";
@@ -45,6 +47,8 @@ for my $q ($eval_direct, $eval_view)
 	my $n = $node->safe_psql('postgres', $q);
 	$full{$q} = time - $t0;
 	cmp_ok($n, '>', 1000, 'uncancelled evaluation finds members');
+	is($node->safe_psql('postgres', "$q; SELECT events_scan FROM cohort.last_evaluation()"),
+	   "$n\n" . ($q eq $eval_direct ? 'direct' : 'executor'), 'scan path as intended');
 	note(sprintf('uncancelled: %.2f s', $full{$q}));
 }
 
@@ -64,17 +68,58 @@ sub cancel_running
 	my ($sql, $pattern) = @_;
 	my ($out, $err) = ('', '');
 	my $h = IPC::Run::start([ 'psql', '-X', '-d', $node->connstr('postgres'), '-c', $sql ], '>', \$out, '2>', \$err);
-	$node->poll_query_until('postgres', qq{SELECT count(*) = 1 FROM pg_stat_activity WHERE query LIKE '$pattern' AND state = 'active'})
+	my $running = qq{FROM pg_stat_activity WHERE query LIKE '$pattern' AND state = 'active' AND backend_type = 'client backend'};
+	$node->poll_query_until('postgres', qq{SELECT count(*) = 1 $running})
 	  or die 'the evaluation did not start';
 	select(undef, undef, undef, 0.3);    # let it get into the scan
 	my $t0 = time;
-	$node->safe_psql('postgres', qq{SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE '$pattern' AND state = 'active'});
+	$node->safe_psql('postgres', qq{SELECT pg_cancel_backend(pid) $running});
 	$h->finish;
 	return (time - $t0, $err);
 }
 my ($elapsed, $err) = cancel_running($eval_direct, 'SELECT count(*) FROM cohort.evaluate(%');
 like($err, qr/canceling statement due to user request/, 'pg_cancel_backend cancels evaluate');
 cmp_ok($elapsed, '<', 1.5, sprintf('cancelled %.2f s after pg_cancel_backend', $elapsed));
+
+# The same with two parallel workers taking every page (the leader only merges).
+my $par = 'SET max_parallel_workers_per_gather = 2; SET parallel_leader_participation = off;';
+my $no_workers = q{SELECT count(*) = 0 FROM pg_stat_activity WHERE backend_type = 'parallel worker'};
+my $t0 = time;
+my $n_par = $node->safe_psql('postgres', "$par $eval_direct");
+my $full_par = time - $t0;
+note(sprintf('uncancelled, parallel: %.2f s', $full_par));
+is($n_par, $node->safe_psql('postgres', $eval_direct), 'parallel evaluation finds the same members');
+is($node->safe_psql('postgres', "$par $eval_direct; SELECT events_scan || ' ' || workers_launched FROM cohort.last_evaluation()"),
+   "$n_par\ndirect parallel 2", 'two workers ran');
+$t0 = time;
+my ($ret, $out);
+($ret, $out, $err) = $node->psql('postgres', "$par SET statement_timeout = '200ms'; $eval_direct");
+$elapsed = time - $t0;
+like($err, qr/canceling statement due to statement timeout/, 'statement_timeout cancels a parallel evaluation');
+cmp_ok($elapsed, '<', 0.2 + 0.5 * $full_par, sprintf('stopped after %.2f s of a %.2f s evaluation', $elapsed, $full_par));
+ok($node->poll_query_until('postgres', $no_workers), 'no parallel worker left after the timeout');
+($elapsed, $err) = cancel_running("$par $eval_direct", 'SET max_parallel_workers_per_gather = 2;%');
+like($err, qr/canceling statement due to user request/, 'pg_cancel_backend cancels a parallel evaluation');
+cmp_ok($elapsed, '<', 1.5, sprintf('cancelled %.2f s after pg_cancel_backend', $elapsed));
+ok($node->poll_query_until('postgres', $no_workers), 'no parallel worker left after the cancel');
+
+# Terminating one worker mid-scan fails the statement with the worker's error; the leader's
+# session and the server go on.
+{
+	my ($pout, $perr) = ('', '');
+	my $h = IPC::Run::start([ 'psql', '-X', '-d', $node->connstr('postgres'), '-c', "$par $eval_direct" ],
+		'>', \$pout, '2>', \$perr);
+	$node->poll_query_until('postgres', q{SELECT count(*) = 2 FROM pg_stat_activity WHERE backend_type = 'parallel worker'})
+	  or die 'the parallel workers did not start';
+	my $killed = $node->safe_psql('postgres',
+		q{SELECT count(pg_terminate_backend(pid)) FROM (SELECT pid FROM pg_stat_activity WHERE backend_type = 'parallel worker' LIMIT 1) w});
+	$h->finish;
+	is($killed, '1', 'one worker terminated');
+	like($perr, qr/terminating background worker "parallel worker" due to administrator command/,
+		'the statement fails with the worker\'s error');
+	ok($node->poll_query_until('postgres', $no_workers), 'no parallel worker left after the termination');
+	is($node->safe_psql('postgres', "$par $eval_direct"), $n_par, 'a parallel evaluation works afterwards');
+}
 
 # A cancelled recalculate_all changes no statistic: cohorts get statistics over the small table,
 # then the sources switch to the big one and recalculate_all is stopped part-way.
@@ -87,7 +132,6 @@ my $stats_q = q{SELECT id, total_customers, last_calculated, updated_at FROM coh
 my $before = $node->safe_psql('postgres', $stats_q);
 like($before, qr/^\d+\|100\|/, 'statistics over the small table stored');
 $node->safe_psql('postgres', q{SELECT cohort.set_sources('big')});
-my ($ret, $out);
 ($ret, $out, $err) = $node->psql('postgres', q{SET statement_timeout = '500ms'; SELECT count(*) FROM cohort.recalculate_all()});
 like($err, qr/canceling statement due to statement timeout/, 'recalculate_all cancelled by statement_timeout');
 is($node->safe_psql('postgres', $stats_q), $before, 'no statistic written by the cancelled recalculate_all');

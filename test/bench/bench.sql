@@ -79,6 +79,9 @@ BEGIN
       s := pg_temp.time_once(c.cohort_sql);
       SELECT * INTO e FROM cohort.last_evaluation();
       INSERT INTO timings VALUES (c.id, 'cohort', s, e.state_bytes, e.events_scan || '/' || e.customers_scan);
+      IF c.cohort_sql NOT LIKE '%cohort.evaluate(%' THEN  -- an aggregate: last_evaluation() is not about it
+        UPDATE timings SET state_bytes = NULL, scan = NULL WHERE id = c.id;
+      END IF;
       INSERT INTO timings VALUES (c.id, 'hand', pg_temp.time_once(c.hand_sql), NULL, NULL);
       -- the same with up to two parallel workers, where the planner (hand SQL) or cohort uses them
       PERFORM set_config('max_parallel_workers_per_gather', '2', true);
@@ -86,6 +89,9 @@ BEGIN
       SELECT * INTO e FROM cohort.last_evaluation();
       INSERT INTO timings VALUES (c.id, 'cohort_par', s, e.state_bytes,
                                   e.events_scan || '/' || e.customers_scan || ' ' || e.workers_launched || 'w');
+      IF c.cohort_sql NOT LIKE '%cohort.evaluate(%' THEN
+        UPDATE timings SET state_bytes = NULL, scan = NULL WHERE id = c.id;
+      END IF;
       INSERT INTO timings VALUES (c.id, 'hand_par', pg_temp.time_once(c.hand_sql), NULL, NULL);
     END LOOP;
     PERFORM set_config('max_parallel_workers_per_gather', '0', true);
