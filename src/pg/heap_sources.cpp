@@ -51,6 +51,14 @@ int64_t int_value(Datum d, ValueKind kind) {
   }
 }
 
+// A varlena datum with its bytes in memory: as pg_detoast_datum_packed(), without the call for
+// the usual in-line, uncompressed value.
+struct varlena* in_line(Datum d) {
+  auto* v = reinterpret_cast<struct varlena*>(DatumGetPointer(d));
+  if (VARATT_IS_COMPRESSED(v) || VARATT_IS_EXTERNAL(v)) return detoast_attr(v);
+  return v;
+}
+
 // Numeric-ish datum as float8, exactly as ::float8 would convert it.
 double number_value(Datum d, ValueKind kind) {
   switch (kind) {
@@ -60,7 +68,7 @@ double number_value(Datum d, ValueKind kind) {
     case ValueKind::Float4: return static_cast<double>(DatumGetFloat4(d));
     case ValueKind::Float8: return DatumGetFloat8(d);
     case ValueKind::Numeric: {
-      struct varlena* v = pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(d)));
+      struct varlena* v = in_line(d);
       double out;
       if (cohort::decode_numeric(reinterpret_cast<const unsigned char*>(VARDATA_ANY(v)), VARSIZE_ANY_EXHDR(v), out))
         return out;
@@ -73,7 +81,7 @@ double number_value(Datum d, ValueKind kind) {
 
 // The bytes of a text datum (valid until the scan moves on unless copied).
 std::string_view text_value(Datum d) {
-  struct varlena* v = pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(d)));
+  struct varlena* v = in_line(d);
   return std::string_view(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v));
 }
 

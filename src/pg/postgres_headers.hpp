@@ -4,6 +4,7 @@
 extern "C" {
 #include "postgres.h"
 
+#include "access/detoast.h"
 #include "access/htup_details.h"
 #include "access/parallel.h"
 #include "access/table.h"
