@@ -68,6 +68,15 @@ SELECT id, with_customers, (p).path, (p).planned, (p).launched = (p).planned AS 
  ORDER BY id, with_customers;
 COMMIT;
 
+-- The reported state memory counts the workers' tables too (all are held until merged).
+SET max_parallel_workers_per_gather = 0;
+SELECT count(*) > 0 AS some FROM cohort.evaluate((SELECT d FROM par_defs WHERE id = 4), 'par_events', NULL, '2026-06-01');
+CREATE TEMP TABLE par_serial_state AS SELECT state_bytes FROM cohort.last_evaluation();
+SET max_parallel_workers_per_gather = 2;
+SELECT count(*) > 0 AS some FROM cohort.evaluate((SELECT d FROM par_defs WHERE id = 4), 'par_events', NULL, '2026-06-01');
+SELECT l.workers_launched, l.state_bytes > s.state_bytes AS workers_counted
+  FROM cohort.last_evaluation() l, par_serial_state s;
+
 -- Several definitions in one parallel pass equal each evaluated serially.
 SET max_parallel_workers_per_gather = 2;
 CREATE TEMP TABLE par_many AS

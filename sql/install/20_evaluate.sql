@@ -19,7 +19,7 @@ CREATE FUNCTION @extschema@.last_evaluation(
   AS 'MODULE_PATHNAME', 'cohort_last_evaluation'
   LANGUAGE C VOLATILE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION @extschema@.last_evaluation() IS
-  'how this backend''s last cohort.evaluate read its sources: direct, direct parallel or executor scans, rows folded, users, leader state bytes, parallel workers planned and launched';
+  'how this backend''s last cohort.evaluate read its sources: direct, direct parallel or executor scans, rows folded, users, state bytes (leader and workers), parallel workers planned and launched';
 
 CREATE FUNCTION @extschema@.evaluate_many(
     definitions @extschema@.definition[],

@@ -53,6 +53,7 @@ void scan_events(const Program& program, const EvaluationInput& input, const std
     report.workers_planned = fold.planned;
     report.workers_launched = fold.launched;
     report.event_rows += fold.rows;
+    report.state_bytes = fold.worker_state_bytes;
     return;
   }
   report.event_rows += fold_events(*source, table, batch_context.get());
@@ -118,7 +119,7 @@ std::vector<std::vector<int64_t>> evaluate_members_each(const Program& program, 
     }
     spi.finish();
     report.users = table.size();
-    report.state_bytes = table.bytes();
+    report.state_bytes += table.bytes();
   }
   for (auto& m : members) std::sort(m.begin(), m.end());
   if (report_out) *report_out = report;

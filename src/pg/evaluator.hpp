@@ -22,7 +22,7 @@ struct EvaluationReport {
   const char* customers_scan;
   uint64_t event_rows;
   uint64_t users;
-  uint64_t state_bytes;
+  uint64_t state_bytes;  // per-user state of the leader plus its parallel workers' (all held at once)
   int workers_planned;   // parallel workers the events scan asked for
   int workers_launched;  // and got
 };

@@ -37,7 +37,8 @@ struct SharedHeader {
   TimestampTz lower_bound;
   int bounds;
   Size definitions_bytes;
-  pg_atomic_uint64 rows;  // rows folded by the workers
+  pg_atomic_uint64 rows;         // rows folded by the workers
+  pg_atomic_uint64 state_bytes;  // their per-user tables' bytes
 };
 
 // The definitions of `program` as (uint32 length, binary format) records.
@@ -115,6 +116,7 @@ Datum worker_body(void* p) {
   uint64_t rows = fold_events(*source, table, batch_context.get());
   source->close();
   pg_atomic_fetch_add_u64(&header->rows, rows);
+  pg_atomic_fetch_add_u64(&header->state_bytes, table.bytes());
   table.export_state(kChunkBytes, [&](std::string_view chunk) {
     pg_call([&] {
       if (shm_mq_send(queue, chunk.size(), chunk.data(), false, true) != SHM_MQ_SUCCESS)
@@ -182,6 +184,7 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
     header->bounds = static_cast<int>(bounds.size());
     header->definitions_bytes = definitions.size();
     pg_atomic_init_u64(&header->rows, 0);
+    pg_atomic_init_u64(&header->state_bytes, 0);
     shm_toc_insert(pcxt->toc, kKeyHeader, header);
     auto* shared_bounds = static_cast<int64*>(shm_toc_allocate(pcxt->toc, sizeof(int64) * (bounds.size() + 1)));
     for (std::size_t i = 0; i < bounds.size(); ++i) shared_bounds[i] = bounds[i];
@@ -227,6 +230,7 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
   pg_call([&] {
     WaitForParallelWorkersToFinish(pcxt);
     out.rows += pg_atomic_read_u64(&header->rows);
+    out.worker_state_bytes = pg_atomic_read_u64(&header->state_bytes);
     DestroyParallelContext(pcxt);
     ExitParallelMode();
   });

@@ -15,6 +15,7 @@ struct ParallelFold {
   int planned = 0;
   int launched = 0;
   uint64_t rows = 0;
+  uint64_t worker_state_bytes = 0;  // the workers' per-user tables, held until merged
 };
 
 // Workers a direct scan of `relid` may use, chosen as the planner sizes a parallel sequential scan:
