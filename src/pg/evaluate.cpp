@@ -16,11 +16,11 @@ namespace {
 // What the last evaluation in this backend did (a plain struct: no constructor runs at load).
 cohort::pg::EvaluationReport last_report = {"none", "none", 0, 0, 0, 0, 0};
 
-// Raises 22004 when argument n is NULL.
-void require_argument(FunctionCallInfo fcinfo, int n, const char* name) {
+// Raises 22004 when argument n (`name` of `function`) is NULL.
+void require_argument(FunctionCallInfo fcinfo, int n, const char* name, const char* function) {
   if (PG_ARGISNULL(n))
     throw cohort::pg::SqlError(ERRCODE_NULL_VALUE_NOT_ALLOWED,
-                               std::string("argument \"") + name + "\" of cohort.evaluate must not be NULL");
+                               std::string("argument \"") + name + "\" of " + function + " must not be NULL");
 }
 
 // Writes the member ids into the function's materialized result.
@@ -38,9 +38,10 @@ void emit_members(FunctionCallInfo fcinfo, const std::vector<int64_t>& members) 
 }
 
 // Reads the (events, customers, as_of) arguments 1 to 3, checked against what `program` needs.
-cohort::pg::EvaluationInput read_sources(FunctionCallInfo fcinfo, const cohort::Program& program) {
-  require_argument(fcinfo, 1, "events");
-  require_argument(fcinfo, 3, "as_of");
+cohort::pg::EvaluationInput read_sources(FunctionCallInfo fcinfo, const cohort::Program& program,
+                                        const char* function) {
+  require_argument(fcinfo, 1, "events", function);
+  require_argument(fcinfo, 3, "as_of", function);
   cohort::pg::EvaluationInput input;
   input.events = PG_GETARG_OID(1);
   input.customers = PG_ARGISNULL(2) ? InvalidOid : PG_GETARG_OID(2);
@@ -55,10 +56,10 @@ cohort::pg::EvaluationInput read_sources(FunctionCallInfo fcinfo, const cohort::
 }  // namespace
 
 COHORT_FUNCTION(cohort_evaluate) {
-  require_argument(fcinfo, 0, "definition");
+  require_argument(fcinfo, 0, "definition", "cohort.evaluate");
   cohort::Program program =
       cohort::Program::compile(cohort::parse_definition(cohort::pg::text_to_string(PG_GETARG_DATUM(0))));
-  cohort::pg::EvaluationInput input = read_sources(fcinfo, program);
+  cohort::pg::EvaluationInput input = read_sources(fcinfo, program, "cohort.evaluate");
   emit_members(fcinfo, cohort::pg::evaluate_members(program, input, &last_report));
   return (Datum)0;
 }
@@ -67,7 +68,7 @@ namespace {
 
 // Reads the definitions array in argument 0 (22004 for a NULL element, naming `function`).
 std::vector<cohort::Node> read_definitions(FunctionCallInfo fcinfo, const char* function) {
-  require_argument(fcinfo, 0, "definitions");
+  require_argument(fcinfo, 0, "definitions", function);
   Datum* elems = nullptr;
   bool* elem_nulls = nullptr;
   int count = 0;
@@ -93,7 +94,7 @@ std::vector<cohort::Node> read_definitions(FunctionCallInfo fcinfo, const char* 
 COHORT_FUNCTION(cohort_evaluate_many) {
   std::vector<cohort::Node> roots = read_definitions(fcinfo, "cohort.evaluate_many");
   cohort::Program program = cohort::Program::compile_many(roots);
-  cohort::pg::EvaluationInput input = read_sources(fcinfo, program);
+  cohort::pg::EvaluationInput input = read_sources(fcinfo, program, "cohort.evaluate_many");
   std::vector<std::vector<int64_t>> members;
   if (!roots.empty()) members = cohort::pg::evaluate_members_each(program, input, &last_report);
   cohort::pg::pg_call([&] {
@@ -118,7 +119,7 @@ COHORT_FUNCTION(cohort_evaluate_many) {
 COHORT_FUNCTION(cohort_member_statistics) {
   std::vector<cohort::Node> roots = read_definitions(fcinfo, "cohort.statistics_many");
   cohort::Program program = cohort::Program::compile_many(roots);
-  cohort::pg::EvaluationInput input = read_sources(fcinfo, program);
+  cohort::pg::EvaluationInput input = read_sources(fcinfo, program, "cohort.statistics_many");
   std::vector<std::vector<int64_t>> members;
   if (!roots.empty()) members = cohort::pg::evaluate_members_each(program, input, &last_report);
   std::vector<cohort::RiskCounts> stats;
