@@ -458,6 +458,17 @@ CREATE AGGREGATE @extschema@.sequence_count(
 COMMENT ON AGGREGATE @extschema@.sequence_count(pg_catalog.text, pg_catalog.timestamptz, VARIADIC pg_catalog.bool[]) IS
   'ClickHouse sequenceCount: the number of non-overlapping matches of the pattern';
 
+-- funnel_levels: window_funnel(window_size, ts, event = steps[1], ..., event = steps[n]) for every
+-- user with step events up to as_of, from one scan of the events and a sort.
+CREATE FUNCTION @extschema@.funnel_levels(
+    events pg_catalog.regclass, window_size pg_catalog.interval, steps pg_catalog.text[],
+    as_of pg_catalog.timestamptz DEFAULT pg_catalog.now())
+  RETURNS TABLE (user_id pg_catalog.int8, level pg_catalog.int4)
+  AS 'MODULE_PATHNAME', 'cohort_funnel_levels'
+  LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 10000;
+COMMENT ON FUNCTION @extschema@.funnel_levels(pg_catalog.regclass, pg_catalog.interval, pg_catalog.text[], pg_catalog.timestamptz) IS
+  'window_funnel level of every user with step events (default mode), from one scan of the events and a sort';
+
 -- retention
 
 CREATE FUNCTION @extschema@.retention_transition(pg_catalog.int8, pg_catalog.bool[])

@@ -1,0 +1,62 @@
+-- cohort.funnel_levels against the window_funnel aggregate over the same rows: every user, every
+-- level, for several windows, step lists (with a repeated step), as_of values and both scan paths
+-- (direct, and the executor through a view or with cohort.direct_scan off); then its errors.
+SET TimeZone = 'UTC';
+SELECT setseed(0.4);
+CREATE TABLE fl_events (user_id bigint, event text, ts timestamptz, note text);
+INSERT INTO fl_events
+SELECT (random() * 300)::int, (ARRAY['a', 'b', 'c', 'd', 'x'])[1 + (random() * 4)::int],
+       '2026-01-01'::timestamptz + (random() * 200)::int * interval '1 hour',   -- many equal times
+       repeat('n', (random() * 3000)::int)                                     -- some rows toasted
+FROM generate_series(1, 20000);
+INSERT INTO fl_events VALUES (NULL, 'a', '2026-01-02', NULL), (7, 'a', NULL, NULL), (8, NULL, '2026-01-02', NULL),
+                             (-5, 'a', '2026-01-02', NULL), (-5, 'b', '2026-01-02', NULL);
+CREATE VIEW fl_view AS SELECT * FROM fl_events;
+
+-- Rows of funnel_levels that differ from the aggregate's, both ways.
+CREATE FUNCTION pg_temp.differing(rel regclass, win interval, steps text[], as_of timestamptz, direct boolean)
+  RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  conditions text := (SELECT string_agg(format('event = %L', s), ', ' ORDER BY i) FROM unnest(steps) WITH ORDINALITY u(s, i));
+  agg text := format('SELECT user_id, cohort.window_funnel(%L, ts, %s) AS level FROM %s
+                       WHERE ts <= %L AND event = ANY (%L) AND user_id IS NOT NULL GROUP BY user_id',
+                     win, conditions, rel, as_of, steps);
+  fast text := format('SELECT user_id, level FROM cohort.funnel_levels(%L, %L, %L, %L)', rel, win, steps, as_of);
+  n bigint;
+BEGIN
+  PERFORM set_config('cohort.direct_scan', direct::text, true);
+  EXECUTE format('SELECT (SELECT count(*) FROM ((%s) EXCEPT ALL (%s)) x) + (SELECT count(*) FROM ((%s) EXCEPT ALL (%s)) y)',
+                 agg, fast, fast, agg) INTO n;
+  RETURN n;
+END $$;
+SELECT w AS window_size, s AS steps, t AS as_of,
+       pg_temp.differing('fl_events', w, s, t, true) AS direct,
+       pg_temp.differing('fl_events', w, s, t, false) AS executor,
+       pg_temp.differing('fl_view', w, s, t, true) AS view
+  FROM (VALUES (interval '1 hour'), (interval '1 day'), (interval '3 days')) a(w),
+       (VALUES (ARRAY['a']), (ARRAY['a', 'b']), (ARRAY['a', 'b', 'c', 'd']), (ARRAY['b', 'a', 'a', 'c'])) b(s),
+       (VALUES (timestamptz '2026-01-04'), (timestamptz '2026-02-01')) c(t)
+ ORDER BY 1, 2, 3;
+-- not vacuous: many users, every level
+SELECT count(*) AS users, count(DISTINCT level) AS levels, min(user_id) AS min_user
+  FROM cohort.funnel_levels('fl_events', '1 day', ARRAY['a', 'b', 'c', 'd'], '2026-02-01');
+
+-- Errors.
+\set VERBOSITY terse
+SELECT * FROM cohort.funnel_levels(NULL, '1 day', ARRAY['a'], '2026-02-01');
+SELECT * FROM cohort.funnel_levels('fl_events', NULL, ARRAY['a'], '2026-02-01');
+SELECT * FROM cohort.funnel_levels('fl_events', '1 day', NULL, '2026-02-01');
+SELECT * FROM cohort.funnel_levels('fl_events', '1 day', ARRAY['a'], NULL);
+SELECT * FROM cohort.funnel_levels('fl_events', '1 day', ARRAY['a', NULL], '2026-02-01');
+SELECT * FROM cohort.funnel_levels('fl_events', '1 day', '{}', '2026-02-01');
+SELECT * FROM cohort.funnel_levels('fl_events', '1 day', array_fill('a'::text, ARRAY[33]), '2026-02-01');
+SELECT * FROM cohort.funnel_levels('fl_events', '0 seconds', ARRAY['a'], '2026-02-01');
+SELECT * FROM cohort.funnel_levels('fl_events', '-1 day', ARRAY['a'], '2026-02-01');
+SELECT * FROM cohort.funnel_levels('pg_class', '1 day', ARRAY['a'], '2026-02-01');
+SET cohort.state_memory_limit = '64kB';
+SELECT count(*) FROM cohort.funnel_levels('fl_events', '1 day', ARRAY['a', 'b'], '2026-02-01');
+RESET cohort.state_memory_limit;
+\set VERBOSITY default
+SELECT count(*) > 0 AS works_after FROM cohort.funnel_levels('fl_events', '1 day', ARRAY['a', 'b'], '2026-02-01');
+DROP VIEW fl_view;
+DROP TABLE fl_events;

@@ -1,0 +1,81 @@
+// Sort-based funnel levels for many users against the aggregate's per-user FunnelState.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+#include <vector>
+
+#include "core/arena.hpp"
+#include "core/errors.hpp"
+#include "core/funnel.hpp"
+#include "core/funnel_levels.hpp"
+
+namespace {
+
+using cohort::FunnelParams;
+
+// Levels from FunnelLevels and from one FunnelState per user, over the same random rows.
+void expect_same_levels(const FunnelParams& params, unsigned seed) {
+  std::mt19937 rng(seed);
+  cohort::FunnelLevels levels(params, cohort::heap_arena());
+  std::map<int64_t, cohort::FunnelState> states;
+  const uint32_t all = params.steps == 32 ? ~0u : (1u << params.steps) - 1;
+  for (int i = 0; i < 4000; ++i) {
+    int64_t user = static_cast<int64_t>(rng() % 60) - 30;            // negative ids too
+    int64_t ts = static_cast<int64_t>(rng() % 50) * 1000000;          // many equal timestamps
+    uint32_t mask = rng() % 4 == 0 ? (rng() & all) : (1u << (rng() % params.steps));
+    levels.add(user, ts, mask);
+    states.try_emplace(user, cohort::heap_arena(), params).first->second.add(ts, mask);
+  }
+  std::map<int64_t, int> got;
+  int64_t previous = INT64_MIN;
+  levels.finish([&](int64_t user, int level) {
+    EXPECT_GT(user, previous) << "users in ascending order, once each";
+    previous = user;
+    got[user] = level;
+  });
+  for (auto& [user, state] : states) {
+    if (state.size() == 0) {
+      EXPECT_EQ(got.count(user), 0u) << "user " << user << " had only rows without a step";
+      continue;
+    }
+    ASSERT_EQ(got.count(user), 1u) << "user " << user;
+    EXPECT_EQ(got[user], state.result()) << "user " << user << " seed " << seed;
+  }
+}
+
+TEST(FunnelLevels, SameLevelsAsTheAggregateState) {
+  for (unsigned seed = 1; seed <= 20; ++seed) {
+    for (uint32_t steps : {1u, 2u, 4u, 6u}) {
+      for (uint32_t modes : {0u, uint32_t{cohort::kStrictDeduplication}, uint32_t{cohort::kStrictIncrease},
+                             uint32_t{cohort::kStrictOnce}}) {
+        FunnelParams p;
+        p.window = int64_t{7} * 1000000 * (1 + seed % 5);
+        p.steps = steps;
+        p.modes = modes;
+        expect_same_levels(p, seed);
+      }
+    }
+  }
+}
+
+TEST(FunnelLevels, NoRowsNoUsers) {
+  FunnelParams p;
+  p.window = 1;
+  p.steps = 2;
+  cohort::FunnelLevels levels(p, cohort::heap_arena());
+  levels.add(5, 0, 0);  // no step: dropped
+  int calls = 0;
+  levels.finish([&](int64_t, int) { ++calls; });
+  EXPECT_EQ(calls, 0);
+}
+
+TEST(FunnelLevels, StrictOrderIsRefused) {
+  FunnelParams p;
+  p.window = 1;
+  p.steps = 2;
+  p.modes = cohort::kStrictOrder;
+  EXPECT_THROW(cohort::FunnelLevels(p, cohort::heap_arena()), cohort::CohortError);
+}
+
+}  // namespace
