@@ -169,6 +169,21 @@ RESET cohort.state_memory_limit;
 RESET parallel_leader_participation;
 SELECT events_scan, workers_planned FROM cohort.last_evaluation();
 
+-- The limit holds for the leader's and the workers' tables together: a limit 1.5 times the serial
+-- state fits serially, but not two workers' tables and the leader's at once.
+SET max_parallel_workers_per_gather = 0;
+SELECT count(*) > 0 AS some FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events', NULL, '2026-06-01');
+SELECT (state_bytes * 3 / 2 / 1024) || 'kB' AS limit_kb FROM cohort.last_evaluation() \gset
+SET cohort.state_memory_limit = :'limit_kb';
+SELECT count(*) > 0 AS serial_fits FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events', NULL, '2026-06-01');
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+\set VERBOSITY sqlstate
+SELECT count(*) FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events', NULL, '2026-06-01');
+\set VERBOSITY default
+RESET cohort.state_memory_limit;
+RESET parallel_leader_participation;
+
 DROP OWNED BY par_reader;
 DROP ROLE par_reader;
 DROP TABLE par_events, par_customers, par_defs, par_small;

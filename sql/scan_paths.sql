@@ -123,6 +123,20 @@ SELECT count(*) > 0 AS works_again FROM cohort.evaluate('{"all": []}', 'sp_event
 DROP OWNED BY regress_cohort_scan;
 DROP ROLE regress_cohort_scan;
 
+-- An inheritance parent is read through the executor, children included (a heap scan of the
+-- parent alone would miss them); its children read directly.
+CREATE TABLE sp_parent (user_id int, event text, ts timestamptz);
+CREATE TABLE sp_child () INHERITS (sp_parent);
+INSERT INTO sp_parent VALUES (1, 'buy', '2026-01-01');
+INSERT INTO sp_child VALUES (2, 'buy', '2026-01-01');
+SELECT array_agg(user_id ORDER BY user_id) AS members
+  FROM cohort.evaluate('[{"action": "buy", "condition": ">=", "value": 1}]', 'sp_parent', NULL, '2026-05-01');
+SELECT events_scan FROM cohort.last_evaluation();
+SELECT array_agg(user_id ORDER BY user_id) AS members
+  FROM cohort.evaluate('[{"action": "buy", "condition": ">=", "value": 1}]', 'sp_child', NULL, '2026-05-01');
+SELECT events_scan FROM cohort.last_evaluation();
+DROP TABLE sp_parent CASCADE;
+
 -- last_evaluation() in a fresh session, before any evaluation, reports nothing done.
 \c
 SELECT * FROM cohort.last_evaluation();

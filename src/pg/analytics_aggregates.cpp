@@ -58,10 +58,12 @@ struct RowCounter {
   uint64 rows;
 };
 
-// Raises 53200 when the states of every group of this aggregate call, held in `context`, outgrow
-// cohort.state_memory_limit (64 x work_mem by default); looks every kMemoryCheckRows rows. Hash
-// aggregation cannot spill states that grow after their group was created, so this is the bound.
-void check_state_memory(FunctionCallInfo fcinfo, MemoryContext context, const char* function) {
+// Raises 53200 when the states of every group of this aggregation, held in `context`, outgrow
+// cohort.state_memory_limit (64 x work_mem by default); looks every `every` calls (transition
+// functions add a row a call, combine functions a whole partial state). Hash aggregation cannot
+// spill states that grow after their group was created, so this is the bound.
+void check_state_memory(FunctionCallInfo fcinfo, MemoryContext context, const char* function,
+                        uint64 every = kMemoryCheckRows) {
   auto* counter = static_cast<RowCounter*>(fcinfo->flinfo->fn_extra);
   if (counter == nullptr) {
     pg_call([&] {
@@ -69,14 +71,14 @@ void check_state_memory(FunctionCallInfo fcinfo, MemoryContext context, const ch
     });
     fcinfo->flinfo->fn_extra = counter;
   }
-  if (++counter->rows % kMemoryCheckRows != 0) return;
+  if (++counter->rows % every != 0) return;
   std::size_t used = MemoryContextMemAllocated(context, true);
   std::size_t limit = cohort::pg::state_memory_limit_bytes();
   if (used > limit)
     throw SqlError(ERRCODE_OUT_OF_MEMORY,
-                   std::string(function) + " states need more than " + std::to_string(limit / 1024) + " kB",
-                   "The states of all groups of one aggregate call hold " + std::to_string(used / 1024) +
-                       " kB (12 bytes per event).",
+                   std::string(function) + ": aggregate states need more than " + std::to_string(limit / 1024) + " kB",
+                   std::string("The states of every group of this aggregation (of all aggregates computed with ") + function +
+                       ") hold " + std::to_string(used / 1024) + " kB; " + function + " keeps 12 bytes per event.",
                    "Raise cohort.state_memory_limit (or work_mem, whose 64-fold is the default limit), or "
                    "aggregate fewer events or groups at once.");
 }
@@ -265,6 +267,7 @@ COHORT_FUNCTION(cohort_window_funnel_combine) {
   }
   if (a == nullptr) a = create_in<FunnelAgg>(context, context, b->state.params());
   a->state.merge(b->state);
+  check_state_memory(fcinfo, context, "window_funnel", 1);
   PG_RETURN_POINTER(a);
 }
 
@@ -320,6 +323,7 @@ COHORT_FUNCTION(cohort_sequence_combine) {
   }
   if (a == nullptr) a = create_in<SequenceAgg>(context, context, b->state.pattern(), b->state.conditions());
   a->state.merge(b->state);
+  check_state_memory(fcinfo, context, "sequence_match", 1);
   PG_RETURN_POINTER(a);
 }
 

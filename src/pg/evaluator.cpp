@@ -56,7 +56,8 @@ void scan_events(const Program& program, const EvaluationInput& input, const std
     report.state_bytes = fold.worker_state_bytes;
     return;
   }
-  report.event_rows += fold_events(*source, table, batch_context.get());
+  StateBudget budget;
+  report.event_rows += fold_events(*source, table, batch_context.get(), budget);
   source->close();
 }
 

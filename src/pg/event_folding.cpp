@@ -31,16 +31,26 @@ void fold(const EventBatch& b, UserTable& table) {
 
 }  // namespace
 
-void check_memory(const UserTable& table) {
-  std::size_t limit = state_memory_limit_bytes();
-  if (table.bytes() > limit)
+void StateBudget::charge(const UserTable& table) {
+  const uint64_t now = table.bytes();
+  uint64_t total = now;
+  if (shared_ != nullptr) total = pg_atomic_add_fetch_u64(shared_, static_cast<int64>(now - charged_));
+  charged_ = now;
+  const std::size_t limit = state_memory_limit_bytes();
+  if (total > limit)
     throw SqlError(ERRCODE_OUT_OF_MEMORY,
                    "cohort evaluation needs more than " + std::to_string(limit / 1024) + " kB for " +
                        std::to_string(table.size()) + " users",
-                   {}, "Raise cohort.state_memory_limit (or work_mem, whose 64-fold is the default limit).");
+                   shared_ != nullptr ? "The per-user tables of the leader and its parallel workers count together."
+                                      : std::string(),
+                   "Raise cohort.state_memory_limit (or work_mem, whose 64-fold is the default limit).");
 }
 
-uint64_t fold_events(EventSource& source, UserTable& table, MemoryContext batch_context) {
+void StateBudget::release(uint64_t bytes) {
+  if (shared_ != nullptr) pg_atomic_sub_fetch_u64(shared_, static_cast<int64>(bytes));
+}
+
+uint64_t fold_events(EventSource& source, UserTable& table, MemoryContext batch_context, StateBudget& budget) {
   const Program& program = table.program();
   EventBatch batch;
   batch.reserve(kBatchRows, program.properties().size(), program.filters().size());
@@ -50,7 +60,7 @@ uint64_t fold_events(EventSource& source, UserTable& table, MemoryContext batch_
     if (!source.next(batch, batch_context)) break;
     fold(batch, table);
     rows += batch.rows;
-    check_memory(table);
+    budget.charge(table);
   }
   return rows;
 }

@@ -3,9 +3,11 @@
 
 #include <algorithm>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "pg/scoped_context.hpp"
+#include "pg/settings.hpp"
 #include "pg/sources.hpp"
 #include "pg/spi_connection.hpp"
 
@@ -21,6 +23,13 @@ class MemberIndex {
     for (const auto& m : members) users_.insert(users_.end(), m.begin(), m.end());
     std::sort(users_.begin(), users_.end());
     users_.erase(std::unique(users_.begin(), users_.end()), users_.end());
+    std::size_t bytes = (users_.capacity() + users_.size() * words_) * sizeof(uint64_t);
+    if (bytes > state_memory_limit_bytes())
+      throw SqlError(ERRCODE_OUT_OF_MEMORY,
+                     "cohort statistics need more than " + std::to_string(state_memory_limit_bytes() / 1024) +
+                         " kB to index " + std::to_string(users_.size()) + " members of " +
+                         std::to_string(members.size()) + " definitions",
+                     {}, "Raise cohort.state_memory_limit (or work_mem, whose 64-fold is the default limit), or pass fewer definitions at once.");
     bits_.assign(users_.size() * words_, 0);
     for (std::size_t d = 0; d < members.size(); ++d) {
       auto at = users_.begin();

@@ -25,8 +25,8 @@ constexpr uint64 kKeyDefinitions = UINT64CONST(0xC0407E0000000003);
 constexpr uint64 kKeyScan = UINT64CONST(0xC0407E0000000004);
 constexpr uint64 kKeyQueues = UINT64CONST(0xC0407E0000000005);
 
-constexpr Size kQueueBytes = 1024 * 1024;  // per worker
-constexpr std::size_t kChunkBytes = 64 * 1024;
+constexpr Size kQueueBytes = 64 * 1024;  // per worker, as PostgreSQL's own tuple queues
+constexpr std::size_t kChunkBytes = 32 * 1024;
 
 // What every participant needs besides the scan: the spec and the layout of the other entries.
 struct SharedHeader {
@@ -37,8 +37,9 @@ struct SharedHeader {
   TimestampTz lower_bound;
   int bounds;
   Size definitions_bytes;
-  pg_atomic_uint64 rows;         // rows folded by the workers
-  pg_atomic_uint64 state_bytes;  // their per-user tables' bytes
+  pg_atomic_uint64 rows;          // rows folded by the workers
+  pg_atomic_uint64 state_bytes;   // their per-user tables' bytes
+  pg_atomic_uint64 state_in_use;  // bytes of every participant's table not merged yet (StateBudget)
 };
 
 // The definitions of `program` as (uint32 length, binary format) records.
@@ -81,7 +82,8 @@ struct WorkerArgs {
   shm_toc* toc;
 };
 
-// A worker: folds its share of the pages, then sends its table to the leader.
+// A worker: folds its share of the pages, then sends the leader its table's size (8 bytes) and
+// the table in chunks.
 Datum worker_body(void* p) {
   auto* args = static_cast<WorkerArgs*>(p);
   SharedHeader* header = nullptr;
@@ -113,16 +115,20 @@ Datum worker_body(void* p) {
   UserTable table(program, arena);
   table.set_window_bounds(std::vector<int64_t>(bounds_raw, bounds_raw + header->bounds));
   std::unique_ptr<EventSource> source = open_share(program, spec);
-  uint64_t rows = fold_events(*source, table, batch_context.get());
+  StateBudget budget(&header->state_in_use);
+  uint64_t rows = fold_events(*source, table, batch_context.get(), budget);
   source->close();
   pg_atomic_fetch_add_u64(&header->rows, rows);
   pg_atomic_fetch_add_u64(&header->state_bytes, table.bytes());
-  table.export_state(kChunkBytes, [&](std::string_view chunk) {
+  auto send = [&](const void* data, std::size_t bytes) {
     pg_call([&] {
-      if (shm_mq_send(queue, chunk.size(), chunk.data(), false, true) != SHM_MQ_SUCCESS)
+      if (shm_mq_send(queue, bytes, data, false, true) != SHM_MQ_SUCCESS)
         ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("cohort parallel worker: the leader stopped reading")));
     });
-  });
+  };
+  const uint64_t charged = budget.charged();
+  send(&charged, sizeof charged);
+  table.export_state(kChunkBytes, [&](std::string_view chunk) { send(chunk.data(), chunk.size()); });
   pg_call([&] { shm_mq_detach(queue); });
   return (Datum)0;
 }
@@ -185,6 +191,7 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
     header->definitions_bytes = definitions.size();
     pg_atomic_init_u64(&header->rows, 0);
     pg_atomic_init_u64(&header->state_bytes, 0);
+    pg_atomic_init_u64(&header->state_in_use, 0);
     shm_toc_insert(pcxt->toc, kKeyHeader, header);
     auto* shared_bounds = static_cast<int64*>(shm_toc_allocate(pcxt->toc, sizeof(int64) * (bounds.size() + 1)));
     for (std::size_t i = 0; i < bounds.size(); ++i) shared_bounds[i] = bounds[i];
@@ -209,22 +216,30 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
   });
 
   // The leader takes pages too, unless told not to while workers run.
+  StateBudget budget(&header->state_in_use);
   if (parallel_leader_participation || out.launched == 0) {
     spec.parallel_scan = scan;
     std::unique_ptr<EventSource> source = open_share(program, spec);
-    out.rows += fold_events(*source, table, batch_context);
+    out.rows += fold_events(*source, table, batch_context, budget);
     source->close();
   }
   for (int i = 0; i < out.launched; ++i) {
-    while (true) {
+    uint64_t worker_bytes = 0;  // the worker's table, released once merged
+    for (bool first = true;; first = false) {
       shm_mq_result result;
       Size bytes = 0;
       void* data = nullptr;
       pg_call([&] { result = shm_mq_receive(queues[i], &bytes, &data, false); });
       if (result != SHM_MQ_SUCCESS) break;  // detached: the worker sent everything (or failed)
+      if (first) {
+        if (bytes != sizeof worker_bytes) throw SqlError(ERRCODE_INTERNAL_ERROR, "cohort parallel scan: malformed worker message");
+        std::memcpy(&worker_bytes, data, sizeof worker_bytes);
+        continue;
+      }
       table.merge_state(std::string_view(static_cast<const char*>(data), bytes));
-      check_memory(table);
+      budget.charge(table);
     }
+    budget.release(worker_bytes);
   }
   // Raises a worker's error, if any; the transaction's abort then ends the parallel context.
   pg_call([&] {

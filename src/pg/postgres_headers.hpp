@@ -10,6 +10,7 @@ extern "C" {
 #include "access/table.h"
 #include "access/tableam.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
 #include "utils/rls.h"
 #include "utils/snapmgr.h"
 #include "executor/tuptable.h"

@@ -96,6 +96,7 @@ bool SourceRelation::direct_scan_possible(const std::vector<ColumnInfo>& columns
   bool possible = false;
   pg_call([&] {
     if (get_rel_relkind(relid_) != RELKIND_RELATION) return;
+    if (has_subclass(relid_)) return;  // the executor reads inheritance children too; a heap scan would not
     int rls = check_enable_rls(relid_, InvalidOid, true);
     if (rls != RLS_NONE && rls != RLS_NONE_ENV) return;
     bool whole_table = pg_class_aclcheck(relid_, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
