@@ -88,6 +88,13 @@ SELECT step, event, users, conversion_from_previous, conversion_from_first, roun
                             interval '7 days');
 
 \echo
+\echo '== Users by funnel level, from one scan and a sort (cohort.funnel_levels):'
+SELECT level, count(*) AS users
+  FROM cohort.funnel_levels('events', interval '7 days',
+                            ARRAY['product_viewed', 'cart_added', 'checkout_started', 'payment_successful'])
+ GROUP BY level ORDER BY level;
+
+\echo
 \echo '== Monthly retention, first three months after the first event (cohort.retention_matrix):'
 SELECT cohort_period::date AS cohort_month, period_number, cohort_users, returned_users, retention_rate
   FROM cohort.retention_matrix('events', 'month', from_ts => now() - interval '6 months')
