@@ -1,30 +1,100 @@
-// Sort-based funnel levels for many users.
+// Funnel levels for many users: dense user indexes, a counting sort, one pass per user.
 #include "core/funnel_levels.hpp"
 
 #include <algorithm>
+#include <numeric>
 
 #include "core/errors.hpp"
 
 namespace cohort {
+namespace {
+
+constexpr std::size_t kInitialSlots = 1024;  // a power of two
+
+// Spreads the bits of a user id over the slot index.
+std::uint64_t hash(std::int64_t key) {
+  std::uint64_t h = static_cast<std::uint64_t>(key);
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  return h;
+}
+
+}  // namespace
 
 FunnelLevels::FunnelLevels(const FunnelParams& params, Arena& arena)
-    : params_(params), arena_(arena), rows_(ArenaAllocator<Row>(arena)) {
+    : params_(params),
+      arena_(arena),
+      rows_(ArenaAllocator<Row>(arena)),
+      users_(ArenaAllocator<std::int64_t>(arena)),
+      slots_(kInitialSlots, 0, ArenaAllocator<std::uint32_t>(arena)) {
   if (params.modes & kStrictOrder)
     throw CohortError(ErrorKind::InvalidParameter, "strict_order needs every event of a user, not only the steps");
 }
 
+std::uint32_t FunnelLevels::user_index(std::int64_t user_id) {
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = hash(user_id) & mask;; i = (i + 1) & mask) {
+    std::uint32_t slot = slots_[i];
+    if (slot == 0) {
+      if ((users_.size() + 1) * 2 > slots_.size()) {  // keep the load factor at most 1/2
+        grow();
+        return user_index(user_id);
+      }
+      users_.push_back(user_id);
+      slots_[i] = static_cast<std::uint32_t>(users_.size());
+      return slots_[i] - 1;
+    }
+    if (users_[slot - 1] == user_id) return slot - 1;
+  }
+}
+
+void FunnelLevels::grow() {
+  std::vector<std::uint32_t, ArenaAllocator<std::uint32_t>> fresh(slots_.size() * 2, 0,
+                                                                  ArenaAllocator<std::uint32_t>(arena_));
+  const std::size_t mask = fresh.size() - 1;
+  for (std::size_t u = 0; u < users_.size(); ++u) {
+    std::size_t i = hash(users_[u]) & mask;
+    while (fresh[i] != 0) i = (i + 1) & mask;
+    fresh[i] = static_cast<std::uint32_t>(u + 1);
+  }
+  slots_.swap(fresh);
+}
+
+void FunnelLevels::add(std::int64_t user_id, std::int64_t ts, std::uint32_t mask) {
+  if (mask == 0) return;
+  rows_.push_back(Row{user_index(user_id), TimedEvent{ts, mask}});
+}
+
+std::size_t FunnelLevels::bytes() const {
+  return rows_.capacity() * sizeof(Row) + rows_.size() * sizeof(TimedEvent) +
+         users_.capacity() * (sizeof(std::int64_t) + 2 * sizeof(std::uint32_t)) +
+         slots_.capacity() * sizeof(std::uint32_t);
+}
+
 void FunnelLevels::finish(const std::function<void(std::int64_t, int)>& emit) {
-  std::sort(rows_.begin(), rows_.end(), [](const Row& a, const Row& b) {
-    if (a.user_id != b.user_id) return a.user_id < b.user_id;
-    return event_before(a.event, b.event);
-  });
-  std::vector<TimedEvent, ArenaAllocator<TimedEvent>> run{ArenaAllocator<TimedEvent>(arena_)};
-  for (std::size_t i = 0; i < rows_.size();) {
-    std::size_t end = i;
-    run.clear();
-    while (end < rows_.size() && rows_[end].user_id == rows_[i].user_id) run.push_back(rows_[end++].event);
-    emit(rows_[i].user_id, window_funnel(params_, run.data(), run.size(), arena_));
-    i = end;
+  const std::size_t n_users = users_.size();
+  // Counting sort by user: start offsets, then every row's event into its user's run.
+  std::vector<std::uint32_t, ArenaAllocator<std::uint32_t>> start(n_users + 1, 0,
+                                                                  ArenaAllocator<std::uint32_t>(arena_));
+  for (const Row& r : rows_) ++start[r.user + 1];
+  std::partial_sum(start.begin(), start.end(), start.begin());
+  std::vector<TimedEvent, ArenaAllocator<TimedEvent>> events(rows_.size(), TimedEvent{0, 0},
+                                                            ArenaAllocator<TimedEvent>(arena_));
+  {
+    std::vector<std::uint32_t, ArenaAllocator<std::uint32_t>> next(start.begin(), start.end() - 1,
+                                                                   ArenaAllocator<std::uint32_t>(arena_));
+    for (const Row& r : rows_) events[next[r.user]++] = r.event;
+  }
+  // Users in ascending id order, each run sorted by time (then step) and evaluated.
+  std::vector<std::uint32_t, ArenaAllocator<std::uint32_t>> order(n_users, 0, ArenaAllocator<std::uint32_t>(arena_));
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return users_[a] < users_[b]; });
+  for (std::uint32_t u : order) {
+    TimedEvent* first = events.data() + start[u];
+    TimedEvent* last = events.data() + start[u + 1];
+    std::sort(first, last, [](const TimedEvent& a, const TimedEvent& b) { return event_before(a, b); });
+    emit(users_[u], window_funnel(params_, first, static_cast<std::size_t>(last - first), arena_));
   }
 }
 

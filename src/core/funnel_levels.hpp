@@ -1,6 +1,7 @@
-// window_funnel for every user at once from rows in any order: the rows are collected flat, sorted
-// by user and time, and each user's run goes through window_funnel() in one sequential pass (no
-// per-user state touched at random, as a hash aggregate's is).
+// window_funnel for every user at once from rows in any order: each row is appended flat with a
+// dense index of its user (a small hash table of user ids), then a counting sort groups the rows
+// by user in linear time and each user's run, sorted by time, goes through window_funnel() (no
+// per-user state touched at random per row, as a hash aggregate's is).
 #pragma once
 
 #include <cstdint>
@@ -20,22 +21,26 @@ class FunnelLevels {
   FunnelLevels(const FunnelParams& params, Arena& arena);
 
   // Adds one row; rows without a step (mask 0) are dropped.
-  void add(std::int64_t user_id, std::int64_t ts, std::uint32_t mask) {
-    if (mask != 0) rows_.push_back(Row{user_id, TimedEvent{ts, mask}});
-  }
-  // Bytes held, for memory accounting.
-  std::size_t bytes() const { return rows_.capacity() * sizeof(Row); }
+  void add(std::int64_t user_id, std::int64_t ts, std::uint32_t mask);
+  // Bytes finish() will hold at its peak (rows, their regrouped copy, users), for memory accounting.
+  std::size_t bytes() const;
   // Calls emit(user_id, level) once per user with rows, in ascending user order.
   void finish(const std::function<void(std::int64_t, int)>& emit);
 
  private:
   struct Row {
-    std::int64_t user_id;
+    std::uint32_t user;  // dense index into users_
     TimedEvent event;
   };
+  // The dense index of `user_id`, registering it when new.
+  std::uint32_t user_index(std::int64_t user_id);
+  void grow();
+
   FunnelParams params_;
   Arena& arena_;
   std::vector<Row, ArenaAllocator<Row>> rows_;
+  std::vector<std::int64_t, ArenaAllocator<std::int64_t>> users_;   // dense index -> user id
+  std::vector<std::uint32_t, ArenaAllocator<std::uint32_t>> slots_;  // open addressing: index + 1, 0 free
 };
 
 }  // namespace cohort

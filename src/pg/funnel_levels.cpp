@@ -64,7 +64,7 @@ void check_memory(const cohort::FunnelLevels& levels) {
   if (levels.bytes() > limit)
     throw cohort::pg::SqlError(ERRCODE_OUT_OF_MEMORY,
                                "cohort.funnel_levels needs more than " + std::to_string(limit / 1024) +
-                                   " kB for its step rows (24 bytes each)",
+                                   " kB for its step rows (about 28 bytes each)",
                                {}, "Raise cohort.state_memory_limit (or work_mem, whose 64-fold is the default limit).");
 }
 
