@@ -28,6 +28,10 @@ include $(PGXS)
 override CXXFLAGS += -std=c++17 -fPIC -fexceptions -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-register
 override CPPFLAGS := -I$(srcdir)/src $(patsubst -I%,-isystem %,$(CPPFLAGS))
 SHLIB_LINK += -lstdc++
+# Calls between the library's own functions bind directly (PostgreSQL 15 exports every symbol, so
+# without this each went through the PLT and none could be inlined across an interposition point).
+override CXXFLAGS += -fno-semantic-interposition
+SHLIB_LINK += -Wl,-Bsymbolic-functions
 
 # Header dependencies: every object is rebuilt when a header it includes changes.
 override CXXFLAGS += -MMD -MP

@@ -67,12 +67,6 @@ Program Program::compile_many(const std::vector<Node>& roots) {
   return p;
 }
 
-int Program::event_index(std::string_view name) const {
-  for (std::size_t i = 0; i < events_.size(); ++i)
-    if (events_[i] == name) return static_cast<int>(i);
-  return -1;
-}
-
 int Program::intern_event(const std::string& name) {
   return intern(events_, name, [](const std::string& a, const std::string& b) { return a == b; });
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -73,8 +74,13 @@ class Program {
   int slots_per_user() const { return slots_per_user_; }
   // Number of count_distinct accumulators.
   int distinct_sets() const { return distinct_sets_; }
-  // Index of `name` in events(), or -1.
-  int event_index(std::string_view name) const;
+  // Index of `name` in events(), or -1 (inline: the scan asks once per row).
+  int event_index(std::string_view name) const {
+    for (std::size_t i = 0; i < events_.size(); ++i)
+      if (events_[i].size() == name.size() && std::memcmp(events_[i].data(), name.data(), name.size()) == 0)
+        return static_cast<int>(i);
+    return -1;
+  }
 
   // Decides membership from a user's slots (nullptr: no events) and customers row (may be null).
   bool matches(const double* slots, const CustomerRow* customer) const { return matches(0, slots, customer); }

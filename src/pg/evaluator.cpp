@@ -31,13 +31,24 @@ std::vector<int64_t> window_bounds(const Program& program, TimestampTz as_of) {
   return bounds;
 }
 
+// Whether a user whose events feed no accumulator (all slots zero, as for a user without events)
+// is a member of any compiled definition: only then must every events row register its user.
+bool idle_user_can_match(const Program& program) {
+  std::vector<double> zero(static_cast<std::size_t>(program.slots_per_user()) + 1, 0.0);
+  for (std::size_t d = 0; d < program.definitions(); ++d)
+    if (program.matches(d, zero.data(), nullptr)) return true;
+  return false;
+}
+
 // Reads the events into `table`.
 void scan_events(const Program& program, const EvaluationInput& input, const std::vector<int64_t>& bounds,
                  UserTable& table, ScopedContext& batch_context, EvaluationReport& report) {
   EventScanSpec spec;
   spec.relid = input.events;
   spec.as_of = input.as_of;
-  spec.every_event = input.customers == InvalidOid;
+  // The universe is the users with events; a user none of whose rows feeds an accumulator can only
+  // be a member when a zero state matches, so otherwise the other rows need not be read.
+  spec.every_event = input.customers == InvalidOid && idle_user_can_match(program);
   // Without the whole universe to find, rows older than every window cannot change any accumulator.
   const auto& accs = program.accumulators();
   spec.has_lower_bound = !spec.every_event && !accs.empty() &&

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/numeric_decode.hpp"
+#include "pg/heap_scan.hpp"
 #include "pg/heap_sources.hpp"
 #include "pg/source_relation.hpp"
 
@@ -53,9 +54,9 @@ int64_t int_value(Datum d, ValueKind kind) {
 
 // A varlena datum with its bytes in memory: as pg_detoast_datum_packed(), without the call for
 // the usual in-line, uncompressed value.
-struct varlena* in_line(Datum d) {
+inline struct varlena* in_line(Datum d) {
   auto* v = reinterpret_cast<struct varlena*>(DatumGetPointer(d));
-  if (VARATT_IS_COMPRESSED(v) || VARATT_IS_EXTERNAL(v)) return detoast_attr(v);
+  if (__builtin_expect(VARATT_IS_COMPRESSED(v) || VARATT_IS_EXTERNAL(v), 0)) return detoast_attr(v);
   return v;
 }
 
@@ -80,7 +81,7 @@ double number_value(Datum d, ValueKind kind) {
 }
 
 // The bytes of a text datum (valid until the scan moves on unless copied).
-std::string_view text_value(Datum d) {
+inline std::string_view text_value(Datum d) {
   struct varlena* v = in_line(d);
   return std::string_view(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v));
 }
@@ -91,70 +92,6 @@ std::string_view copy_bytes(std::string_view s) {
   memcpy(p, s.data(), s.size());
   return std::string_view(p, s.size());
 }
-
-// An open heap scan of one relation.
-class HeapScan {
- public:
-  // Scans the whole table, or takes part in `parallel` (pages handed out among the participants).
-  explicit HeapScan(Oid relid, ParallelTableScanDesc parallel = nullptr) {
-    pg_call([&] {
-      rel_ = table_open(relid, AccessShareLock);
-      scan_ = parallel ? table_beginscan_parallel(rel_, parallel)
-                       : table_beginscan(rel_, GetActiveSnapshot(), 0, nullptr);
-      slot_ = table_slot_create(rel_, nullptr);
-    });
-  }
-  // Next visible tuple, deformed up to `natts` columns; false at the end (and ever after: a heap
-  // scan asked again after its end would start over). Call inside pg_call.
-  bool next(int natts) {
-    if (done_) return false;
-    if (!table_scan_getnextslot(scan_, ForwardScanDirection, slot_)) {
-      done_ = true;
-      return false;
-    }
-    slot_getsomeattrs(slot_, natts);
-    return true;
-  }
-  // Fills a batch of up to `capacity` rows in `batch_context`: `keep(n)` reads the current tuple
-  // into row n and says whether to keep it. Sets `rows`; false once the scan is exhausted and
-  // nothing was kept. `keep` runs inside pg_call: it must not throw or own destructible objects.
-  template <typename Keep>
-  bool fill(MemoryContext batch_context, std::size_t capacity, int natts, std::size_t& rows, Keep&& keep) {
-    std::size_t n = 0;
-    bool more = true;
-    pg_call([&] {
-      CHECK_FOR_INTERRUPTS();
-      MemoryContext old = MemoryContextSwitchTo(batch_context);
-      while (n < capacity) {
-        if (!next(natts)) {
-          more = false;
-          break;
-        }
-        if (keep(n)) ++n;
-      }
-      MemoryContextSwitchTo(old);
-    });
-    rows = n;
-    return more || n > 0;
-  }
-  Datum value(int index, bool& isnull) const {
-    isnull = slot_->tts_isnull[index];
-    return slot_->tts_values[index];
-  }
-  void close() {
-    pg_call([&] {
-      ExecDropSingleTupleTableSlot(slot_);
-      table_endscan(scan_);
-      table_close(rel_, AccessShareLock);
-    });
-  }
-
- private:
-  Relation rel_ = nullptr;
-  TableScanDesc scan_ = nullptr;
-  TupleTableSlot* slot_ = nullptr;
-  bool done_ = false;
-};
 
 class HeapEventSource final : public EventSource {
  public:
@@ -173,17 +110,21 @@ class HeapEventSource final : public EventSource {
   bool next(EventBatch& b, MemoryContext batch_context) override {
     const std::size_t P = props_.size(), F = filters_.size();
     const auto& filter_specs = program_.filters();
-    return scan_.fill(batch_context, b.capacity(), natts_, b.rows, [&](std::size_t n) {
+    // Without every event wanted, the event column decides first, so other rows are deformed no
+    // further than it.
+    const int first_natts = spec_.every_event ? natts_ : event_.index + 1;
+    return scan_.fill(batch_context, b.capacity(), first_natts, b.rows, [&](std::size_t n) {
       bool isnull;
+      Datum ed = scan_.value(event_.index, isnull);
+      int event = isnull ? -1 : program_.event_index(text_value(ed));
+      if (event < 0 && !spec_.every_event) return false;
+      scan_.deform(natts_);
       Datum tsd = scan_.value(ts_.index, isnull);
       if (isnull) return false;
       TimestampTz ts = DatumGetTimestampTz(tsd);
       if (ts > spec_.as_of || (spec_.has_lower_bound && ts < spec_.lower_bound)) return false;
       Datum ud = scan_.value(user_.index, isnull);
       if (isnull) return false;
-      Datum ed = scan_.value(event_.index, isnull);
-      int event = isnull ? -1 : program_.event_index(text_value(ed));
-      if (event < 0 && !spec_.every_event) return false;
       b.users[n] = int_value(ud, user_.kind);
       b.ts[n] = ts;
       b.events[n] = event;

@@ -5,7 +5,9 @@ extern "C" {
 #include "postgres.h"
 
 #include "access/detoast.h"
+#include "access/heapam.h"
 #include "access/htup_details.h"
+#include "access/syncscan.h"
 #include "access/parallel.h"
 #include "access/table.h"
 #include "access/tableam.h"
@@ -26,6 +28,7 @@ extern "C" {
 #include "optimizer/cost.h"
 #include "optimizer/optimizer.h"
 #include "optimizer/paths.h"
+#include "pgstat.h"
 #include "port/atomics.h"
 #include "storage/bufmgr.h"
 #include "storage/shm_mq.h"

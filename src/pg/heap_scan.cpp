@@ -1,0 +1,81 @@
+// The direct path's table scan: page-mode heap reading with our own, lazy deforming.
+#include "pg/heap_scan.hpp"
+
+#include <algorithm>
+
+namespace cohort::pg {
+HeapScan::HeapScan(Oid relid, ParallelTableScanDesc parallel) {
+  int natts = 0;
+  pg_call([&] {
+    rel_ = table_open(relid, AccessShareLock);
+    scan_ = parallel ? table_beginscan_parallel(rel_, parallel)
+                     : table_beginscan(rel_, GetActiveSnapshot(), 0, nullptr);
+    pages_ = rel_->rd_tableam == GetHeapamTableAmRoutine() && (scan_->rs_flags & SO_ALLOW_PAGEMODE) != 0;
+    parallel_ = parallel != nullptr;
+    if (!pages_) slot_ = table_slot_create(rel_, nullptr);
+    natts = RelationGetDescr(rel_)->natts;
+  });
+  if (pages_) {
+    own_values_.assign(static_cast<std::size_t>(natts) + 1, Datum(0));
+    own_isnull_ = std::make_unique<bool[]>(static_cast<std::size_t>(natts) + 1);
+    values_ = own_values_.data();
+    isnull_ = own_isnull_.get();
+  } else {
+    values_ = slot_->tts_values;
+    isnull_ = slot_->tts_isnull;
+  }
+}
+
+bool HeapScan::next_page() {
+  auto* h = reinterpret_cast<HeapScanDesc>(scan_);
+  while (true) {
+    BlockNumber page;
+    if (parallel_) {
+      auto* shared = reinterpret_cast<ParallelBlockTableScanDesc>(scan_->rs_parallel);
+      if (!started_) table_block_parallelscan_startblock_init(rel_, h->rs_parallelworkerdata, shared);
+      started_ = true;
+      page = table_block_parallelscan_nextpage(rel_, h->rs_parallelworkerdata, shared);
+      if (page == InvalidBlockNumber) return false;
+    } else {
+      // From the synchronized-scan start block round to the one before it, as a sequential scan.
+      if (!started_) {
+        next_block_ = h->rs_startblock;
+        pages_left_ = h->rs_nblocks;
+        started_ = true;
+      }
+      if (pages_left_ == 0) return false;
+      page = next_block_;
+      next_block_ = page + 1 == h->rs_nblocks ? 0 : page + 1;
+      --pages_left_;
+      if ((scan_->rs_flags & SO_ALLOW_SYNC) != 0) ss_report_location(rel_, next_block_);
+    }
+    heapgetpage(scan_, page);  // pins the page, prunes it, lists its visible tuples
+    index_ = 0;
+    if (h->rs_ntuples > 0) {
+      Page p = BufferGetPage(h->rs_cbuf);
+      for (int i = 0; i < std::min(kPrefetchTuples, h->rs_ntuples); ++i)
+        __builtin_prefetch(PageGetItem(p, PageGetItemId(p, h->rs_vistuples[i])));
+      return true;
+    }
+  }
+}
+
+bool HeapScan::next_from_slot(int natts) {
+  if (!table_scan_getnextslot(scan_, ForwardScanDirection, slot_)) {
+    done_ = true;
+    return false;
+  }
+  nvalid_ = 0;
+  deform(natts);
+  return true;
+}
+
+void HeapScan::close() {
+  pg_call([&] {
+    if (slot_ != nullptr) ExecDropSingleTupleTableSlot(slot_);
+    table_endscan(scan_);
+    table_close(rel_, AccessShareLock);
+  });
+}
+
+}  // namespace cohort::pg

@@ -1,0 +1,154 @@
+// A heap scan for the direct path: visible tuples in page order, deformed only as far as asked.
+#pragma once
+
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+#include "pg/guard.hpp"
+
+namespace cohort::pg {
+
+// An open scan of one table under the active snapshot (or a share of a parallel scan). For the
+// heap access method it reads each page's visible tuples itself (heapgetpage() decides
+// visibility, as for a sequential scan in page mode) and deforms them without a slot, prefetching
+// tuples a few places ahead; for other access methods it goes through a table slot.
+class HeapScan {
+ public:
+  // Scans the whole table, or takes part in `parallel` (pages handed out among the participants).
+  explicit HeapScan(Oid relid, ParallelTableScanDesc parallel = nullptr);
+  // Next visible tuple, deformed up to `natts` columns; false at the end (and ever after).
+  // Call inside pg_call.
+  bool next(int natts);
+  // Deforms the current tuple further, up to `natts` columns. Call inside pg_call.
+  void deform(int natts);
+  // Column `index` (attnum - 1) of the current tuple; it must be deformed.
+  Datum value(int index, bool& isnull) const {
+    isnull = isnull_[index];
+    return values_[index];
+  }
+  // Fills a batch of up to `capacity` rows in `batch_context`: `keep(n)` reads the current tuple
+  // (deformed up to `natts` columns; it may deform() more) into row n and says whether to keep
+  // it. Sets `rows`; false once the scan is exhausted and nothing was kept. `keep` runs inside
+  // pg_call: it must not throw or own destructible objects.
+  template <typename Keep>
+  bool fill(MemoryContext batch_context, std::size_t capacity, int natts, std::size_t& rows, Keep&& keep) {
+    std::size_t n = 0;
+    bool more = true;
+    pg_call([&] {
+      CHECK_FOR_INTERRUPTS();
+      MemoryContext old = MemoryContextSwitchTo(batch_context);
+      while (n < capacity) {
+        if (!next(natts)) {
+          more = false;
+          break;
+        }
+        if (keep(n)) ++n;
+      }
+      MemoryContextSwitchTo(old);
+    });
+    rows = n;
+    return more || n > 0;
+  }
+  void close();
+
+ private:
+  // Tuples this many places ahead on the page are prefetched: a page's tuples lie in descending
+  // address order, which the hardware prefetcher foresees poorly.
+  static constexpr int kPrefetchTuples = 16;
+
+  // Moves to the next page with visible tuples; false after the last page.
+  bool next_page();
+  // The slot path's next(), for access methods other than heap.
+  bool next_from_slot(int natts);
+
+  Relation rel_ = nullptr;
+  TableScanDesc scan_ = nullptr;
+  TupleTableSlot* slot_ = nullptr;  // only for other access methods
+  bool pages_ = false;              // heap in page mode: read pages here
+  bool parallel_ = false;
+  bool started_ = false, done_ = false;
+  bool on_page_ = false;            // a page is read and its visible tuples listed
+  BlockNumber next_block_ = 0, pages_left_ = 0;  // serial scans
+  int index_ = 0;                   // next entry of rs_vistuples
+  HeapTupleHeader tuple_ = nullptr;  // the current tuple (pages_ only)
+  int nvalid_ = 0;                  // columns deformed so far
+  uint32 offset_ = 0;               // byte offset after the last deformed column
+  bool slow_ = false;               // offsets past a null or varlena are not cached ones
+  Datum* values_ = nullptr;  // the slot's arrays, or the ones below
+  bool* isnull_ = nullptr;
+  std::vector<Datum> own_values_;
+  std::unique_ptr<bool[]> own_isnull_;
+};
+
+inline bool HeapScan::next(int natts) {
+  if (done_) return false;
+  if (!pages_) return next_from_slot(natts);
+  auto* h = reinterpret_cast<HeapScanDesc>(scan_);
+  if (!on_page_ || index_ >= h->rs_ntuples) {
+    on_page_ = next_page();
+    if (!on_page_) {
+      done_ = true;
+      return false;
+    }
+  }
+  Page page = BufferGetPage(h->rs_cbuf);
+  if (index_ + kPrefetchTuples < h->rs_ntuples)
+    __builtin_prefetch(PageGetItem(page, PageGetItemId(page, h->rs_vistuples[index_ + kPrefetchTuples])));
+  tuple_ = reinterpret_cast<HeapTupleHeader>(PageGetItem(page, PageGetItemId(page, h->rs_vistuples[index_])));
+  ++index_;
+  pgstat_count_heap_getnext(rel_);
+  nvalid_ = 0;
+  offset_ = 0;
+  slow_ = false;
+  deform(natts);
+  return true;
+}
+
+// As the executor's slot_deform_heap_tuple(), resuming where the last call stopped; columns the
+// tuple predates (added later) take their missing value.
+inline void HeapScan::deform(int natts) {
+  if (nvalid_ >= natts) return;
+  if (!pages_) {
+    slot_getsomeattrs(slot_, natts);
+    nvalid_ = natts;
+    return;
+  }
+  TupleDesc desc = RelationGetDescr(rel_);
+  const int stored = std::min<int>(natts, HeapTupleHeaderGetNatts(tuple_));
+  const bool has_nulls = (tuple_->t_infomask & HEAP_HASNULL) != 0;
+  char* data = reinterpret_cast<char*>(tuple_) + tuple_->t_hoff;
+  const bits8* bits = tuple_->t_bits;
+  uint32 off = offset_;
+  bool slow = slow_;
+  int attnum = nvalid_;
+  for (; attnum < stored; ++attnum) {
+    Form_pg_attribute att = TupleDescAttr(desc, attnum);
+    if (has_nulls && att_isnull(attnum, bits)) {
+      values_[attnum] = Datum(0);
+      isnull_[attnum] = true;
+      slow = true;
+      continue;
+    }
+    isnull_[attnum] = false;
+    if (!slow && att->attcacheoff >= 0) {
+      off = att->attcacheoff;
+    } else if (att->attlen == -1) {
+      if (slow || off != att_align_nominal(off, att->attalign)) {
+        off = att_align_pointer(off, att->attalign, -1, data + off);
+        slow = true;
+      }
+    } else {
+      off = att_align_nominal(off, att->attalign);
+    }
+    values_[attnum] = fetchatt(att, data + off);
+    off = att_addlength_pointer(off, att->attlen, data + off);
+    if (att->attlen <= 0) slow = true;
+  }
+  for (; attnum < natts; ++attnum) values_[attnum] = getmissingattr(desc, attnum + 1, &isnull_[attnum]);
+  nvalid_ = natts;
+  offset_ = off;
+  slow_ = slow;
+}
+
+}  // namespace cohort::pg
