@@ -77,7 +77,8 @@ class Program {
   // Index of `name` in events(), or -1 (inline: the scan asks once per row).
   int event_index(std::string_view name) const {
     for (std::size_t i = 0; i < events_.size(); ++i)
-      if (events_[i].size() == name.size() && std::memcmp(events_[i].data(), name.data(), name.size()) == 0)
+      if (events_[i].size() == name.size() && (name.empty() || (events_[i].front() == name.front() && events_[i].back() == name.back())) &&
+          std::memcmp(events_[i].data(), name.data(), name.size()) == 0)
         return static_cast<int>(i);
     return -1;
   }

@@ -110,19 +110,20 @@ class HeapEventSource final : public EventSource {
   bool next(EventBatch& b, MemoryContext batch_context) override {
     const std::size_t P = props_.size(), F = filters_.size();
     const auto& filter_specs = program_.filters();
-    // Without every event wanted, the event column decides first, so other rows are deformed no
-    // further than it.
+    // Without every event wanted, the event column decides first, then the time, each deformed
+    // only as far as needed (a rejected row costs no more columns than decided it).
     const int first_natts = spec_.every_event ? natts_ : event_.index + 1;
     return scan_.fill(batch_context, b.capacity(), first_natts, b.rows, [&](std::size_t n) {
       bool isnull;
       Datum ed = scan_.value(event_.index, isnull);
       int event = isnull ? -1 : program_.event_index(text_value(ed));
       if (event < 0 && !spec_.every_event) return false;
-      scan_.deform(natts_);
+      scan_.deform(ts_.index + 1);
       Datum tsd = scan_.value(ts_.index, isnull);
       if (isnull) return false;
       TimestampTz ts = DatumGetTimestampTz(tsd);
       if (ts > spec_.as_of || (spec_.has_lower_bound && ts < spec_.lower_bound)) return false;
+      scan_.deform(natts_);
       Datum ud = scan_.value(user_.index, isnull);
       if (isnull) return false;
       b.users[n] = int_value(ud, user_.kind);
