@@ -49,6 +49,24 @@ struct CustomerRow {
   std::string_view risk_level;
 };
 
+// Whether n bytes at a and b are equal: 8 at a time, inline (event names are short, and a call to
+// memcmp per events row showed in profiles).
+inline bool same_bytes(const char* a, const char* b, std::size_t n) {
+  if (n < 8) {
+    for (std::size_t i = 0; i < n; ++i)
+      if (a[i] != b[i]) return false;
+    return true;
+  }
+  auto word = [](const char* p) {
+    uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+  };
+  for (std::size_t i = 0; i + 8 < n; i += 8)
+    if (word(a + i) != word(b + i)) return false;
+  return word(a + n - 8) == word(b + n - 8);
+}
+
 // The compiled program.
 class Program {
  public:
@@ -77,8 +95,7 @@ class Program {
   // Index of `name` in events(), or -1 (inline: the scan asks once per row).
   int event_index(std::string_view name) const {
     for (std::size_t i = 0; i < events_.size(); ++i)
-      if (events_[i].size() == name.size() && (name.empty() || (events_[i].front() == name.front() && events_[i].back() == name.back())) &&
-          std::memcmp(events_[i].data(), name.data(), name.size()) == 0)
+      if (events_[i].size() == name.size() && same_bytes(events_[i].data(), name.data(), name.size()))
         return static_cast<int>(i);
     return -1;
   }

@@ -6,6 +6,7 @@
 namespace cohort::pg {
 HeapScan::HeapScan(Oid relid, ParallelTableScanDesc parallel) {
   int natts = 0;
+  TupleDesc desc = nullptr;
   pg_call([&] {
     rel_ = table_open(relid, AccessShareLock);
     scan_ = parallel ? table_beginscan_parallel(rel_, parallel)
@@ -13,9 +14,27 @@ HeapScan::HeapScan(Oid relid, ParallelTableScanDesc parallel) {
     pages_ = rel_->rd_tableam == GetHeapamTableAmRoutine() && (scan_->rs_flags & SO_ALLOW_PAGEMODE) != 0;
     parallel_ = parallel != nullptr;
     if (!pages_) slot_ = table_slot_create(rel_, nullptr);
-    natts = RelationGetDescr(rel_)->natts;
+    desc = RelationGetDescr(rel_);
+    natts = desc->natts;
   });
   if (pages_) {
+    uint32 off = 0;
+    bool fixed = true;  // every column so far has a fixed width
+    for (int i = 0; i < natts; ++i) {
+      Form_pg_attribute att = TupleDescAttr(desc, i);
+      ColumnLayout c{att->attlen, att->attalign, att->attbyval, -1};
+      if (fixed && att->attlen > 0) {
+        off = att_align_nominal(off, att->attalign);
+        c.fixed_offset = static_cast<int32>(off);
+        off += att->attlen;
+      } else if (fixed && att->attlen == -1 && off == att_align_nominal(off, att->attalign)) {
+        c.fixed_offset = static_cast<int32>(off);  // the first varlena, where no padding can precede it
+        fixed = false;
+      } else {
+        fixed = false;
+      }
+      layout_.push_back(c);
+    }
     own_values_.assign(static_cast<std::size_t>(natts) + 1, Datum(0));
     own_isnull_ = std::make_unique<bool[]>(static_cast<std::size_t>(natts) + 1);
     values_ = own_values_.data();
@@ -54,7 +73,7 @@ bool HeapScan::next_page() {
     if (h->rs_ntuples > 0) {
       Page p = BufferGetPage(h->rs_cbuf);
       for (int i = 0; i < std::min(kPrefetchTuples, h->rs_ntuples); ++i)
-        __builtin_prefetch(PageGetItem(p, PageGetItemId(p, h->rs_vistuples[i])));
+        prefetch_tuple(p, h->rs_vistuples[i]);
       return true;
     }
   }

@@ -57,6 +57,13 @@ class HeapScan {
   // address order, which the hardware prefetcher foresees poorly.
   static constexpr int kPrefetchTuples = 16;
 
+  // Starts loading the tuple at `offset` on `page`: its header and the first columns after it
+  // (two cache lines: tuples are only 8-byte aligned).
+  static void prefetch_tuple(Page page, OffsetNumber offset) {
+    const char* tuple = static_cast<const char*>(PageGetItem(page, PageGetItemId(page, offset)));
+    __builtin_prefetch(tuple);
+    __builtin_prefetch(tuple + 64);
+  }
   // Moves to the next page with visible tuples; false after the last page.
   bool next_page();
   // The slot path's next(), for access methods other than heap.
@@ -75,6 +82,15 @@ class HeapScan {
   int nvalid_ = 0;                  // columns deformed so far
   uint32 offset_ = 0;               // byte offset after the last deformed column
   bool slow_ = false;               // offsets past a null or varlena are not cached ones
+  // What deforming needs of a column: as pg_attribute, and its offset in a tuple without NULLs
+  // when every column before it has a fixed width (-1 otherwise).
+  struct ColumnLayout {
+    int16 len;
+    char align;
+    bool byval;
+    int32 fixed_offset;
+  };
+  std::vector<ColumnLayout> layout_;
   Datum* values_ = nullptr;  // the slot's arrays, or the ones below
   bool* isnull_ = nullptr;
   std::vector<Datum> own_values_;
@@ -94,7 +110,7 @@ inline bool HeapScan::next(int natts) {
   }
   Page page = BufferGetPage(h->rs_cbuf);
   if (index_ + kPrefetchTuples < h->rs_ntuples)
-    __builtin_prefetch(PageGetItem(page, PageGetItemId(page, h->rs_vistuples[index_ + kPrefetchTuples])));
+    prefetch_tuple(page, h->rs_vistuples[index_ + kPrefetchTuples]);
   tuple_ = reinterpret_cast<HeapTupleHeader>(PageGetItem(page, PageGetItemId(page, h->rs_vistuples[index_])));
   ++index_;
   pgstat_count_heap_getnext(rel_);
@@ -114,38 +130,44 @@ inline void HeapScan::deform(int natts) {
     nvalid_ = natts;
     return;
   }
-  TupleDesc desc = RelationGetDescr(rel_);
   const int stored = std::min<int>(natts, HeapTupleHeaderGetNatts(tuple_));
   const bool has_nulls = (tuple_->t_infomask & HEAP_HASNULL) != 0;
   char* data = reinterpret_cast<char*>(tuple_) + tuple_->t_hoff;
   const bits8* bits = tuple_->t_bits;
+  // Locals: with -fno-strict-aliasing every store below could otherwise change the members.
+  Datum* values = values_;
+  bool* isnull = isnull_;
+  const ColumnLayout* layout = layout_.data();
   uint32 off = offset_;
   bool slow = slow_;
   int attnum = nvalid_;
   for (; attnum < stored; ++attnum) {
-    Form_pg_attribute att = TupleDescAttr(desc, attnum);
+    const ColumnLayout& c = layout[attnum];
     if (has_nulls && att_isnull(attnum, bits)) {
-      values_[attnum] = Datum(0);
-      isnull_[attnum] = true;
+      values[attnum] = Datum(0);
+      isnull[attnum] = true;
       slow = true;
       continue;
     }
-    isnull_[attnum] = false;
-    if (!slow && att->attcacheoff >= 0) {
-      off = att->attcacheoff;
-    } else if (att->attlen == -1) {
-      if (slow || off != att_align_nominal(off, att->attalign)) {
-        off = att_align_pointer(off, att->attalign, -1, data + off);
+    isnull[attnum] = false;
+    if (!slow && c.fixed_offset >= 0) {
+      off = static_cast<uint32>(c.fixed_offset);
+    } else if (c.len == -1) {
+      if (slow || off != att_align_nominal(off, c.align)) {
+        off = att_align_pointer(off, c.align, -1, data + off);
         slow = true;
       }
     } else {
-      off = att_align_nominal(off, att->attalign);
+      off = att_align_nominal(off, c.align);
     }
-    values_[attnum] = fetchatt(att, data + off);
-    off = att_addlength_pointer(off, att->attlen, data + off);
-    if (att->attlen <= 0) slow = true;
+    values[attnum] = fetch_att(data + off, c.byval, c.len);
+    off = att_addlength_pointer(off, c.len, data + off);
+    if (c.len <= 0) slow = true;
   }
-  for (; attnum < natts; ++attnum) values_[attnum] = getmissingattr(desc, attnum + 1, &isnull_[attnum]);
+  if (attnum < natts) {
+    TupleDesc desc = RelationGetDescr(rel_);
+    for (; attnum < natts; ++attnum) values[attnum] = getmissingattr(desc, attnum + 1, &isnull[attnum]);
+  }
   nvalid_ = natts;
   offset_ = off;
   slow_ = slow;

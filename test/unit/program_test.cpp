@@ -24,6 +24,37 @@ const double kInf = std::numeric_limits<double>::infinity();
 
 Program compile(std::string_view def) { return Program::compile(cohort::parse_definition(def)); }
 
+// same_bytes() agrees with memcmp for every length up to 40 and a difference at every position.
+TEST(Program, SameBytesMatchesMemcmp) {
+  std::string a(48, 'x');
+  for (std::size_t i = 0; i < a.size(); ++i) a[i] = static_cast<char>('a' + i % 26);
+  for (std::size_t n = 0; n <= 40; ++n) {
+    std::string b = a;
+    EXPECT_TRUE(cohort::same_bytes(a.data(), b.data(), n)) << n;
+    for (std::size_t at = 0; at < n; ++at) {
+      b = a;
+      b[at] = static_cast<char>(b[at] ^ 0x40);
+      EXPECT_FALSE(cohort::same_bytes(a.data(), b.data(), n)) << n << " " << at;
+    }
+    b = a;
+    b[n] = '#';  // beyond the compared bytes
+    EXPECT_TRUE(cohort::same_bytes(a.data(), b.data(), n)) << n;
+  }
+}
+
+// Event names differing only in one byte, or sharing first and last bytes, are told apart.
+TEST(Program, EventIndexExact) {
+  Program p = compile(R"({"any":[{"performed":{"event":"product_viewed","op":">=","value":1}},
+                                  {"performed":{"event":"product_searched","op":">=","value":1}}]})");
+  ASSERT_EQ(p.events().size(), 2u);
+  for (const std::string& name : p.events()) EXPECT_EQ(p.events().at(p.event_index(name)), name);
+  EXPECT_NE(p.event_index("product_viewed"), p.event_index("product_searched"));
+  EXPECT_EQ(p.event_index("product_vieweD"), -1);
+  EXPECT_EQ(p.event_index("wishlist_added"), -1);
+  EXPECT_EQ(p.event_index("product_viewed "), -1);
+  EXPECT_EQ(p.event_index(""), -1);
+}
+
 TEST(Program, CompileInternsSources) {
   Program p = compile(R"({"all":[
       {"performed":{"event":"buy","aggregate":"sum","property":"price","op":">=","value":1,"days":30}},
