@@ -183,6 +183,40 @@ SELECT id, (a).path AS direct_path, (b).path AS executor_path, coalesce(cardinal
  ORDER BY id;
 COMMIT;
 
+-- Event names read straight from the page where their offset is fixed (1-byte and 4-byte
+-- headers), and through deforming and detoasting where not (compressed in-line, stored out of
+-- line, NULL before them): the same members on both paths.
+CREATE TABLE sp_long_c (user_id bigint, event text, ts timestamptz, note text);
+ALTER TABLE sp_long_c ALTER COLUMN note SET STORAGE PLAIN;
+CREATE TABLE sp_long_e (user_id bigint, event text, ts timestamptz, note text);
+ALTER TABLE sp_long_e ALTER COLUMN note SET STORAGE PLAIN;
+ALTER TABLE sp_long_e ALTER COLUMN event SET STORAGE EXTERNAL;
+INSERT INTO sp_long_c
+SELECT CASE WHEN i % 50 = 0 THEN NULL ELSE i % 40 END,
+       (ARRAY['short', repeat('m', 200), repeat('b', 1000)])[1 + i % 3], '2026-02-01',
+       CASE WHEN i % 3 = 2 THEN (SELECT string_agg(md5((i * 100 + k)::text), '') FROM generate_series(1, 48) k) END
+FROM generate_series(1, 900) i;
+INSERT INTO sp_long_e SELECT * FROM sp_long_c;
+SELECT pg_column_compression(event) AS compression, count(*) FROM sp_long_c WHERE length(event) = 1000 GROUP BY 1;
+SELECT count(*) FILTER (WHERE pg_column_size(event) < 100) AS stored_out_of_line FROM sp_long_e WHERE length(event) = 1000;
+CREATE FUNCTION pg_temp.long_members(tab text, ev text, direct boolean, OUT m bigint[], OUT path text)
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM set_config('cohort.direct_scan', direct::text, true);
+  SELECT array_agg(user_id) INTO m
+    FROM cohort.evaluate(jsonb_build_object('performed', jsonb_build_object('event', ev, 'op', '>=', 'value', 7))::text::cohort.definition,
+                         tab, NULL, '2026-05-01');
+  SELECT events_scan INTO path FROM cohort.last_evaluation();
+END $$;
+BEGIN;
+SELECT tab, length(ev) AS name_bytes, (a).path AS direct_path, coalesce(cardinality((a).m), 0) AS members,
+       (a).m IS NOT DISTINCT FROM (b).m AS identical
+  FROM (VALUES ('sp_long_c'), ('sp_long_e')) t(tab), (VALUES ('short'), (repeat('m', 200)), (repeat('b', 1000))) e(ev),
+       LATERAL pg_temp.long_members(tab, ev, true) a, LATERAL pg_temp.long_members(tab, ev, false) b
+ ORDER BY tab, name_bytes;
+COMMIT;
+DROP TABLE sp_long_c, sp_long_e;
+
 -- With the users with events as the universe, rows that feed no accumulator are read only when a
 -- user without such rows can be a member (here: the NOT definition); members are the same.
 SELECT array_agg(user_id ORDER BY user_id) AS members

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "pg/guard.hpp"
@@ -22,6 +23,28 @@ class HeapScan {
   bool next(int natts);
   // Deforms the current tuple further, up to `natts` columns. Call inside pg_call.
   void deform(int natts);
+  // The bytes of text column `index` of the current tuple without deforming it, where that is a
+  // fixed offset: heap page mode, only fixed-width columns before it, none of them or it NULL,
+  // the value in-line and uncompressed. False otherwise: deform() and value() then. The bytes
+  // live in the page until the scan moves on.
+  bool fixed_text(int index, std::string_view& out) const {
+    if (!pages_ || index >= HeapTupleHeaderGetNatts(tuple_)) return false;
+    const ColumnLayout& c = layout_[index];
+    if (c.len != -1 || c.fixed_offset < 0) return false;
+    if ((tuple_->t_infomask & HEAP_HASNULL) != 0)
+      for (int i = 0; i <= index; ++i)
+        if (att_isnull(i, tuple_->t_bits)) return false;
+    const char* p = reinterpret_cast<const char*>(tuple_) + tuple_->t_hoff + c.fixed_offset;
+    if (VARATT_IS_1B(p) && !VARATT_IS_1B_E(p)) {
+      out = std::string_view(p + VARHDRSZ_SHORT, VARSIZE_1B(p) - VARHDRSZ_SHORT);
+      return true;
+    }
+    if (VARATT_IS_4B_U(p)) {
+      out = std::string_view(p + VARHDRSZ, VARSIZE_4B(p) - VARHDRSZ);
+      return true;
+    }
+    return false;
+  }
   // Column `index` (attnum - 1) of the current tuple; it must be deformed.
   Datum value(int index, bool& isnull) const {
     isnull = isnull_[index];

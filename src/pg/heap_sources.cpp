@@ -112,11 +112,16 @@ class HeapEventSource final : public EventSource {
     const auto& filter_specs = program_.filters();
     // Without every event wanted, the event column decides first, then the time, each deformed
     // only as far as needed (a rejected row costs no more columns than decided it).
-    const int first_natts = spec_.every_event ? natts_ : event_.index + 1;
+    const int first_natts = spec_.every_event ? natts_ : 0;
     return scan_.fill(batch_context, b.capacity(), first_natts, b.rows, [&](std::size_t n) {
-      bool isnull;
-      Datum ed = scan_.value(event_.index, isnull);
-      int event = isnull ? -1 : program_.event_index(text_value(ed));
+      bool isnull = false;
+      std::string_view name;
+      if (!scan_.fixed_text(event_.index, name)) {
+        scan_.deform(event_.index + 1);
+        Datum ed = scan_.value(event_.index, isnull);
+        if (!isnull) name = text_value(ed);
+      }
+      int event = isnull ? -1 : program_.event_index(name);
       if (event < 0 && !spec_.every_event) return false;
       scan_.deform(ts_.index + 1);
       Datum tsd = scan_.value(ts_.index, isnull);
