@@ -232,6 +232,27 @@ SELECT count(*) AS buy_rows, count(DISTINCT user_id) AS buyers FROM sp_layout
  WHERE event = 'buy' AND user_id IS NOT NULL AND ts <= '2026-05-01';
 DROP TABLE sp_layout, sp_layout_defs;
 
+-- A table above a quarter of shared_buffers is scanned from where another scan of it is
+-- (synchronized scans): a scan stopped halfway leaves that place behind, and the direct scan must
+-- then read from there round to where it began, every row once.
+SHOW synchronize_seqscans;
+CREATE TABLE sp_big (user_id int, event text, ts timestamptz) WITH (autovacuum_enabled = off);
+INSERT INTO sp_big
+SELECT abs(hashtext(i::text)) % 2000, (ARRAY['buy', 'view', 'cart', 'search'])[1 + i % 4],
+       '2026-01-01'::timestamptz + (i % 100) * interval '1 day'
+FROM generate_series(1, 900000) i;
+SELECT pg_relation_size('sp_big') > pg_size_bytes(current_setting('shared_buffers')) / 4 AS above_a_quarter;
+SELECT user_id FROM sp_big OFFSET 450000 LIMIT 1;  -- a sequential scan that stops halfway
+SELECT count(*) AS members
+  FROM cohort.evaluate('{"performed": {"event": "buy", "op": ">=", "value": 68, "days": 60}}', 'sp_big', NULL, '2026-03-01');
+SELECT events_scan, event_rows, users FROM cohort.last_evaluation();
+SELECT count(*) AS plain_rows, count(DISTINCT user_id) AS plain_users FROM sp_big
+ WHERE event = 'buy' AND ts >= '2026-03-01'::timestamptz - interval '60 days' AND ts <= '2026-03-01';
+SELECT count(*) AS plain_members FROM (
+  SELECT user_id FROM sp_big WHERE event = 'buy' AND ts >= '2026-03-01'::timestamptz - interval '60 days' AND ts <= '2026-03-01'
+   GROUP BY user_id HAVING count(*) >= 68) m;
+DROP TABLE sp_big;
+
 -- last_evaluation() in a fresh session, before any evaluation, reports nothing done.
 \c
 SELECT * FROM cohort.last_evaluation();
