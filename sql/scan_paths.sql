@@ -184,8 +184,9 @@ SELECT id, (a).path AS direct_path, (b).path AS executor_path, coalesce(cardinal
 COMMIT;
 
 -- Event names read straight from the page where their offset is fixed (1-byte and 4-byte
--- headers), and through deforming and detoasting where not (compressed in-line, stored out of
--- line, NULL before them): the same members on both paths.
+-- headers), and the time right after them read from the page too; through deforming and
+-- detoasting where not (compressed in-line, stored out of line, NULL before them): the same
+-- members on both paths, and the same as plain SQL.
 CREATE TABLE sp_long_c (user_id bigint, event text, ts timestamptz, note text);
 ALTER TABLE sp_long_c ALTER COLUMN note SET STORAGE PLAIN;
 CREATE TABLE sp_long_e (user_id bigint, event text, ts timestamptz, note text);
@@ -193,7 +194,8 @@ ALTER TABLE sp_long_e ALTER COLUMN note SET STORAGE PLAIN;
 ALTER TABLE sp_long_e ALTER COLUMN event SET STORAGE EXTERNAL;
 INSERT INTO sp_long_c
 SELECT CASE WHEN i % 50 = 0 THEN NULL ELSE i % 40 END,
-       (ARRAY['short', repeat('m', 200), repeat('b', 1000)])[1 + i % 3], '2026-02-01',
+       (ARRAY['short', repeat('m', 200), repeat('b', 1000)])[1 + i % 3],
+       '2026-04-01'::timestamptz + (i % 61) * interval '1 day' + (i % 7) * interval '1 hour',
        CASE WHEN i % 3 = 2 THEN (SELECT string_agg(md5((i * 100 + k)::text), '') FROM generate_series(1, 48) k) END
 FROM generate_series(1, 900) i;
 INSERT INTO sp_long_e SELECT * FROM sp_long_c;
@@ -204,7 +206,7 @@ LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM set_config('cohort.direct_scan', direct::text, true);
   SELECT array_agg(user_id) INTO m
-    FROM cohort.evaluate(jsonb_build_object('performed', jsonb_build_object('event', ev, 'op', '>=', 'value', 7))::text::cohort.definition,
+    FROM cohort.evaluate(jsonb_build_object('performed', jsonb_build_object('event', ev, 'op', '>=', 'value', 2, 'days', 20))::text::cohort.definition,
                          tab, NULL, '2026-05-01');
   SELECT events_scan INTO path FROM cohort.last_evaluation();
 END $$;
@@ -215,6 +217,11 @@ SELECT tab, length(ev) AS name_bytes, (a).path AS direct_path, coalesce(cardinal
        LATERAL pg_temp.long_members(tab, ev, true) a, LATERAL pg_temp.long_members(tab, ev, false) b
  ORDER BY tab, name_bytes;
 COMMIT;
+SELECT length(event) AS name_bytes, count(DISTINCT user_id) AS plain_sql_members
+  FROM (SELECT user_id, event FROM sp_long_c
+         WHERE ts <= '2026-05-01' AND ts >= timestamptz '2026-05-01' - interval '20 days' AND user_id IS NOT NULL
+         GROUP BY user_id, event HAVING count(*) >= 2) q
+ GROUP BY 1 ORDER BY 1;
 DROP TABLE sp_long_c, sp_long_e;
 
 -- With the users with events as the universe, rows that feed no accumulator are read only when a

@@ -7,17 +7,16 @@ namespace cohort::pg {
 HeapScan::HeapScan(Oid relid, ParallelTableScanDesc parallel) {
   int natts = 0;
   TupleDesc desc = nullptr;
+  bool heap = false;
   pg_call([&] {
     rel_ = table_open(relid, AccessShareLock);
-    scan_ = parallel ? table_beginscan_parallel(rel_, parallel)
-                     : table_beginscan(rel_, GetActiveSnapshot(), 0, nullptr);
-    pages_ = rel_->rd_tableam == GetHeapamTableAmRoutine() && (scan_->rs_flags & SO_ALLOW_PAGEMODE) != 0;
-    parallel_ = parallel != nullptr;
-    if (!pages_) slot_ = table_slot_create(rel_, nullptr);
+    heap = rel_->rd_tableam == GetHeapamTableAmRoutine();
     desc = RelationGetDescr(rel_);
     natts = desc->natts;
   });
-  if (pages_) {
+  // Our own arrays first: if allocating them throws, no scan is open yet (the relation is
+  // released with the aborting transaction).
+  if (heap) {
     uint32 off = 0;
     bool fixed = true;  // every column so far has a fixed width
     for (int i = 0; i < natts; ++i) {
@@ -39,7 +38,15 @@ HeapScan::HeapScan(Oid relid, ParallelTableScanDesc parallel) {
     own_isnull_ = std::make_unique<bool[]>(static_cast<std::size_t>(natts) + 1);
     values_ = own_values_.data();
     isnull_ = own_isnull_.get();
-  } else {
+  }
+  pg_call([&] {
+    scan_ = parallel ? table_beginscan_parallel(rel_, parallel)
+                     : table_beginscan(rel_, GetActiveSnapshot(), 0, nullptr);
+    pages_ = heap && (scan_->rs_flags & SO_ALLOW_PAGEMODE) != 0;
+    parallel_ = parallel != nullptr;
+    if (!pages_) slot_ = table_slot_create(rel_, nullptr);
+  });
+  if (!pages_) {
     values_ = slot_->tts_values;
     isnull_ = slot_->tts_isnull;
   }

@@ -45,6 +45,20 @@ class HeapScan {
     }
     return false;
   }
+  // Fixed-width by-value column `index` of the current tuple straight from the page, where it
+  // directly follows a text column whose bytes `before` fixed_text() just gave: no deforming.
+  // False when the column is NULL, not stored in the tuple or not of that kind.
+  bool fixed_after_text(int index, std::string_view before, Datum& out) const {
+    if (!pages_ || index >= HeapTupleHeaderGetNatts(tuple_)) return false;
+    const ColumnLayout& c = layout_[index];
+    if (c.len <= 0 || !c.byval) return false;
+    if ((tuple_->t_infomask & HEAP_HASNULL) != 0 && att_isnull(index, tuple_->t_bits)) return false;
+    const char* data = reinterpret_cast<const char*>(tuple_) + tuple_->t_hoff;
+    // fixed_text() gave an in-line value with a 1- or 4-byte header: its bytes end the column
+    uint32 end = static_cast<uint32>(before.data() + before.size() - data);
+    out = fetch_att(data + att_align_nominal(end, c.align), true, c.len);
+    return true;
+  }
   // Column `index` (attnum - 1) of the current tuple; it must be deformed.
   Datum value(int index, bool& isnull) const {
     isnull = isnull_[index];

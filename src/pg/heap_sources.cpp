@@ -105,6 +105,7 @@ class HeapEventSource final : public EventSource {
         props_(std::move(props)),
         filters_(std::move(filters)),
         natts_(natts),
+        ts_follows_event_(ts.index == event.index + 1),
         scan_(spec.relid, spec.parallel_scan) {}
 
   bool next(EventBatch& b, MemoryContext batch_context) override {
@@ -116,16 +117,20 @@ class HeapEventSource final : public EventSource {
     return scan_.fill(batch_context, b.capacity(), first_natts, b.rows, [&](std::size_t n) {
       bool isnull = false;
       std::string_view name;
-      if (!scan_.fixed_text(event_.index, name)) {
+      const bool name_on_page = scan_.fixed_text(event_.index, name);
+      if (!name_on_page) {
         scan_.deform(event_.index + 1);
         Datum ed = scan_.value(event_.index, isnull);
         if (!isnull) name = text_value(ed);
       }
       int event = isnull ? -1 : program_.event_index(name);
       if (event < 0 && !spec_.every_event) return false;
-      scan_.deform(ts_.index + 1);
-      Datum tsd = scan_.value(ts_.index, isnull);
-      if (isnull) return false;
+      Datum tsd;
+      if (!(name_on_page && ts_follows_event_ && scan_.fixed_after_text(ts_.index, name, tsd))) {
+        scan_.deform(ts_.index + 1);
+        tsd = scan_.value(ts_.index, isnull);
+        if (isnull) return false;
+      }
       TimestampTz ts = DatumGetTimestampTz(tsd);
       if (ts > spec_.as_of || (spec_.has_lower_bound && ts < spec_.lower_bound)) return false;
       scan_.deform(natts_);
@@ -164,6 +169,7 @@ class HeapEventSource final : public EventSource {
   HeapColumn user_, event_, ts_;
   std::vector<HeapColumn> props_, filters_;
   int natts_;
+  bool ts_follows_event_;  // the time column comes right after the event column
   HeapScan scan_;
 };
 
