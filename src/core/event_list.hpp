@@ -55,6 +55,8 @@ class EventList {
 
   std::size_t size() const noexcept { return events_.size(); }
   const TimedEvent* data() const noexcept { return events_.data(); }
+  // Where the next add() writes (past the end of the memory when full): for prefetching.
+  const TimedEvent* next_slot() const noexcept { return events_.data() + events_.size(); }
   bool sorted() const noexcept { return sorted_; }
 
   // Bytes write_to() produces: an 8-byte count then 12 bytes per event.

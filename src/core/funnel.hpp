@@ -62,6 +62,8 @@ class FunnelState {
   // The funnel level; sorts the event list in place (not destructive).
   int result();
   std::size_t size() const { return events_.size(); }
+  // Where the next row's bytes go (see EventList::next_slot).
+  const void* next_slot() const { return events_.next_slot(); }
 
   // Serialized size, writer and validating reader (InvalidBinary on any inconsistency).
   std::size_t serialized_size() const;

@@ -12,25 +12,16 @@
 #include "core/sequence_match.hpp"
 #include "pg/guard.hpp"
 #include "pg/settings.hpp"
+#include "pg/funnel_agg.hpp"
 #include "pg/memory_arena.hpp"
 
+using cohort::pg::FunnelAgg;
+using cohort::pg::FunnelCallSite;
 using cohort::pg::MemoryContextArena;
 using cohort::pg::pg_call;
 using cohort::pg::SqlError;
 
 namespace {
-
-// The window_funnel state as the aggregate keeps it: its arena, the core state, and the window
-// interval and raw bytes of the modes array as given (so constant arguments are converted and
-// parsed once per group, not once per row).
-struct FunnelAgg {
-  FunnelAgg(MemoryContext context, const cohort::FunnelParams& params) : arena(context), state(arena, params) {}
-  MemoryContextArena arena;
-  cohort::FunnelState state;
-  Interval window_raw{};  // all zero (never a valid window) until the first row sets it
-  char* modes_raw = nullptr;
-  std::size_t modes_len = 0;
-};
 
 // The sequence_match / sequence_count state.
 struct SequenceAgg {
@@ -58,12 +49,8 @@ struct RowCounter {
   uint64 rows;
 };
 
-// Raises 53200 when the states of every group of this aggregation, held in `context`, outgrow
-// cohort.state_memory_limit (64 x work_mem by default); looks every `every` calls (transition
-// functions add a row a call, combine functions a whole partial state). Hash aggregation cannot
-// spill states that grow after their group was created, so this is the bound.
-void check_state_memory(FunctionCallInfo fcinfo, MemoryContext context, const char* function,
-                        uint64 every = kMemoryCheckRows) {
+// The RowCounter of a support function call site (its fn_extra).
+uint64& row_counter(FunctionCallInfo fcinfo) {
   auto* counter = static_cast<RowCounter*>(fcinfo->flinfo->fn_extra);
   if (counter == nullptr) {
     pg_call([&] {
@@ -71,7 +58,15 @@ void check_state_memory(FunctionCallInfo fcinfo, MemoryContext context, const ch
     });
     fcinfo->flinfo->fn_extra = counter;
   }
-  if (++counter->rows % every != 0) return;
+  return counter->rows;
+}
+
+// Raises 53200 when the states of every group of this aggregation, held in `context`, outgrow
+// cohort.state_memory_limit (64 x work_mem by default); looks every `every` calls, counted in
+// `calls` (transition functions add a row a call, combine functions a whole partial state). Hash
+// aggregation cannot spill states that grow after their group was created, so this is the bound.
+void check_state_memory(uint64& calls, MemoryContext context, const char* function, uint64 every = kMemoryCheckRows) {
+  if (++calls % every != 0) return;
   std::size_t used = MemoryContextMemAllocated(context, true);
   std::size_t limit = cohort::pg::state_memory_limit_bytes();
   if (used > limit)
@@ -157,11 +152,9 @@ std::uint32_t parse_modes(ArrayType* a) {
   return modes;
 }
 
-// The modes of this row, reusing the group's parsed modes when the array bytes are unchanged.
-std::uint32_t row_modes(FunctionCallInfo fcinfo, int n, FunnelAgg* agg, ArrayType** raw) {
-  require_not_null(fcinfo, n, "window_funnel modes");
-  ArrayType* a = array_arg(fcinfo, n);
-  *raw = a;
+// The modes of a row given its (detoasted) array, reusing the group's parsed modes when the array
+// bytes are unchanged.
+std::uint32_t row_modes(ArrayType* a, const FunnelAgg* agg) {
   if (agg != nullptr && agg->modes_raw != nullptr && agg->modes_len == VARSIZE(a) &&
       std::memcmp(agg->modes_raw, a, agg->modes_len) == 0)
     return agg->state.params().modes;
@@ -194,31 +187,54 @@ Conditions read_step_args(FunctionCallInfo fcinfo, int first) {
 
 // window_funnel transition for all forms; modes_arg < 0 when the form has no modes; the steps are
 // a VARIADIC boolean[] at steps_arg when plain_steps is false, else plain booleans from steps_arg on.
+// A row of an existing group with the parameters of every earlier row waits in its call site's
+// buffer without touching the group's state (see funnel_agg.hpp); other rows take the full path.
 Datum funnel_transition(FunctionCallInfo fcinfo, int modes_arg, int ts_arg, int steps_arg, bool plain_steps) {
   MemoryContext context = aggregate_context(fcinfo, "window_funnel");
   FunnelAgg* agg = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<FunnelAgg*>(PG_GETARG_POINTER(0));
+  FunnelCallSite* site = FunnelCallSite::of(fcinfo);
   require_not_null(fcinfo, 1, "window_funnel window");
   const Interval* window = PG_GETARG_INTERVAL_P(1);
-  cohort::FunnelParams params;
-  if (agg != nullptr && window->time == agg->window_raw.time && window->day == agg->window_raw.day &&
-      window->month == agg->window_raw.month)
-    params.window = agg->state.params().window;  // the group's window, already converted
-  else
-    params.window = cohort::funnel_window(window->month, window->day, window->time);
   Conditions steps = plain_steps ? read_step_args(fcinfo, steps_arg)
                                  : read_conditions(fcinfo, steps_arg, "window_funnel", "step");
-  params.steps = steps.count;
   ArrayType* raw_modes = nullptr;
-  if (modes_arg >= 0) params.modes = row_modes(fcinfo, modes_arg, agg, &raw_modes);
-  if (agg == nullptr) {
-    agg = create_in<FunnelAgg>(context, context, params);
-    agg->window_raw = *window;
-  } else {
-    agg->state.check_same(params);
+  if (modes_arg >= 0) {
+    require_not_null(fcinfo, modes_arg, "window_funnel modes");
+    raw_modes = array_arg(fcinfo, modes_arg);
   }
-  if (raw_modes != nullptr && agg->modes_raw == nullptr) cache_modes(agg, raw_modes);
-  if (!PG_ARGISNULL(ts_arg)) agg->state.add(PG_GETARG_TIMESTAMPTZ(ts_arg), steps.mask);
-  check_state_memory(fcinfo, context, "window_funnel");
+  if (agg != nullptr && site->buffering(context) && site->same_params(*window, steps.count, raw_modes)) {
+    if (!PG_ARGISNULL(ts_arg) && (steps.mask != 0 || (site->params.modes & cohort::kStrictOrder) != 0)) {
+      if (site->pending.full()) site->pending.flush();
+      site->pending.push(agg, PG_GETARG_TIMESTAMPTZ(ts_arg), steps.mask);
+    }
+  } else {
+    cohort::FunnelParams params;
+    if (agg != nullptr && window->time == agg->window_raw.time && window->day == agg->window_raw.day &&
+        window->month == agg->window_raw.month)
+      params.window = agg->state.params().window;  // the group's window, already converted
+    else
+      params.window = cohort::funnel_window(window->month, window->day, window->time);
+    params.steps = steps.count;
+    if (raw_modes != nullptr) params.modes = row_modes(raw_modes, agg);
+    if (agg == nullptr) {
+      agg = create_in<FunnelAgg>(context, context, params, nullptr);
+      agg->window_raw = *window;
+    } else {
+      agg->state.check_same(params);
+    }
+    if (raw_modes != nullptr && agg->modes_raw == nullptr) cache_modes(agg, raw_modes);
+    site->note_params(*window, raw_modes, params);
+    if (site->buffering(context)) agg->pending = &site->pending;
+    if (!PG_ARGISNULL(ts_arg)) {
+      if (agg->pending == nullptr || site->direct) {
+        agg->state.add(PG_GETARG_TIMESTAMPTZ(ts_arg), steps.mask);
+      } else {
+        if (site->pending.full()) site->pending.flush();
+        site->pending.push(agg, PG_GETARG_TIMESTAMPTZ(ts_arg), steps.mask);
+      }
+    }
+  }
+  check_state_memory(site->rows_seen, context, "window_funnel");
   PG_RETURN_POINTER(agg);
 }
 
@@ -265,15 +281,20 @@ COHORT_FUNCTION(cohort_window_funnel_combine) {
     if (a == nullptr) PG_RETURN_NULL();
     PG_RETURN_POINTER(a);
   }
-  if (a == nullptr) a = create_in<FunnelAgg>(context, context, b->state.params());
+  b->settle();
+  if (a == nullptr)
+    a = create_in<FunnelAgg>(context, context, b->state.params(), nullptr);
+  else
+    a->settle();
   a->state.merge(b->state);
-  check_state_memory(fcinfo, context, "window_funnel", 1);
+  check_state_memory(row_counter(fcinfo), context, "window_funnel", 1);
   PG_RETURN_POINTER(a);
 }
 
 // window_funnel serialize: the state as bytea (see FunnelState::serialize).
 COHORT_FUNCTION(cohort_window_funnel_serialize) {
   auto* agg = reinterpret_cast<FunnelAgg*>(PG_GETARG_POINTER(0));
+  agg->settle();
   bytea* out = new_bytea(agg->state.serialized_size());
   agg->state.serialize(reinterpret_cast<unsigned char*>(VARDATA(out)));
   PG_RETURN_BYTEA_P(out);
@@ -284,7 +305,7 @@ COHORT_FUNCTION(cohort_window_funnel_deserialize) {
   MemoryContext context = aggregate_context(fcinfo, "window_funnel_deserialize");
   std::string_view bytes = bytea_arg(fcinfo, 0);
   cohort::FunnelParams params = cohort::FunnelState::read_params(bytes);
-  FunnelAgg* agg = create_in<FunnelAgg>(context, context, params);
+  FunnelAgg* agg = create_in<FunnelAgg>(context, context, params, nullptr);
   agg->state.read_events(bytes);
   PG_RETURN_POINTER(agg);
 }
@@ -293,6 +314,7 @@ COHORT_FUNCTION(cohort_window_funnel_deserialize) {
 COHORT_FUNCTION(cohort_window_funnel_final) {
   if (PG_ARGISNULL(0)) PG_RETURN_INT32(0);
   auto* agg = reinterpret_cast<FunnelAgg*>(PG_GETARG_POINTER(0));
+  agg->settle();
   PG_RETURN_INT32(agg->state.result());
 }
 
@@ -308,7 +330,7 @@ COHORT_FUNCTION(cohort_sequence_transition) {
   else
     agg->state.check_same(pattern, conditions.count);
   if (!PG_ARGISNULL(2)) agg->state.add(PG_GETARG_TIMESTAMPTZ(2), conditions.mask);
-  check_state_memory(fcinfo, context, "sequence_match");
+  check_state_memory(row_counter(fcinfo), context, "sequence_match");
   PG_RETURN_POINTER(agg);
 }
 
@@ -323,7 +345,7 @@ COHORT_FUNCTION(cohort_sequence_combine) {
   }
   if (a == nullptr) a = create_in<SequenceAgg>(context, context, b->state.pattern(), b->state.conditions());
   a->state.merge(b->state);
-  check_state_memory(fcinfo, context, "sequence_match", 1);
+  check_state_memory(row_counter(fcinfo), context, "sequence_match", 1);
   PG_RETURN_POINTER(a);
 }
 
