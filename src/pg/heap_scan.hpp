@@ -48,7 +48,7 @@ class HeapScan {
   // Fixed-width by-value column `index` of the current tuple straight from the page, where it
   // directly follows a text column whose bytes `before` fixed_text() just gave: no deforming.
   // False when the column is NULL, not stored in the tuple or not of that kind.
-  bool fixed_after_text(int index, std::string_view before, Datum& out) const {
+  [[gnu::always_inline]] bool fixed_after_text(int index, std::string_view before, Datum& out) const {
     if (!pages_ || index >= HeapTupleHeaderGetNatts(tuple_)) return false;
     const ColumnLayout& c = layout_[index];
     if (c.len <= 0 || !c.byval) return false;
@@ -154,7 +154,7 @@ inline bool HeapScan::next(int natts) {
   nvalid_ = 0;
   offset_ = 0;
   slow_ = false;
-  deform(natts);
+  if (natts > 0) deform(natts);
   return true;
 }
 
