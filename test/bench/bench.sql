@@ -176,9 +176,28 @@ SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FILTER (WHERE 
   FROM many_timings;
 
 \echo
-\echo '== bare scans of the same columns (floor)'
-SELECT 'executor: SELECT count(user_id), count(event), count(ts), count(price) FROM events' AS scan,
-       round(pg_temp.time_plain('SELECT count(user_id), count(event), count(ts), count(price) FROM events')::numeric, 3) AS seconds;
-SET max_parallel_workers_per_gather = 2;
-SELECT 'the same, up to 2 parallel workers' AS scan,
-       round(pg_temp.time_plain('SELECT count(user_id), count(event), count(ts), count(price) FROM events')::numeric, 3) AS seconds;
+\echo '== floors: PostgreSQL alone over the same rows (medians of 3)'
+-- Median seconds of 3 runs of a single-row query with up to `workers` parallel workers.
+CREATE FUNCTION pg_temp.median_time(sql text, workers int) RETURNS numeric LANGUAGE plpgsql AS $$
+DECLARE times float8[] := '{}';
+BEGIN
+  PERFORM set_config('max_parallel_workers_per_gather', workers::text, true);
+  FOR i IN 1..3 LOOP
+    times := times || pg_temp.time_plain(sql);
+  END LOOP;
+  PERFORM set_config('max_parallel_workers_per_gather', '0', true);
+  RETURN (SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY t)::numeric, 3) FROM unnest(times) t);
+END $$;
+CREATE TEMP TABLE floors (id serial, floor text, workers int, sql text);
+INSERT INTO floors (floor, workers, sql) VALUES
+ ('executor scan of the events columns cohort reads (cases 1, 2)', 0,
+  'SELECT count(user_id), count(event), count(ts), count(price) FROM events'),
+ ('the same, up to 2 parallel workers', 2,
+  'SELECT count(user_id), count(event), count(ts), count(price) FROM events'),
+ ('executor scan of the customers columns of case 3', 0,
+  'SELECT count(age), count(total_purchases), count(email_opens), count(website_visits), count(risk_level) FROM customers'),
+ ('case 4''s scan, filter and hash aggregation by user with max(ts) in place of window_funnel', 0,
+  $$SELECT count(*) FROM (SELECT user_id, max(ts) AS m FROM events WHERE ts <= '2026-06-30 12:00+00' AND event IN ('product_viewed', 'cart_added', 'checkout_started', 'payment_successful') GROUP BY user_id) f WHERE m IS NOT NULL$$),
+ ('the same, up to 2 parallel workers', 2,
+  $$SELECT count(*) FROM (SELECT user_id, max(ts) AS m FROM events WHERE ts <= '2026-06-30 12:00+00' AND event IN ('product_viewed', 'cart_added', 'checkout_started', 'payment_successful') GROUP BY user_id) f WHERE m IS NOT NULL$$);
+SELECT floor, pg_temp.median_time(sql, workers) AS seconds FROM floors ORDER BY id;
