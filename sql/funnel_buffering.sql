@@ -112,6 +112,42 @@ RESET enable_hashagg;
 SELECT pg_temp.differing('SELECT user_id, level FROM fb_sets WHERE user_id IS NOT NULL', '6 hours') AS per_user,
        (SELECT level FROM fb_sets WHERE user_id IS NULL)
          = (SELECT cohort.window_funnel(interval '6 hours', ts, event = 'a', event = 'b', event = 'c', event = 'd') FROM fb_events) AS overall;
+-- Hashed grouping sets share one memory context: rows of both sets wait in the same buffer.
+SET enable_sort = off;
+SELECT pg_temp.plan_of($$SELECT user_id, event, count(*) FROM fb_events GROUP BY GROUPING SETS ((user_id), (event))$$)
+         ~ 'Hash Key: user_id.*Hash Key: event' AS hashed_sets;
+CREATE TEMP TABLE fb_hashed_sets AS
+  SELECT user_id, event, cohort.window_funnel(interval '6 hours', ts, event = 'a', event = 'b', event = 'c', event = 'd') AS level
+    FROM fb_events GROUP BY GROUPING SETS ((user_id), (event));
+RESET enable_sort;
+SELECT pg_temp.differing('SELECT user_id, level FROM fb_hashed_sets WHERE user_id IS NOT NULL', '6 hours') AS per_user,
+       (SELECT count(*) FROM fb_hashed_sets h WHERE user_id IS NULL AND event IS NOT NULL
+           AND level IS DISTINCT FROM (SELECT cohort.window_funnel(interval '6 hours', ts, event = 'a', event = 'b', event = 'c', event = 'd')
+                                         FROM fb_events e WHERE e.event = h.event)) AS per_event_differing;
+-- ORDER BY inside the call (sorted input per group).
+SELECT pg_temp.differing($$SELECT user_id, cohort.window_funnel(interval '6 hours', ts, event = 'a', event = 'b', event = 'c', event = 'd' ORDER BY ts) AS level
+                           FROM fb_events GROUP BY user_id$$, '6 hours') AS ordered_input;
+-- A scroll cursor read partly, rewound (the aggregation runs again) and read to the end.
+DO $$
+DECLARE c refcursor := 'fb_scroll';
+        r record;
+        n int := 0;
+        bad int := 0;
+BEGIN
+  OPEN c SCROLL FOR SELECT user_id, cohort.window_funnel(interval '6 hours', ts, event = 'a', event = 'b', event = 'c', event = 'd') AS level
+                      FROM fb_events GROUP BY user_id;
+  FETCH c INTO r;
+  FETCH c INTO r;
+  MOVE ABSOLUTE 0 FROM c;
+  LOOP
+    FETCH c INTO r;
+    EXIT WHEN NOT FOUND;
+    n := n + 1;
+    IF r.level IS DISTINCT FROM (SELECT level FROM fb_reference WHERE w = '6 hours' AND user_id = r.user_id) THEN bad := bad + 1; END IF;
+  END LOOP;
+  CLOSE c;
+  RAISE NOTICE 'cursor: % rows, % differing', n, bad;
+END $$;
 -- The modes forms buffered (hash aggregation) against the same unbuffered (grouping sets above).
 SELECT count(*) AS users,
        count(*) FILTER (WHERE h.strict_level IS DISTINCT FROM s.strict_level) AS strict_differing,
