@@ -260,6 +260,54 @@ SELECT count(*) AS plain_members FROM (
    GROUP BY user_id HAVING count(*) >= 68) m;
 DROP TABLE sp_big;
 
+-- The direct scan runs the event test or the time test first, whichever rejected more rows in
+-- the last batch of 4096 kept rows. Here the data changes mid-table: first the event test passes
+-- almost every row and the time test few (time first pays), then the reverse (event first pays),
+-- then the first again; each definition crosses both orders. Every way must give the executor's
+-- members and plain SQL's.
+CREATE TABLE sp_order (user_id int, event text, ts timestamptz);
+INSERT INTO sp_order
+SELECT CASE WHEN event = 'common' THEN i % 3000 WHEN i <= 60000 OR i > 120000 THEN 3000 + i % 500
+            ELSE 3500 + (i - 60000) / 200 END,  -- each user's rare rows in one stretch of the middle
+       event,
+       -- outside the 30 days: before them, or after as_of (which even the NOT definition skips)
+       '2026-05-01'::timestamptz - CASE WHEN i <= 60000 OR i > 120000
+                                        THEN (CASE WHEN i % 10 = 3 THEN 1 WHEN i % 2 = 0 THEN 40 + i % 300
+                                                   ELSE -(1 + i % 300) END) * interval '1 day'
+                                        ELSE (i % 29) * interval '1 day' END
+FROM (SELECT i, CASE WHEN (i % 100 < 95) = (i <= 60000 OR i > 120000) THEN 'common' ELSE 'rare' END AS event
+        FROM generate_series(1, 180000) i) g;
+CREATE FUNCTION pg_temp.order_members(d text, direct boolean, OUT m bigint[], OUT path text)
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM set_config('cohort.direct_scan', direct::text, true);
+  SELECT array_agg(user_id ORDER BY user_id) INTO m FROM cohort.evaluate(d::cohort.definition, 'sp_order', NULL, '2026-05-01');
+  SELECT events_scan INTO path FROM cohort.last_evaluation();
+END $$;
+CREATE TABLE sp_order_defs (id int, d text, plain bigint[]);
+INSERT INTO sp_order_defs
+SELECT 1, '{"performed": {"event": "common", "op": ">=", "value": 12, "days": 30}}',
+       (SELECT array_agg(user_id ORDER BY user_id) FROM (
+          SELECT user_id FROM sp_order WHERE event = 'common' AND ts > '2026-04-01' AND ts <= '2026-05-01'
+           GROUP BY user_id HAVING count(*) >= 12) q)
+UNION ALL
+SELECT 2, '{"performed": {"event": "rare", "op": ">=", "value": 2, "days": 30}}',
+       (SELECT array_agg(user_id ORDER BY user_id) FROM (
+          SELECT user_id FROM sp_order WHERE event = 'rare' AND ts > '2026-04-01' AND ts <= '2026-05-01'
+           GROUP BY user_id HAVING count(*) >= 2) q)
+UNION ALL
+SELECT 3, '{"not": {"performed": {"event": "common", "op": ">=", "value": 12, "days": 30}}}',
+       (SELECT array_agg(user_id ORDER BY user_id) FROM (
+          SELECT user_id FROM sp_order WHERE ts <= '2026-05-01' GROUP BY user_id
+          HAVING count(*) FILTER (WHERE event = 'common' AND ts > '2026-04-01') < 12) q);
+BEGIN;
+SELECT id, (a).path AS direct_path, (b).path AS executor_path, coalesce(cardinality((a).m), 0) AS members,
+       (a).m IS NOT DISTINCT FROM (b).m AS identical, (a).m IS NOT DISTINCT FROM plain AS same_as_plain_sql
+  FROM sp_order_defs, LATERAL pg_temp.order_members(d, true) a, LATERAL pg_temp.order_members(d, false) b
+ ORDER BY id;
+COMMIT;
+DROP TABLE sp_order, sp_order_defs;
+
 -- last_evaluation() in a fresh session, before any evaluation, reports nothing done.
 \c
 SELECT * FROM cohort.last_evaluation();

@@ -77,6 +77,7 @@ bool HeapScan::next_page() {
     }
     heapgetpage(scan_, page);  // pins the page, prunes it, lists its visible tuples
     index_ = 0;
+    rows_read_ += static_cast<std::uint64_t>(h->rs_ntuples);
     if (h->rs_ntuples > 0) {
       Page p = BufferGetPage(h->rs_cbuf);
       for (int i = 0; i < std::min(kPrefetchTuples, h->rs_ntuples); ++i)

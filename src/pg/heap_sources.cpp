@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/filter_order.hpp"
 #include "core/numeric_decode.hpp"
 #include "pg/heap_scan.hpp"
 #include "pg/heap_sources.hpp"
@@ -111,10 +112,13 @@ class HeapEventSource final : public EventSource {
   bool next(EventBatch& b, MemoryContext batch_context) override {
     const std::size_t P = props_.size(), F = filters_.size();
     const auto& filter_specs = program_.filters();
-    // Without every event wanted, the event column decides first, then the time, each deformed
-    // only as far as needed (a rejected row costs no more columns than decided it).
+    // Without every event wanted, the event and time columns decide first, each deformed only as
+    // far as needed (a rejected row costs no more columns than decided it).
     const int first_natts = spec_.every_event ? natts_ : 0;
-    return scan_.fill(batch_context, b.capacity(), first_natts, b.rows, [&](std::size_t n) {
+    const bool time_first = order_.b_first();
+    const std::uint64_t read_before = scan_.rows_read();
+    std::uint64_t first_passed = 0;  // rows (on the page) that passed the first of the two tests
+    const bool more = scan_.fill(batch_context, b.capacity(), first_natts, b.rows, [&](std::size_t n) {
       bool isnull = false;
       std::string_view name;
       const bool name_on_page = scan_.fixed_text(event_.index, name);
@@ -123,16 +127,33 @@ class HeapEventSource final : public EventSource {
         Datum ed = scan_.value(event_.index, isnull);
         if (!isnull) name = text_value(ed);
       }
-      int event = isnull ? -1 : program_.event_index(name);
-      if (event < 0 && !spec_.every_event) return false;
-      Datum tsd;
-      if (!(name_on_page && ts_follows_event_ && scan_.fixed_after_text(ts_.index, name, tsd))) {
+      // The event test and the time test only reject; where both read the page, the one that
+      // has been rejecting more rows runs first (order_).
+      const bool on_page = name_on_page && ts_follows_event_;
+      int event = -1;
+      Datum tsd = 0;
+      bool have_ts = false;
+      if (on_page && time_first) {
+        have_ts = scan_.fixed_after_text(ts_.index, name, tsd);
+        if (have_ts && !in_window(DatumGetTimestampTz(tsd))) return false;
+        ++first_passed;
+        event = program_.event_index(name);
+        if (event < 0 && !spec_.every_event) return false;
+      } else {
+        if (!isnull) event = program_.event_index(name);
+        if (event < 0 && !spec_.every_event) return false;
+        if (on_page) {
+          ++first_passed;
+          have_ts = scan_.fixed_after_text(ts_.index, name, tsd);
+          if (have_ts && !in_window(DatumGetTimestampTz(tsd))) return false;
+        }
+      }
+      if (!have_ts) {
         scan_.deform(ts_.index + 1);
         tsd = scan_.value(ts_.index, isnull);
-        if (isnull) return false;
+        if (isnull || !in_window(DatumGetTimestampTz(tsd))) return false;
       }
       TimestampTz ts = DatumGetTimestampTz(tsd);
-      if (ts > spec_.as_of || (spec_.has_lower_bound && ts < spec_.lower_bound)) return false;
       scan_.deform(natts_);
       Datum ud = scan_.value(user_.index, isnull);
       if (isnull) return false;
@@ -157,6 +178,9 @@ class HeapEventSource final : public EventSource {
       }
       return true;
     });
+    // Rows read and rows kept stand for rows tested and rows passing both tests.
+    order_.end_batch(scan_.rows_read() - read_before, first_passed, b.rows);
+    return more;
   }
 
   void close() override { scan_.close(); }
@@ -164,12 +188,18 @@ class HeapEventSource final : public EventSource {
   bool is_direct() const override { return true; }
 
  private:
+  // Whether a row's time lies in the scan's window (not after as_of, not before the lower bound).
+  bool in_window(TimestampTz ts) const {
+    return ts <= spec_.as_of && (!spec_.has_lower_bound || ts >= spec_.lower_bound);
+  }
+
   const Program& program_;
   EventScanSpec spec_;
   HeapColumn user_, event_, ts_;
   std::vector<HeapColumn> props_, filters_;
   int natts_;
   bool ts_follows_event_;  // the time column comes right after the event column
+  FilterOrder order_;      // A: the event test, B: the time test
   HeapScan scan_;
 };
 
