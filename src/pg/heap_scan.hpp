@@ -46,18 +46,30 @@ class HeapScan {
     }
     return false;
   }
-  // Fixed-width by-value column `index` of the current tuple straight from the page, where it
-  // directly follows a text column whose bytes `before` fixed_text() just gave: no deforming.
-  // False when the column is NULL, not stored in the tuple or not of that kind.
-  [[gnu::always_inline]] bool fixed_after_text(int index, std::string_view before, Datum& out) const {
-    if (!pages_ || index >= HeapTupleHeaderGetNatts(tuple_)) return false;
-    const ColumnLayout& c = layout_[index];
-    if (c.len <= 0 || !c.byval) return false;
-    if ((tuple_->t_infomask & HEAP_HASNULL) != 0 && att_isnull(index, tuple_->t_bits)) return false;
+  // Readies text_then_int64() for text column `index` and the column right after it, which must
+  // be 8 bytes, by value and double-aligned (a timestamp); false where the layout does not allow
+  // it (not heap page mode, a varying-width column before `index`, other types).
+  bool prepare_text_then_int64(int index);
+  // The prepared text column's bytes and the 8-byte column after it, both straight from the
+  // current tuple's page: no deforming, no per-column checks. False where the tuple has fewer
+  // columns, a NULL among the first ones up to the pair, or the text is not in-line and
+  // uncompressed: fixed_text(), deform() and value() then.
+  [[gnu::always_inline]] bool text_then_int64(std::string_view& text, int64& after) const {
+    if (pair_offset_ < 0 || HeapTupleHeaderGetNatts(tuple_) < pair_natts_) return false;
+    if ((tuple_->t_infomask & HEAP_HASNULL) != 0 && !pair_not_null(tuple_->t_bits)) return false;
     const char* data = reinterpret_cast<const char*>(tuple_) + tuple_->t_hoff;
-    // fixed_text() gave an in-line value with a 1- or 4-byte header: its bytes end the column
-    uint32 end = static_cast<uint32>(before.data() + before.size() - data);
-    out = fetch_att(data + att_align_nominal(end, c.align), true, c.len);
+    const char* p = data + pair_offset_;
+    uint32 end;
+    if (VARATT_IS_1B(p) && !VARATT_IS_1B_E(p)) {
+      text = std::string_view(p + VARHDRSZ_SHORT, VARSIZE_1B(p) - VARHDRSZ_SHORT);
+      end = static_cast<uint32>(pair_offset_) + VARSIZE_1B(p);
+    } else if (VARATT_IS_4B_U(p)) {
+      text = std::string_view(p + VARHDRSZ, VARSIZE_4B(p) - VARHDRSZ);
+      end = static_cast<uint32>(pair_offset_) + VARSIZE_4B(p);
+    } else {
+      return false;
+    }
+    memcpy(&after, data + att_align_nominal(end, TYPALIGN_DOUBLE), sizeof after);
     return true;
   }
   // Column `index` (attnum - 1) of the current tuple; it must be deformed.
@@ -105,6 +117,13 @@ class HeapScan {
     __builtin_prefetch(tuple);
     __builtin_prefetch(tuple + 64);
   }
+  // Whether none of the columns up to the prepared pair is NULL, by the tuple's null bitmap.
+  bool pair_not_null(const bits8* bits) const {
+    if (pair_natts_ <= 8) return (bits[0] & pair_null_mask_) == pair_null_mask_;
+    for (int i = 0; i < pair_natts_; ++i)
+      if (att_isnull(i, bits)) return false;
+    return true;
+  }
   // Moves to the next page with visible tuples; false after the last page.
   bool next_page();
   // The slot path's next(), for access methods other than heap.
@@ -120,6 +139,9 @@ class HeapScan {
   BlockNumber next_block_ = 0, pages_left_ = 0;  // serial scans
   int index_ = 0;                   // next entry of rs_vistuples
   std::uint64_t rows_read_ = 0;     // see rows_read()
+  int32 pair_offset_ = -1;          // text_then_int64(): the text column's fixed offset, or -1
+  int pair_natts_ = 0;              // columns up to and including the pair's second
+  bits8 pair_null_mask_ = 0;        // their bits in the null bitmap (when they are at most 8)
   HeapTupleHeader tuple_ = nullptr;  // the current tuple (pages_ only)
   int nvalid_ = 0;                  // columns deformed so far
   uint32 offset_ = 0;               // byte offset after the last deformed column

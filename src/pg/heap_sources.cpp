@@ -106,8 +106,9 @@ class HeapEventSource final : public EventSource {
         props_(std::move(props)),
         filters_(std::move(filters)),
         natts_(natts),
-        ts_follows_event_(ts.index == event.index + 1),
-        scan_(spec.relid, spec.parallel_scan) {}
+        scan_(spec.relid, spec.parallel_scan) {
+    if (ts.index == event.index + 1) scan_.prepare_text_then_int64(event.index);
+  }
 
   bool next(EventBatch& b, MemoryContext batch_context) override {
     const std::size_t P = props_.size(), F = filters_.size();
@@ -117,43 +118,41 @@ class HeapEventSource final : public EventSource {
     const int first_natts = spec_.every_event ? natts_ : 0;
     const bool time_first = order_.b_first();
     const std::uint64_t read_before = scan_.rows_read();
-    std::uint64_t first_passed = 0;  // rows (on the page) that passed the first of the two tests
+    std::uint64_t first_passed = 0;  // rows read from the page that passed the first of the two tests
     const bool more = scan_.fill(batch_context, b.capacity(), first_natts, b.rows, [&](std::size_t n) {
       bool isnull = false;
       std::string_view name;
-      const bool name_on_page = scan_.fixed_text(event_.index, name);
-      if (!name_on_page) {
-        scan_.deform(event_.index + 1);
-        Datum ed = scan_.value(event_.index, isnull);
-        if (!isnull) name = text_value(ed);
-      }
-      // The event test and the time test only reject; where both read the page, the one that
-      // has been rejecting more rows runs first (order_).
-      const bool on_page = name_on_page && ts_follows_event_;
       int event = -1;
-      Datum tsd = 0;
-      bool have_ts = false;
-      if (on_page && time_first) {
-        have_ts = scan_.fixed_after_text(ts_.index, name, tsd);
-        if (have_ts && !in_window(DatumGetTimestampTz(tsd))) return false;
-        ++first_passed;
-        event = program_.event_index(name);
-        if (event < 0 && !spec_.every_event) return false;
+      TimestampTz ts;
+      if (scan_.text_then_int64(name, ts)) {
+        // Both from the page. The event test and the time test only reject: the one that has
+        // been rejecting more rows runs first (order_).
+        if (time_first) {
+          if (!in_window(ts)) return false;
+          ++first_passed;
+          event = program_.event_index(name);
+          if (event < 0 && !spec_.every_event) return false;
+        } else {
+          event = program_.event_index(name);
+          if (event < 0 && !spec_.every_event) return false;
+          ++first_passed;
+          if (!in_window(ts)) return false;
+        }
       } else {
+        // The general way: the event name (from the page where its offset is fixed), then the time.
+        if (!scan_.fixed_text(event_.index, name)) {
+          scan_.deform(event_.index + 1);
+          Datum ed = scan_.value(event_.index, isnull);
+          if (!isnull) name = text_value(ed);
+        }
         if (!isnull) event = program_.event_index(name);
         if (event < 0 && !spec_.every_event) return false;
-        if (on_page) {
-          ++first_passed;
-          have_ts = scan_.fixed_after_text(ts_.index, name, tsd);
-          if (have_ts && !in_window(DatumGetTimestampTz(tsd))) return false;
-        }
-      }
-      if (!have_ts) {
         scan_.deform(ts_.index + 1);
-        tsd = scan_.value(ts_.index, isnull);
-        if (isnull || !in_window(DatumGetTimestampTz(tsd))) return false;
+        Datum tsd = scan_.value(ts_.index, isnull);
+        if (isnull) return false;
+        ts = DatumGetTimestampTz(tsd);
+        if (!in_window(ts)) return false;
       }
-      TimestampTz ts = DatumGetTimestampTz(tsd);
       scan_.deform(natts_);
       Datum ud = scan_.value(user_.index, isnull);
       if (isnull) return false;
@@ -198,7 +197,6 @@ class HeapEventSource final : public EventSource {
   HeapColumn user_, event_, ts_;
   std::vector<HeapColumn> props_, filters_;
   int natts_;
-  bool ts_follows_event_;  // the time column comes right after the event column
   FilterOrder order_;      // A: the event test, B: the time test
   HeapScan scan_;
 };
