@@ -105,6 +105,7 @@ bool HeapScan::next_from_slot(int natts) {
     done_ = true;
     return false;
   }
+  ++rows_read_;
   nvalid_ = 0;
   deform(natts);
   return true;

@@ -19,9 +19,6 @@ class HeapScan {
  public:
   // Scans the whole table, or takes part in `parallel` (pages handed out among the participants).
   explicit HeapScan(Oid relid, ParallelTableScanDesc parallel = nullptr);
-  // Next visible tuple, deformed up to `natts` columns; false at the end (and ever after).
-  // Call inside pg_call.
-  bool next(int natts);
   // Deforms the current tuple further, up to `natts` columns. Call inside pg_call.
   void deform(int natts);
   // The bytes of text column `index` of the current tuple without deforming it, where that is a
@@ -88,12 +85,16 @@ class HeapScan {
     pg_call([&] {
       CHECK_FOR_INTERRUPTS();
       MemoryContext old = MemoryContextSwitchTo(batch_context);
-      while (n < capacity) {
-        if (!next(natts)) {
-          more = false;
-          break;
+      if (pages_) {
+        more = fill_from_pages(capacity, natts, n, keep);
+      } else {
+        while (n < capacity) {
+          if (done_ || !next_from_slot(natts)) {
+            more = false;
+            break;
+          }
+          if (keep(n)) ++n;
         }
-        if (keep(n)) ++n;
       }
       MemoryContextSwitchTo(old);
     });
@@ -124,9 +125,44 @@ class HeapScan {
       if (att_isnull(i, bits)) return false;
     return true;
   }
+  // fill()'s loop in page mode: the current page's visible tuples in a tight loop, then the next
+  // page's. Returns false once the scan is exhausted.
+  template <typename Keep>
+  bool fill_from_pages(std::size_t capacity, int natts, std::size_t& n, Keep& keep) {
+    auto* h = reinterpret_cast<HeapScanDesc>(scan_);
+    while (n < capacity) {
+      if (done_) return false;
+      if (!on_page_ || index_ >= h->rs_ntuples) {
+        on_page_ = next_page();
+        if (!on_page_) {
+          done_ = true;
+          return false;
+        }
+      }
+      const Page page = BufferGetPage(h->rs_cbuf);
+      const OffsetNumber* visible = h->rs_vistuples;
+      const int count = h->rs_ntuples;
+      const int first = index_;
+      int i = first;
+      while (i < count && n < capacity) {
+        if (i + kPrefetchTuples < count) prefetch_tuple(page, visible[i + kPrefetchTuples]);
+        tuple_ = reinterpret_cast<HeapTupleHeader>(PageGetItem(page, PageGetItemId(page, visible[i])));
+        ++i;
+        nvalid_ = 0;
+        offset_ = 0;
+        slow_ = false;
+        if (natts > 0) deform(natts);
+        if (keep(n)) ++n;
+      }
+      index_ = i;
+      if (pgstat_should_count_relation(rel_)) rel_->pgstat_info->t_counts.t_tuples_returned += i - first;
+    }
+    return true;
+  }
   // Moves to the next page with visible tuples; false after the last page.
   bool next_page();
-  // The slot path's next(), for access methods other than heap.
+  // The next tuple through the table slot (access methods other than heap), deformed up to
+  // `natts` columns; false at the end.
   bool next_from_slot(int natts);
 
   Relation rel_ = nullptr;
@@ -160,33 +196,6 @@ class HeapScan {
   std::vector<Datum> own_values_;
   std::unique_ptr<bool[]> own_isnull_;
 };
-
-inline bool HeapScan::next(int natts) {
-  if (done_) return false;
-  if (!pages_) {
-    ++rows_read_;
-    return next_from_slot(natts);
-  }
-  auto* h = reinterpret_cast<HeapScanDesc>(scan_);
-  if (!on_page_ || index_ >= h->rs_ntuples) {
-    on_page_ = next_page();
-    if (!on_page_) {
-      done_ = true;
-      return false;
-    }
-  }
-  Page page = BufferGetPage(h->rs_cbuf);
-  if (index_ + kPrefetchTuples < h->rs_ntuples)
-    prefetch_tuple(page, h->rs_vistuples[index_ + kPrefetchTuples]);
-  tuple_ = reinterpret_cast<HeapTupleHeader>(PageGetItem(page, PageGetItemId(page, h->rs_vistuples[index_])));
-  ++index_;
-  pgstat_count_heap_getnext(rel_);
-  nvalid_ = 0;
-  offset_ = 0;
-  slow_ = false;
-  if (natts > 0) deform(natts);
-  return true;
-}
 
 // As the executor's slot_deform_heap_tuple(), resuming where the last call stopped; columns the
 // tuple predates (added later) take their missing value.
