@@ -308,6 +308,19 @@ SELECT id, (a).path AS direct_path, (b).path AS executor_path, coalesce(cardinal
 COMMIT;
 DROP TABLE sp_order, sp_order_defs;
 
+-- The direct scan counts in the table's statistics as a sequential scan of every visible row.
+CREATE TABLE sp_stats (user_id int, event text, ts timestamptz) WITH (autovacuum_enabled = off);
+INSERT INTO sp_stats SELECT i % 100, 'buy', '2026-01-01'::timestamptz + i * interval '1 minute' FROM generate_series(1, 5000) i;
+DELETE FROM sp_stats WHERE user_id = 7;
+SELECT pg_stat_force_next_flush();
+SELECT seq_scan, seq_tup_read FROM pg_stat_user_tables WHERE relname = 'sp_stats';
+SELECT count(*) AS members
+  FROM cohort.evaluate('{"performed": {"event": "buy", "op": ">=", "value": 1}}', 'sp_stats', NULL, '2026-05-01');
+SELECT events_scan, event_rows FROM cohort.last_evaluation();
+SELECT pg_stat_force_next_flush();
+SELECT seq_scan, seq_tup_read FROM pg_stat_user_tables WHERE relname = 'sp_stats';
+DROP TABLE sp_stats;
+
 -- last_evaluation() in a fresh session, before any evaluation, reports nothing done.
 \c
 SELECT * FROM cohort.last_evaluation();
