@@ -70,6 +70,16 @@ INSERT INTO cases VALUES
 INSERT INTO cases SELECT 5, 'funnel: the same via cohort.funnel_levels',
  $$SELECT level, count(*) FROM cohort.funnel_levels('events', interval '7 days', ARRAY['product_viewed', 'cart_added', 'checkout_started', 'payment_successful'], '2026-06-30 12:00+00') GROUP BY level$$,
  hand_sql, reps FROM cases WHERE id = 4;
+-- Win-back again, against hand SQL that reads only what can matter: a member needs payments worth
+-- 10000 in the year, so only that year's payment rows are grouped (as cohort itself does).
+INSERT INTO cases SELECT 6, 'win-back vs hand SQL filtering rows first', cohort_sql,
+ $$SELECT user_id FROM events
+    WHERE event = 'payment_successful' AND ts <= '2026-06-30 12:00+00'
+      AND ts >= timestamptz '2026-06-30 12:00+00' - interval '365 days' AND user_id IS NOT NULL
+    GROUP BY user_id
+   HAVING coalesce(sum(price), 0) >= 10000
+      AND NOT count(*) FILTER (WHERE ts >= timestamptz '2026-06-30 12:00+00' - interval '90 days') >= 1$$, 5
+ FROM cases WHERE id = 1;
 
 -- Runs `sql` once, returning seconds.
 CREATE FUNCTION pg_temp.time_once(sql text) RETURNS float8 LANGUAGE plpgsql AS $$
