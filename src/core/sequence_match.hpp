@@ -42,6 +42,8 @@ class SequenceState {
   bool match();
   std::uint64_t count();
   std::size_t size() const { return events_.size(); }
+  // Where the next row's bytes go (see EventList::next_slot).
+  const void* next_slot() const { return events_.next_slot(); }
 
   std::size_t serialized_size() const;
   void serialize(unsigned char* out) const;

@@ -13,25 +13,18 @@
 #include "pg/guard.hpp"
 #include "pg/settings.hpp"
 #include "pg/funnel_agg.hpp"
+#include "pg/sequence_agg.hpp"
 #include "pg/memory_arena.hpp"
 
 using cohort::pg::FunnelAgg;
 using cohort::pg::FunnelCallSite;
+using cohort::pg::SequenceAgg;
+using cohort::pg::SequenceCallSite;
 using cohort::pg::MemoryContextArena;
 using cohort::pg::pg_call;
 using cohort::pg::SqlError;
 
 namespace {
-
-// The sequence_match / sequence_count state.
-struct SequenceAgg {
-  SequenceAgg(MemoryContext context, std::string_view pattern, unsigned conditions)
-      : arena(context), state(arena, pattern, conditions) {}
-  SequenceAgg(MemoryContext context, std::string_view serialized)
-      : arena(context), state(cohort::SequenceState::deserialize(arena, serialized)) {}
-  MemoryContextArena arena;
-  cohort::SequenceState state;
-};
 
 // Builds a T in `context`; its destructor never runs, so everything it owns must live there too.
 template <typename T, typename... Args>
@@ -318,19 +311,39 @@ COHORT_FUNCTION(cohort_window_funnel_final) {
   PG_RETURN_INT32(agg->state.result());
 }
 
-// sequence_match / sequence_count transition: (state, pattern, ts, VARIADIC conditions).
+// sequence_match / sequence_count transition: (state, pattern, ts, VARIADIC conditions). A row
+// of an existing group with the pattern and condition count of every earlier row waits in its
+// call site's buffer without touching the group's state (see pending_rows.hpp), as for
+// window_funnel; other rows take the full path.
 COHORT_FUNCTION(cohort_sequence_transition) {
   MemoryContext context = aggregate_context(fcinfo, "sequence_match");
   SequenceAgg* agg = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<SequenceAgg*>(PG_GETARG_POINTER(0));
+  SequenceCallSite* site = SequenceCallSite::of(fcinfo);
   require_not_null(fcinfo, 1, "sequence pattern");
   std::string_view pattern = text_arg(fcinfo, 1);
   Conditions conditions = read_conditions(fcinfo, 3, "sequence_match", "condition");
-  if (agg == nullptr)
-    agg = create_in<SequenceAgg>(context, context, pattern, conditions.count);
-  else
-    agg->state.check_same(pattern, conditions.count);
-  if (!PG_ARGISNULL(2)) agg->state.add(PG_GETARG_TIMESTAMPTZ(2), conditions.mask);
-  check_state_memory(row_counter(fcinfo), context, "sequence_match");
+  if (agg != nullptr && site->buffering(context) && site->same_params(pattern, conditions.count)) {
+    if (!PG_ARGISNULL(2) && conditions.mask != 0) {  // rows without a true condition are no events
+      if (site->pending.full()) site->pending.flush();
+      site->pending.push(agg, PG_GETARG_TIMESTAMPTZ(2), conditions.mask);
+    }
+  } else {
+    if (agg == nullptr)
+      agg = create_in<SequenceAgg>(context, context, pattern, conditions.count);
+    else
+      agg->state.check_same(pattern, conditions.count);
+    site->note_params(pattern, conditions.count);
+    if (site->buffering(context)) agg->pending = &site->pending;
+    if (!PG_ARGISNULL(2)) {
+      if (agg->pending == nullptr || site->direct) {
+        agg->state.add(PG_GETARG_TIMESTAMPTZ(2), conditions.mask);
+      } else if (conditions.mask != 0) {
+        if (site->pending.full()) site->pending.flush();
+        site->pending.push(agg, PG_GETARG_TIMESTAMPTZ(2), conditions.mask);
+      }
+    }
+  }
+  check_state_memory(site->rows_seen, context, "sequence_match");
   PG_RETURN_POINTER(agg);
 }
 
@@ -343,7 +356,11 @@ COHORT_FUNCTION(cohort_sequence_combine) {
     if (a == nullptr) PG_RETURN_NULL();
     PG_RETURN_POINTER(a);
   }
-  if (a == nullptr) a = create_in<SequenceAgg>(context, context, b->state.pattern(), b->state.conditions());
+  b->settle();
+  if (a == nullptr)
+    a = create_in<SequenceAgg>(context, context, b->state.pattern(), b->state.conditions());
+  else
+    a->settle();
   a->state.merge(b->state);
   check_state_memory(row_counter(fcinfo), context, "sequence_match", 1);
   PG_RETURN_POINTER(a);
@@ -352,6 +369,7 @@ COHORT_FUNCTION(cohort_sequence_combine) {
 // sequence serialize.
 COHORT_FUNCTION(cohort_sequence_serialize) {
   auto* agg = reinterpret_cast<SequenceAgg*>(PG_GETARG_POINTER(0));
+  agg->settle();
   bytea* out = new_bytea(agg->state.serialized_size());
   agg->state.serialize(reinterpret_cast<unsigned char*>(VARDATA(out)));
   PG_RETURN_BYTEA_P(out);
@@ -367,13 +385,17 @@ COHORT_FUNCTION(cohort_sequence_deserialize) {
 // sequence_match final: false for no rows.
 COHORT_FUNCTION(cohort_sequence_match_final) {
   if (PG_ARGISNULL(0)) PG_RETURN_BOOL(false);
-  PG_RETURN_BOOL(reinterpret_cast<SequenceAgg*>(PG_GETARG_POINTER(0))->state.match());
+  auto* agg = reinterpret_cast<SequenceAgg*>(PG_GETARG_POINTER(0));
+  agg->settle();
+  PG_RETURN_BOOL(agg->state.match());
 }
 
 // sequence_count final: 0 for no rows.
 COHORT_FUNCTION(cohort_sequence_count_final) {
   if (PG_ARGISNULL(0)) PG_RETURN_INT64(0);
-  PG_RETURN_INT64(static_cast<int64>(reinterpret_cast<SequenceAgg*>(PG_GETARG_POINTER(0))->state.count()));
+  auto* agg = reinterpret_cast<SequenceAgg*>(PG_GETARG_POINTER(0));
+  agg->settle();
+  PG_RETURN_INT64(static_cast<int64>(agg->state.count()));
 }
 
 // retention transition: (packed state, VARIADIC conditions) -> packed state.
