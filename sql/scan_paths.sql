@@ -308,6 +308,111 @@ SELECT id, (a).path AS direct_path, (b).path AS executor_path, coalesce(cardinal
 COMMIT;
 DROP TABLE sp_order, sp_order_defs;
 
+-- All-visible pages (after VACUUM) have their tuples listed without per-tuple visibility checks;
+-- a page a later DELETE or UPDATE touched is not all-visible any more and is decided tuple by
+-- tuple, as is every page under a serializable transaction (heapgetpage() then).
+CREATE TABLE sp_vis (user_id int, event text, ts timestamptz) WITH (autovacuum_enabled = off);
+INSERT INTO sp_vis SELECT (random() * 300)::int, (ARRAY['buy', 'view'])[1 + (random() < 0.5)::int],
+                          '2026-01-01'::timestamptz + (random() * 90)::int * interval '1 day'
+  FROM generate_series(1, 30000) i;
+VACUUM sp_vis;
+SELECT relpages > 20 AND relallvisible = relpages AS all_visible FROM pg_class WHERE relname = 'sp_vis';
+CREATE FUNCTION pg_temp.vis_check(OUT path text, OUT members int, OUT same_as_plain_sql boolean)
+LANGUAGE plpgsql AS $$
+DECLARE m bigint[];
+BEGIN
+  SELECT array_agg(user_id ORDER BY user_id) INTO m
+    FROM cohort.evaluate('{"performed": {"event": "buy", "op": ">=", "value": 34, "days": 60}}', 'sp_vis', NULL, '2026-04-01');
+  SELECT events_scan INTO path FROM cohort.last_evaluation();
+  members := coalesce(cardinality(m), 0);
+  same_as_plain_sql := m IS NOT DISTINCT FROM (
+    SELECT array_agg(user_id::bigint ORDER BY user_id) FROM (
+      SELECT user_id FROM sp_vis WHERE event = 'buy' AND ts >= timestamptz '2026-04-01' - interval '60 days'
+         AND ts <= '2026-04-01' AND user_id IS NOT NULL
+       GROUP BY user_id HAVING count(*) >= 34) q);
+END $$;
+SELECT * FROM pg_temp.vis_check();
+-- Rows deleted and updated after VACUUM, committed: their pages lost the all-visible flag.
+DELETE FROM sp_vis WHERE user_id % 7 = 0 AND ts > '2026-03-01';
+UPDATE sp_vis SET event = 'view' WHERE user_id % 11 = 0 AND event = 'buy' AND ts > '2026-02-20';
+SELECT * FROM pg_temp.vis_check();
+-- The same inside a transaction that deletes more rows (seen by its own scan only), rolled back.
+BEGIN;
+DELETE FROM sp_vis WHERE user_id % 5 = 0;
+SELECT * FROM pg_temp.vis_check();
+ROLLBACK;
+VACUUM sp_vis;
+SELECT relallvisible = relpages AS all_visible_again FROM pg_class WHERE relname = 'sp_vis';
+SELECT * FROM pg_temp.vis_check();
+BEGIN ISOLATION LEVEL SERIALIZABLE;
+SELECT * FROM pg_temp.vis_check();
+COMMIT;
+DROP TABLE sp_vis;
+
+-- Rows that feed no accumulator are dropped before any lookup when the universe does not depend
+-- on them (a customers relation, or no definition matching a user without events): an event's
+-- rows older than its own accumulators' windows, or failing their filters. Both paths keep the
+-- same rows (event_rows), and members are those of plain SQL.
+CREATE TABLE sp_rel (user_id int, event text, ts timestamptz, category text, price numeric) WITH (autovacuum_enabled = off);
+INSERT INTO sp_rel
+SELECT i % 500, (ARRAY['cart', 'pay', 'view'])[1 + i % 3], '2026-05-01'::timestamptz - (i % 120) * interval '1 day',
+       (ARRAY['electronics', 'books', 'home', NULL])[1 + i % 4], (i % 97) * 10
+FROM generate_series(1, 60000) i;
+CREATE TABLE sp_rel_customers AS SELECT u AS user_id, 20 + u % 50 AS age FROM generate_series(0, 520) u;
+CREATE FUNCTION pg_temp.rel_check(def text, customers regclass, direct boolean,
+                                  OUT path text, OUT event_rows bigint, OUT m bigint[])
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM set_config('cohort.direct_scan', direct::text, true);
+  SELECT array_agg(user_id ORDER BY user_id) INTO m FROM cohort.evaluate(def::cohort.definition, 'sp_rel', customers, '2026-05-01');
+  SELECT l.events_scan, l.event_rows INTO path, event_rows FROM cohort.last_evaluation() l;
+END $$;
+CREATE TABLE sp_rel_defs (id int, d text, customers regclass, plain bigint[], feeding_rows bigint);
+INSERT INTO sp_rel_defs
+-- cart over 10 days, pay over 30, electronics views over 90: 11 + 31 + (91 days, a quarter of views) rows' worth
+SELECT 1, '{"any": [{"all": [{"performed": {"event": "cart", "aggregate": "sum", "property": "price", "op": ">=", "value": 300, "days": 10}},
+                             {"not": {"performed": {"event": "pay", "op": ">=", "value": 2, "days": 30}}},
+                             {"attribute": {"name": "age", "min": 25, "max": 45}}]},
+                    {"performed": {"event": "view", "op": ">=", "value": 5, "days": 90, "where": {"category": "electronics"}}}]}',
+       'sp_rel_customers'::regclass,
+       (SELECT array_agg(c.user_id ORDER BY c.user_id) FROM sp_rel_customers c LEFT JOIN (
+          SELECT user_id,
+                 coalesce(sum(price) FILTER (WHERE event = 'cart' AND ts >= timestamptz '2026-05-01' - interval '10 days'), 0) AS cart,
+                 count(*) FILTER (WHERE event = 'pay' AND ts >= timestamptz '2026-05-01' - interval '30 days') AS pay,
+                 count(*) FILTER (WHERE event = 'view' AND category = 'electronics' AND ts >= timestamptz '2026-05-01' - interval '90 days') AS views
+            FROM sp_rel WHERE ts <= '2026-05-01' GROUP BY user_id) e USING (user_id)
+         WHERE (coalesce(e.cart, 0) >= 300 AND NOT coalesce(e.pay, 0) >= 2 AND c.age BETWEEN 25 AND 45) OR coalesce(e.views, 0) >= 5),
+       (SELECT count(*) FROM sp_rel WHERE ts <= '2026-05-01' AND user_id IS NOT NULL AND
+          ((event = 'cart' AND ts >= timestamptz '2026-05-01' - interval '10 days')
+           OR (event = 'pay' AND ts >= timestamptz '2026-05-01' - interval '30 days')
+           OR (event = 'view' AND category = 'electronics' AND ts >= timestamptz '2026-05-01' - interval '90 days')))
+UNION ALL
+-- one event, two accumulators: any books or home row in 100 days, or any row in 20 days (no customers)
+SELECT 2, '{"any": [{"performed": {"event": "view", "op": ">=", "value": 30, "days": 100, "where": {"category": ["books", "home"]}}},
+                    {"performed": {"event": "view", "op": ">=", "value": 8, "days": 20}}]}',
+       NULL,
+       (SELECT array_agg(user_id ORDER BY user_id) FROM (
+          SELECT user_id FROM sp_rel WHERE event = 'view' AND ts <= '2026-05-01' AND user_id IS NOT NULL GROUP BY user_id
+          HAVING count(*) FILTER (WHERE category IN ('books', 'home') AND ts >= timestamptz '2026-05-01' - interval '100 days') >= 30
+              OR count(*) FILTER (WHERE ts >= timestamptz '2026-05-01' - interval '20 days') >= 8) q),
+       (SELECT count(*) FROM sp_rel WHERE event = 'view' AND ts <= '2026-05-01' AND user_id IS NOT NULL AND
+          ((category IN ('books', 'home') AND ts >= timestamptz '2026-05-01' - interval '100 days')
+           OR ts >= timestamptz '2026-05-01' - interval '20 days'))
+UNION ALL
+-- a NOT over no customers: every row is read (the universe), none dropped
+SELECT 3, '{"not": {"performed": {"event": "pay", "op": ">=", "value": 1, "days": 5, "where": {"category": "home"}}}}',
+       NULL,
+       (SELECT array_agg(DISTINCT user_id ORDER BY user_id) FROM sp_rel WHERE ts <= '2026-05-01' AND user_id IS NOT NULL
+         AND user_id NOT IN (SELECT user_id FROM sp_rel WHERE event = 'pay' AND category = 'home'
+                               AND ts >= timestamptz '2026-05-01' - interval '5 days' AND ts <= '2026-05-01')),
+       (SELECT count(*) FROM sp_rel WHERE ts <= '2026-05-01' AND user_id IS NOT NULL);
+SELECT id, (a).path AS direct_path, (b).path AS executor_path, coalesce(cardinality((a).m), 0) AS members,
+       (a).m IS NOT DISTINCT FROM plain AS direct_as_plain_sql, (b).m IS NOT DISTINCT FROM plain AS executor_as_plain_sql,
+       (a).event_rows = feeding_rows AS direct_rows_feed, (b).event_rows = feeding_rows AS executor_rows_feed
+  FROM sp_rel_defs, LATERAL pg_temp.rel_check(d, customers, true) a, LATERAL pg_temp.rel_check(d, customers, false) b
+ ORDER BY id;
+DROP TABLE sp_rel, sp_rel_customers, sp_rel_defs;
+
 -- The direct scan counts in the table's statistics as a sequential scan of every visible row.
 CREATE TABLE sp_stats (user_id int, event text, ts timestamptz) WITH (autovacuum_enabled = off);
 INSERT INTO sp_stats SELECT i % 100, 'buy', '2026-01-01'::timestamptz + i * interval '1 minute' FROM generate_series(1, 5000) i;

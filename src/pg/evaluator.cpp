@@ -54,6 +54,9 @@ void scan_events(const Program& program, const EvaluationInput& input, const std
   spec.has_lower_bound = !spec.every_event && !accs.empty() &&
                          std::all_of(accs.begin(), accs.end(), [](const AccumulatorSpec& a) { return a.window >= 0; });
   if (spec.has_lower_bound) spec.lower_bound = *std::min_element(bounds.begin(), bounds.end());
+  // Likewise, a row that feeds no accumulator (another accumulator's window or filters) is dropped.
+  const RowRelevance relevance(program, bounds);
+  if (!spec.every_event) spec.relevance = &relevance;
   std::unique_ptr<EventSource> source = open_events(program, spec);
   report.events_scan = source->kind();
   int workers = source->is_direct() ? parallel_workers_for(spec.relid) : 0;

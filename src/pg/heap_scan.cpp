@@ -88,7 +88,7 @@ bool HeapScan::next_page() {
       --pages_left_;
       if ((scan_->rs_flags & SO_ALLOW_SYNC) != 0) ss_report_location(rel_, next_block_);
     }
-    heapgetpage(scan_, page);  // pins the page, prunes it, lists its visible tuples
+    read_page(page);
     index_ = 0;
     rows_read_ += static_cast<std::uint64_t>(h->rs_ntuples);
     if (h->rs_ntuples > 0) {
@@ -98,6 +98,36 @@ bool HeapScan::next_page() {
       return true;
     }
   }
+}
+
+void HeapScan::read_page(BlockNumber page) {
+  auto* h = reinterpret_cast<HeapScanDesc>(scan_);
+  if (BufferIsValid(h->rs_cbuf)) {
+    ReleaseBuffer(h->rs_cbuf);
+    h->rs_cbuf = InvalidBuffer;
+  }
+  CHECK_FOR_INTERRUPTS();
+  h->rs_cbuf = ReadBufferExtended(rel_, MAIN_FORKNUM, page, RBM_NORMAL, h->rs_strategy);
+  h->rs_cblock = page;
+  const Snapshot snapshot = scan_->rs_snapshot;
+  heap_page_prune_opt(rel_, h->rs_cbuf);
+  LockBuffer(h->rs_cbuf, BUFFER_LOCK_SHARE);
+  const Page dp = BufferGetPage(h->rs_cbuf);
+  TestForOldSnapshot(snapshot, rel_, dp);
+  if (!PageIsAllVisible(dp) || snapshot->takenDuringRecovery || CheckForSerializableConflictOutNeeded(rel_, snapshot)) {
+    // Tuples to decide one by one: heapgetpage() itself (it drops our pin and reads the page again).
+    LockBuffer(h->rs_cbuf, BUFFER_LOCK_UNLOCK);
+    heapgetpage(scan_, page);
+    return;
+  }
+  // Every tuple is visible to every snapshot: list the normal line pointers.
+  const OffsetNumber lines = PageGetMaxOffsetNumber(dp);
+  int ntup = 0;
+  ItemId lpp = PageGetItemId(dp, FirstOffsetNumber);
+  for (OffsetNumber off = FirstOffsetNumber; off <= lines && ntup < MaxHeapTuplesPerPage; ++off, ++lpp)
+    if (ItemIdIsNormal(lpp)) h->rs_vistuples[ntup++] = off;
+  LockBuffer(h->rs_cbuf, BUFFER_LOCK_UNLOCK);
+  h->rs_ntuples = ntup;
 }
 
 bool HeapScan::next_from_slot(int natts) {

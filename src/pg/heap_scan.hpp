@@ -161,6 +161,10 @@ class HeapScan {
   }
   // Moves to the next page with visible tuples; false after the last page.
   bool next_page();
+  // Pins `page` and lists its visible tuples, as heapgetpage() (which it calls for any page that
+  // is not all-visible, in recovery, or under a serializable transaction's conflict checks); an
+  // all-visible page's tuples are all visible, and listing them needs no per-tuple calls.
+  void read_page(BlockNumber page);
   // The next tuple through the table slot (access methods other than heap), deformed up to
   // `natts` columns; false at the end.
   bool next_from_slot(int natts);

@@ -119,6 +119,8 @@ class HeapEventSource final : public EventSource {
     const bool time_first = order_.b_first();
     const std::uint64_t read_before = scan_.rows_read();
     std::uint64_t first_passed = 0;  // rows read from the page that passed the first of the two tests
+    std::uint64_t both_passed = 0;   // rows that passed both
+    const RowRelevance* relevance = spec_.relevance;
     const bool more = scan_.fill(batch_context, b.capacity(), first_natts, b.rows, [&](std::size_t n) {
       bool isnull = false;
       std::string_view name;
@@ -153,9 +155,21 @@ class HeapEventSource final : public EventSource {
         ts = DatumGetTimestampTz(tsd);
         if (!in_window(ts)) return false;
       }
+      ++both_passed;
+      // The window of the event's own accumulators, then (columns read) their filters.
+      if (relevance != nullptr && !relevance->may_feed(event, ts)) return false;
       scan_.deform(natts_);
       Datum ud = scan_.value(user_.index, isnull);
       if (isnull) return false;
+      for (std::size_t f = 0; f < F; ++f) {
+        Datum d = scan_.value(filters_[f].index, isnull);
+        const std::vector<std::string>& values = filter_specs[f].values;
+        b.passes[n * F + f] =
+            !isnull && std::binary_search(values.begin(), values.end(), text_value(d),
+                                          [](std::string_view a, std::string_view c) { return a < c; });
+      }
+      if (relevance != nullptr && !relevance->time_decides(event) && !relevance->feeds(event, ts, &b.passes[n * F]))
+        return false;
       b.users[n] = int_value(ud, user_.kind);
       b.ts[n] = ts;
       b.events[n] = event;
@@ -168,17 +182,10 @@ class HeapEventSource final : public EventSource {
         else
           b.numbers[n * P + p] = number_value(d, props_[p].kind);
       }
-      for (std::size_t f = 0; f < F; ++f) {
-        Datum d = scan_.value(filters_[f].index, isnull);
-        const std::vector<std::string>& values = filter_specs[f].values;
-        b.passes[n * F + f] =
-            !isnull && std::binary_search(values.begin(), values.end(), text_value(d),
-                                          [](std::string_view a, std::string_view c) { return a < c; });
-      }
       return true;
     });
-    // Rows read and rows kept stand for rows tested and rows passing both tests.
-    order_.end_batch(scan_.rows_read() - read_before, first_passed, b.rows);
+    // Rows read stand for rows tested (a page's rows all reach the tests).
+    order_.end_batch(scan_.rows_read() - read_before, first_passed, both_passed);
     return more;
   }
 

@@ -109,11 +109,14 @@ Datum worker_body(void* p) {
   spec.has_lower_bound = header->has_lower_bound;
   spec.lower_bound = header->lower_bound;
   spec.parallel_scan = scan;
+  const std::vector<int64_t> bounds(bounds_raw, bounds_raw + header->bounds);
+  const RowRelevance relevance(program, bounds);
+  if (!spec.every_event) spec.relevance = &relevance;
   ScopedContext state_context("cohort parallel worker state");
   ScopedContext batch_context("cohort parallel worker batch");
   MemoryContextArena arena(state_context.get());
   UserTable table(program, arena);
-  table.set_window_bounds(std::vector<int64_t>(bounds_raw, bounds_raw + header->bounds));
+  table.set_window_bounds(bounds);
   std::unique_ptr<EventSource> source = open_share(program, spec);
   StateBudget budget(&header->state_in_use);
   uint64_t rows = fold_events(*source, table, batch_context.get(), budget);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/program.hpp"
+#include "core/row_relevance.hpp"
 #include "pg/batches.hpp"
 #include "pg/guard.hpp"
 
@@ -19,6 +20,8 @@ struct EventScanSpec {
   bool has_lower_bound = false;  // rows before lower_bound cannot matter (every leaf has a window)
   TimestampTz lower_bound = 0;
   ParallelTableScanDesc parallel_scan = nullptr;  // set: take part in this parallel heap scan
+  // Set (only without every_event): rows that feed no accumulator are dropped too.
+  const RowRelevance* relevance = nullptr;
 };
 
 // A source of event batches.

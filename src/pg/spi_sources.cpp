@@ -62,7 +62,7 @@ std::string_view copy_text(Datum d) {
 
 class SpiEventSource final : public EventSource {
  public:
-  SpiEventSource(const Program& program, const EventScanSpec& spec) : program_(program) {
+  SpiEventSource(const Program& program, const EventScanSpec& spec) : program_(program), relevance_(spec.relevance) {
     SourceRelation events(spec.relid, "events");
     const auto& props = program.properties();
     std::string sql = "SELECT e." + events.column("user_id", ColumnType::Integer) + "::pg_catalog.int8, e." +
@@ -96,10 +96,13 @@ class SpiEventSource final : public EventSource {
 
   bool next(EventBatch& b, MemoryContext batch_context) override {
     uint64 rows = cursor_->fetch(static_cast<long>(b.capacity()));
-    b.rows = rows;
-    if (rows == 0) return false;
+    if (rows == 0) {
+      b.rows = 0;
+      return false;
+    }
     const auto& props = program_.properties();
     const std::size_t P = b.props, F = b.filters;
+    std::size_t n = 0;  // rows kept (those that feed an accumulator, with relevance_)
     pg_call([&] {
       MemoryContext old = MemoryContextSwitchTo(batch_context);
       SPITupleTable* tt = SPI_tuptable;
@@ -107,24 +110,29 @@ class SpiEventSource final : public EventSource {
       for (uint64 r = 0; r < rows; ++r) {
         HeapTuple tup = tt->vals[r];
         bool isnull;
-        b.users[r] = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+        b.users[n] = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
         Datum ev = SPI_getbinval(tup, desc, 2, &isnull);
-        b.events[r] = isnull ? -1 : program_.event_index(copy_text(ev));
-        b.ts[r] = DatumGetTimestampTz(SPI_getbinval(tup, desc, 3, &isnull));
+        b.events[n] = isnull ? -1 : program_.event_index(copy_text(ev));
+        b.ts[n] = DatumGetTimestampTz(SPI_getbinval(tup, desc, 3, &isnull));
+        for (std::size_t f = 0; f < F; ++f)
+          b.passes[n * F + f] = DatumGetBool(SPI_getbinval(tup, desc, static_cast<int>(4 + P + f), &isnull));
+        if (relevance_ != nullptr &&
+            (b.events[n] < 0 || !relevance_->feeds(b.events[n], b.ts[n], &b.passes[n * F])))
+          continue;
         for (std::size_t p = 0; p < P; ++p) {
           Datum d = SPI_getbinval(tup, desc, static_cast<int>(4 + p), &isnull);
-          b.nulls[r * P + p] = isnull;
+          b.nulls[n * P + p] = isnull;
           if (isnull) continue;
           if (props[p].as_text)
-            b.texts[r * P + p] = copy_text(d);
+            b.texts[n * P + p] = copy_text(d);
           else
-            b.numbers[r * P + p] = DatumGetFloat8(d);
+            b.numbers[n * P + p] = DatumGetFloat8(d);
         }
-        for (std::size_t f = 0; f < F; ++f)
-          b.passes[r * F + f] = DatumGetBool(SPI_getbinval(tup, desc, static_cast<int>(4 + P + f), &isnull));
+        ++n;
       }
       MemoryContextSwitchTo(old);
     });
+    b.rows = n;
     return true;
   }
 
@@ -134,6 +142,7 @@ class SpiEventSource final : public EventSource {
 
  private:
   const Program& program_;
+  const RowRelevance* relevance_;  // as EventScanSpec::relevance
   std::unique_ptr<Cursor> cursor_;
 };
 
