@@ -353,10 +353,11 @@ DROP TABLE sp_vis;
 -- on them (a customers relation, or no definition matching a user without events): an event's
 -- rows older than its own accumulators' windows, or failing their filters. Both paths keep the
 -- same rows (event_rows), and members are those of plain SQL.
-CREATE TABLE sp_rel (user_id int, event text, ts timestamptz, category text, price numeric) WITH (autovacuum_enabled = off);
+CREATE TABLE sp_rel (user_id int, event text, ts timestamptz, category text, price numeric, channel text)
+  WITH (autovacuum_enabled = off);
 INSERT INTO sp_rel
 SELECT i % 500, (ARRAY['cart', 'pay', 'view'])[1 + i % 3], '2026-05-01'::timestamptz - (i % 120) * interval '1 day',
-       (ARRAY['electronics', 'books', 'home', NULL])[1 + i % 4], (i % 97) * 10
+       (ARRAY['electronics', 'books', 'home', NULL])[1 + i % 4], (i % 97) * 10, (ARRAY['web', 'app', 'store'])[1 + (i / 7) % 3]
 FROM generate_series(1, 60000) i;
 CREATE TABLE sp_rel_customers AS SELECT u AS user_id, 20 + u % 50 AS age FROM generate_series(0, 520) u;
 CREATE FUNCTION pg_temp.rel_check(def text, customers regclass, direct boolean,
@@ -398,6 +399,23 @@ SELECT 2, '{"any": [{"performed": {"event": "view", "op": ">=", "value": 30, "da
        (SELECT count(*) FROM sp_rel WHERE event = 'view' AND ts <= '2026-05-01' AND user_id IS NOT NULL AND
           ((category IN ('books', 'home') AND ts >= timestamptz '2026-05-01' - interval '100 days')
            OR ts >= timestamptz '2026-05-01' - interval '20 days'))
+UNION ALL
+-- two filter columns (books or home pay rows from the app in 60 days, or home pay rows in 30), and cart rows in 15 days
+SELECT 4, '{"any": [{"performed": {"event": "pay", "op": ">=", "value": 6, "days": 60, "where": {"category": ["books", "home"], "channel": "app"}}},
+                    {"performed": {"event": "pay", "op": ">=", "value": 4, "days": 30, "where": {"category": "home"}}},
+                    {"performed": {"event": "cart", "op": ">=", "value": 9, "days": 15}}]}',
+       'sp_rel_customers'::regclass,
+       (SELECT array_agg(c.user_id ORDER BY c.user_id) FROM sp_rel_customers c JOIN (
+          SELECT user_id FROM sp_rel WHERE ts <= '2026-05-01' GROUP BY user_id
+          HAVING count(*) FILTER (WHERE event = 'pay' AND category IN ('books', 'home') AND channel = 'app'
+                                    AND ts >= timestamptz '2026-05-01' - interval '60 days') >= 6
+              OR count(*) FILTER (WHERE event = 'pay' AND category = 'home' AND ts >= timestamptz '2026-05-01' - interval '30 days') >= 4
+              OR count(*) FILTER (WHERE event = 'cart' AND ts >= timestamptz '2026-05-01' - interval '15 days') >= 9) e USING (user_id)),
+       (SELECT count(*) FROM sp_rel WHERE ts <= '2026-05-01' AND user_id IS NOT NULL AND
+          ((event = 'pay' AND category IN ('books', 'home') AND channel = 'app'
+            AND ts >= timestamptz '2026-05-01' - interval '60 days')
+           OR (event = 'pay' AND category = 'home' AND ts >= timestamptz '2026-05-01' - interval '30 days')
+           OR (event = 'cart' AND ts >= timestamptz '2026-05-01' - interval '15 days')))
 UNION ALL
 -- a NOT over no customers: every row is read (the universe), none dropped
 SELECT 3, '{"not": {"performed": {"event": "pay", "op": ">=", "value": 1, "days": 5, "where": {"category": "home"}}}}',

@@ -65,30 +65,50 @@ bool HeapScan::prepare_text_then_int64(int index) {
   return true;
 }
 
+bool HeapScan::next_block(BlockNumber& page) {
+  auto* h = reinterpret_cast<HeapScanDesc>(scan_);
+  if (parallel_) {
+    auto* shared = reinterpret_cast<ParallelBlockTableScanDesc>(scan_->rs_parallel);
+    if (!started_) table_block_parallelscan_startblock_init(rel_, h->rs_parallelworkerdata, shared);
+    started_ = true;
+    page = table_block_parallelscan_nextpage(rel_, h->rs_parallelworkerdata, shared);
+    return page != InvalidBlockNumber;
+  }
+  // From the synchronized-scan start block round to the one before it, as a sequential scan.
+  if (!started_) {
+    next_block_ = h->rs_startblock;
+    pages_left_ = h->rs_nblocks;
+    started_ = true;
+  }
+  if (pages_left_ == 0) return false;
+  page = next_block_;
+  next_block_ = page + 1 == h->rs_nblocks ? 0 : page + 1;
+  --pages_left_;
+  if ((scan_->rs_flags & SO_ALLOW_SYNC) != 0) ss_report_location(rel_, next_block_);
+  return true;
+}
+
 bool HeapScan::next_page() {
   auto* h = reinterpret_cast<HeapScanDesc>(scan_);
   while (true) {
     BlockNumber page;
-    if (parallel_) {
-      auto* shared = reinterpret_cast<ParallelBlockTableScanDesc>(scan_->rs_parallel);
-      if (!started_) table_block_parallelscan_startblock_init(rel_, h->rs_parallelworkerdata, shared);
-      started_ = true;
-      page = table_block_parallelscan_nextpage(rel_, h->rs_parallelworkerdata, shared);
-      if (page == InvalidBlockNumber) return false;
-    } else {
-      // From the synchronized-scan start block round to the one before it, as a sequential scan.
-      if (!started_) {
-        next_block_ = h->rs_startblock;
-        pages_left_ = h->rs_nblocks;
-        started_ = true;
-      }
-      if (pages_left_ == 0) return false;
-      page = next_block_;
-      next_block_ = page + 1 == h->rs_nblocks ? 0 : page + 1;
-      --pages_left_;
-      if ((scan_->rs_flags & SO_ALLOW_SYNC) != 0) ss_report_location(rel_, next_block_);
+    Buffer pinned = InvalidBuffer;
+    if (BufferIsValid(ahead_buf_)) {
+      page = ahead_block_;
+      pinned = ahead_buf_;
+      ahead_buf_ = InvalidBuffer;
+    } else if (!next_block(page)) {
+      return false;
     }
-    read_page(page);
+    read_page(page, pinned);
+    // Pin the page after this one now and start loading its line pointers and first tuples, so
+    // they arrive while this page's tuples are read.
+    if (next_block(ahead_block_)) {
+      ahead_buf_ = ReadBufferExtended(rel_, MAIN_FORKNUM, ahead_block_, RBM_NORMAL, h->rs_strategy);
+      const char* p = static_cast<const char*>(BufferGetPage(ahead_buf_));
+      for (int line = 0; line < 4; ++line) __builtin_prefetch(p + 64 * line);
+      for (int line = 1; line <= 4; ++line) __builtin_prefetch(p + BLCKSZ - 64 * line);
+    }
     index_ = 0;
     rows_read_ += static_cast<std::uint64_t>(h->rs_ntuples);
     if (h->rs_ntuples > 0) {
@@ -100,32 +120,45 @@ bool HeapScan::next_page() {
   }
 }
 
-void HeapScan::read_page(BlockNumber page) {
+void HeapScan::read_page(BlockNumber page, Buffer pinned) {
   auto* h = reinterpret_cast<HeapScanDesc>(scan_);
   if (BufferIsValid(h->rs_cbuf)) {
     ReleaseBuffer(h->rs_cbuf);
     h->rs_cbuf = InvalidBuffer;
   }
   CHECK_FOR_INTERRUPTS();
-  h->rs_cbuf = ReadBufferExtended(rel_, MAIN_FORKNUM, page, RBM_NORMAL, h->rs_strategy);
+  h->rs_cbuf = BufferIsValid(pinned) ? pinned
+                                     : ReadBufferExtended(rel_, MAIN_FORKNUM, page, RBM_NORMAL, h->rs_strategy);
   h->rs_cblock = page;
   const Snapshot snapshot = scan_->rs_snapshot;
   heap_page_prune_opt(rel_, h->rs_cbuf);
   LockBuffer(h->rs_cbuf, BUFFER_LOCK_SHARE);
   const Page dp = BufferGetPage(h->rs_cbuf);
   TestForOldSnapshot(snapshot, rel_, dp);
-  if (!PageIsAllVisible(dp) || snapshot->takenDuringRecovery || CheckForSerializableConflictOutNeeded(rel_, snapshot)) {
-    // Tuples to decide one by one: heapgetpage() itself (it drops our pin and reads the page again).
-    LockBuffer(h->rs_cbuf, BUFFER_LOCK_UNLOCK);
-    heapgetpage(scan_, page);
-    return;
-  }
-  // Every tuple is visible to every snapshot: list the normal line pointers.
+  // As heapgetpage(): on a page marked all-visible (outside recovery) every tuple is visible to
+  // every snapshot; elsewhere each is decided. A serializable transaction checks each for
+  // conflicts, and only then does a tuple of an all-visible page need a call at all.
+  const bool all_visible = PageIsAllVisible(dp) && !snapshot->takenDuringRecovery;
+  const bool check_conflicts = CheckForSerializableConflictOutNeeded(rel_, snapshot);
   const OffsetNumber lines = PageGetMaxOffsetNumber(dp);
   int ntup = 0;
   ItemId lpp = PageGetItemId(dp, FirstOffsetNumber);
-  for (OffsetNumber off = FirstOffsetNumber; off <= lines && ntup < MaxHeapTuplesPerPage; ++off, ++lpp)
-    if (ItemIdIsNormal(lpp)) h->rs_vistuples[ntup++] = off;
+  if (all_visible && !check_conflicts) {
+    for (OffsetNumber off = FirstOffsetNumber; off <= lines && ntup < MaxHeapTuplesPerPage; ++off, ++lpp)
+      if (ItemIdIsNormal(lpp)) h->rs_vistuples[ntup++] = off;
+  } else {
+    for (OffsetNumber off = FirstOffsetNumber; off <= lines && ntup < MaxHeapTuplesPerPage; ++off, ++lpp) {
+      if (!ItemIdIsNormal(lpp)) continue;
+      HeapTupleData tuple;
+      tuple.t_tableOid = RelationGetRelid(rel_);
+      tuple.t_data = reinterpret_cast<HeapTupleHeader>(PageGetItem(dp, lpp));
+      tuple.t_len = ItemIdGetLength(lpp);
+      ItemPointerSet(&tuple.t_self, page, off);
+      const bool visible = all_visible || HeapTupleSatisfiesVisibility(&tuple, snapshot, h->rs_cbuf);
+      if (check_conflicts) HeapCheckForSerializableConflictOut(visible, rel_, &tuple, h->rs_cbuf, snapshot);
+      if (visible) h->rs_vistuples[ntup++] = off;
+    }
+  }
   LockBuffer(h->rs_cbuf, BUFFER_LOCK_UNLOCK);
   h->rs_ntuples = ntup;
 }
@@ -144,6 +177,8 @@ bool HeapScan::next_from_slot(int natts) {
 void HeapScan::close() {
   pg_call([&] {
     if (slot_ != nullptr) ExecDropSingleTupleTableSlot(slot_);
+    if (BufferIsValid(ahead_buf_)) ReleaseBuffer(ahead_buf_);
+    ahead_buf_ = InvalidBuffer;
     table_endscan(scan_);
     table_close(rel_, AccessShareLock);
   });

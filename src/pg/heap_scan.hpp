@@ -161,10 +161,14 @@ class HeapScan {
   }
   // Moves to the next page with visible tuples; false after the last page.
   bool next_page();
-  // Pins `page` and lists its visible tuples, as heapgetpage() (which it calls for any page that
-  // is not all-visible, in recovery, or under a serializable transaction's conflict checks); an
-  // all-visible page's tuples are all visible, and listing them needs no per-tuple calls.
-  void read_page(BlockNumber page);
+  // The next block of the scan (serial, from the synchronized-scan start, or handed out by the
+  // parallel scan); false after the last.
+  bool next_block(BlockNumber& page);
+  // Makes `page` current (`pinned`: already pinned by us, or InvalidBuffer) and lists its visible
+  // tuples as heapgetpage() does: pruned, under a share lock, each tuple decided by the snapshot
+  // and checked for serializable conflicts, except that on an all-visible page (outside
+  // recovery and serializable transactions) the normal line pointers are listed in one loop.
+  void read_page(BlockNumber page, Buffer pinned);
   // The next tuple through the table slot (access methods other than heap), deformed up to
   // `natts` columns; false at the end.
   bool next_from_slot(int natts);
@@ -177,6 +181,8 @@ class HeapScan {
   bool started_ = false, done_ = false;
   bool on_page_ = false;            // a page is read and its visible tuples listed
   BlockNumber next_block_ = 0, pages_left_ = 0;  // serial scans
+  Buffer ahead_buf_ = InvalidBuffer;  // the page after the current one, pinned in advance
+  BlockNumber ahead_block_ = InvalidBlockNumber;
   int index_ = 0;                   // next entry of rs_vistuples
   std::uint64_t rows_read_ = 0;     // see rows_read()
   int32 pair_offset_ = -1;          // text_then_int64(): the text column's fixed offset, or -1

@@ -168,7 +168,7 @@ class HeapEventSource final : public EventSource {
             !isnull && std::binary_search(values.begin(), values.end(), text_value(d),
                                           [](std::string_view a, std::string_view c) { return a < c; });
       }
-      if (relevance != nullptr && !relevance->time_decides(event) && !relevance->feeds(event, ts, &b.passes[n * F]))
+      if (relevance != nullptr && !relevance->time_decides(event) && !relevance->feeds(event, ts, b.passes.data() + n * F))
         return false;
       b.users[n] = int_value(ud, user_.kind);
       b.ts[n] = ts;

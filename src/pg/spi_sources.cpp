@@ -117,7 +117,7 @@ class SpiEventSource final : public EventSource {
         for (std::size_t f = 0; f < F; ++f)
           b.passes[n * F + f] = DatumGetBool(SPI_getbinval(tup, desc, static_cast<int>(4 + P + f), &isnull));
         if (relevance_ != nullptr &&
-            (b.events[n] < 0 || !relevance_->feeds(b.events[n], b.ts[n], &b.passes[n * F])))
+            (b.events[n] < 0 || !relevance_->feeds(b.events[n], b.ts[n], b.passes.data() + n * F)))
           continue;
         for (std::size_t p = 0; p < P; ++p) {
           Datum d = SPI_getbinval(tup, desc, static_cast<int>(4 + p), &isnull);
