@@ -32,27 +32,6 @@ int slots_for(Aggregate a) {
   }
 }
 
-bool accumulator_value(const AccumulatorSpec& acc, const double* slots, double& out) {
-  const double* s = slots + acc.slot;
-  switch (acc.aggregate) {
-    case Aggregate::Count:
-    case Aggregate::CountDistinct:
-    case Aggregate::Sum:
-      out = s[0];
-      return true;
-    case Aggregate::Avg:
-      if (s[1] == 0) return false;
-      out = s[0] / s[1];
-      return true;
-    case Aggregate::Min:
-    case Aggregate::Max:
-      if (s[1] == 0) return false;
-      out = s[0];
-      return true;
-  }
-  return false;
-}
-
 Program Program::compile(const Node& root) {
   Program p;
   p.roots_.push_back(p.add_node(root));

@@ -133,6 +133,16 @@ class Program {
 int slots_for(Aggregate a);
 
 // Reads an accumulator's final value; false when it is NULL (avg/min/max over no values).
-bool accumulator_value(const AccumulatorSpec& acc, const double* slots, double& out);
+inline bool accumulator_value(const AccumulatorSpec& acc, const double* slots, double& out) {
+  const double* s = slots + acc.slot;
+  if (acc.aggregate == Aggregate::Avg) {
+    if (s[1] == 0) return false;
+    out = s[0] / s[1];
+    return true;
+  }
+  if ((acc.aggregate == Aggregate::Min || acc.aggregate == Aggregate::Max) && s[1] == 0) return false;
+  out = s[0];  // count, count_distinct, sum; min and max over some values
+  return true;
+}
 
 }  // namespace cohort

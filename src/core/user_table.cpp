@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -43,7 +44,8 @@ UserTable::UserTable(const Program& program, Arena& arena)
   mask_ = capacity_ - 1;
   allocate(capacity_, keys_, slots_);
   const auto& accs = program.accumulators();
-  for (std::size_t i = 0; i < accs.size(); ++i) by_event_[accs[i].event].push_back(static_cast<int>(i));
+  for (std::size_t i = 0; i < accs.size(); ++i)
+    by_event_[accs[i].event].push_back(WindowChain{{static_cast<int>(i)}, {std::numeric_limits<int64_t>::min()}});
   distinct_slot_.resize(program.distinct_sets());
   for (const AccumulatorSpec& a : accs)
     if (a.distinct >= 0) distinct_slot_[a.distinct] = a.slot;
@@ -93,6 +95,7 @@ double* UserTable::find_or_insert(int64_t user_id) {
 }
 
 const double* UserTable::find(int64_t user_id) const {
+  if (chained_ && !finished_) throw std::logic_error("cohort per-user table read before finish()");
   if (user_id == kFree) return free_key_used_ ? row(capacity_) : nullptr;
   for (std::size_t i = hash(user_id) & mask_;; i = (i + 1) & mask_) {
     int64_t key = keys_[i];
@@ -123,10 +126,71 @@ void UserTable::grow() {
   mask_ = new_mask;
 }
 
+void UserTable::set_window_bounds(std::vector<int64_t> lower_bounds) {
+  window_lower_ = std::move(lower_bounds);
+  const auto& accs = program_.accumulators();
+  auto lower = [&](const AccumulatorSpec& a) {
+    return a.window >= 0 ? window_lower_.at(static_cast<std::size_t>(a.window)) : std::numeric_limits<int64_t>::min();
+  };
+  auto same_but_window = [](const AccumulatorSpec& a, const AccumulatorSpec& b) {
+    return a.aggregate == b.aggregate && a.property == b.property && a.filters == b.filters &&
+           a.aggregate != Aggregate::CountDistinct;
+  };
+  chained_ = false;
+  for (auto& chains : by_event_) chains.clear();
+  for (std::size_t i = 0; i < accs.size(); ++i) {
+    std::vector<WindowChain>& chains = by_event_[accs[i].event];
+    auto chain = std::find_if(chains.begin(), chains.end(), [&](const WindowChain& c) {
+      return same_but_window(accs[static_cast<std::size_t>(c.accumulators[0])], accs[i]);
+    });
+    if (chain == chains.end()) {
+      chains.push_back(WindowChain{{static_cast<int>(i)}, {lower(accs[i])}});
+      continue;
+    }
+    // Narrowest first: descending lower bounds.
+    std::size_t at = 0;
+    while (at < chain->lower.size() && chain->lower[at] >= lower(accs[i])) ++at;
+    chain->accumulators.insert(chain->accumulators.begin() + static_cast<std::ptrdiff_t>(at), static_cast<int>(i));
+    chain->lower.insert(chain->lower.begin() + static_cast<std::ptrdiff_t>(at), lower(accs[i]));
+    chained_ = true;
+  }
+}
+
 void UserTable::add(const EventRow& row) {
+  require_open();
   double* slots = find_or_insert(row.user_id);
   if (row.event < 0) return;
-  for (int a : by_event_[row.event]) fold(program_.accumulators()[a], row, slots);
+  for (const WindowChain& chain : by_event_[row.event]) {
+    // The narrowest window the row lies in; the wider ones get it in finish().
+    std::size_t j = 0;
+    while (j < chain.lower.size() && row.ts < chain.lower[j]) ++j;
+    if (j < chain.lower.size()) fold(program_.accumulators()[static_cast<std::size_t>(chain.accumulators[j])], row, slots);
+  }
+}
+
+void UserTable::finish() {
+  if (finished_) return;
+  finished_ = true;
+  if (!chained_) return;
+  const auto& accs = program_.accumulators();
+  auto cumulate = [&](double* slots) {
+    for (const auto& chains : by_event_)
+      for (const WindowChain& chain : chains)
+        for (std::size_t j = 1; j < chain.accumulators.size(); ++j) {
+          const AccumulatorSpec& wider = accs[static_cast<std::size_t>(chain.accumulators[j])];
+          const AccumulatorSpec& narrower = accs[static_cast<std::size_t>(chain.accumulators[j - 1])];
+          combine_slots(wider, slots + wider.slot, slots + narrower.slot);
+        }
+  };
+  for (std::size_t k = 0; k < capacity_; ++k)
+    if (keys_[k] != kFree) cumulate(row(k));
+  if (free_key_used_) cumulate(row(capacity_));
+}
+
+void UserTable::require_open() const {
+  // Only a chained table's slots change in finish(): folding or merging into them after it, or
+  // exporting them to be cumulated again, would count rows twice.
+  if (finished_ && chained_) throw std::logic_error("cohort per-user table changed after finish()");
 }
 
 void UserTable::fold(const AccumulatorSpec& acc, const EventRow& row, double* slots) {
@@ -179,37 +243,40 @@ bool UserTable::insert_distinct(int set, std::string_view key) {
 }
 
 void UserTable::combine(double* mine, const double* other) const {
-  for (const AccumulatorSpec& acc : program_.accumulators()) {
-    double* a = mine + acc.slot;
-    const double* b = other + acc.slot;
-    if (acc.property < 0) {  // count(*)
+  for (const AccumulatorSpec& acc : program_.accumulators())
+    if (acc.aggregate != Aggregate::CountDistinct)  // recounted from the merged values
+      combine_slots(acc, mine + acc.slot, other + acc.slot);
+}
+
+void UserTable::combine_slots(const AccumulatorSpec& acc, double* a, const double* b) {
+  if (acc.property < 0) {  // count(*)
+    a[0] += b[0];
+    return;
+  }
+  switch (acc.aggregate) {
+    case Aggregate::Count:
+    case Aggregate::Sum:
       a[0] += b[0];
-      continue;
-    }
-    switch (acc.aggregate) {
-      case Aggregate::Count:
-      case Aggregate::Sum:
-        a[0] += b[0];
-        break;
-      case Aggregate::Avg:
-        a[0] += b[0];
-        a[1] += b[1];
-        break;
-      case Aggregate::Min:
-        if (b[1] != 0 && (a[1] == 0 || pg_float_cmp(b[0], a[0]) < 0)) a[0] = b[0];
-        if (b[1] != 0) a[1] = 1;
-        break;
-      case Aggregate::Max:
-        if (b[1] != 0 && (a[1] == 0 || pg_float_cmp(b[0], a[0]) > 0)) a[0] = b[0];
-        if (b[1] != 0) a[1] = 1;
-        break;
-      case Aggregate::CountDistinct:  // recounted from the merged values
-        break;
-    }
+      break;
+    case Aggregate::Avg:
+      a[0] += b[0];
+      a[1] += b[1];
+      break;
+    case Aggregate::Min:
+      if (b[1] != 0 && (a[1] == 0 || pg_float_cmp(b[0], a[0]) < 0)) a[0] = b[0];
+      if (b[1] != 0) a[1] = 1;
+      break;
+    case Aggregate::Max:
+      if (b[1] != 0 && (a[1] == 0 || pg_float_cmp(b[0], a[0]) > 0)) a[0] = b[0];
+      if (b[1] != 0) a[1] = 1;
+      break;
+    case Aggregate::CountDistinct:
+      break;
   }
 }
 
 void UserTable::export_state(std::size_t chunk_bytes, const std::function<void(std::string_view)>& sink) const {
+  require_open();
   std::string chunk(1, kEntriesChunk);
   auto flush = [&](char kind) {
     if (chunk.size() > 1) sink(chunk);
@@ -236,6 +303,7 @@ void UserTable::export_state(std::size_t chunk_bytes, const std::function<void(s
 }
 
 void UserTable::merge_state(std::string_view chunk) {
+  require_open();
   if (chunk.empty()) throw std::invalid_argument("empty cohort state chunk");
   if (chunk[0] == kEntriesChunk)
     merge_entries(chunk.substr(1));

@@ -1,6 +1,7 @@
 // Per-user accumulator state built from one pass over the events.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -39,16 +40,25 @@ class UserTable {
   UserTable(const UserTable&) = delete;
   UserTable& operator=(const UserTable&) = delete;
 
-  // Sets the lower ts bound of each window (Program::window_days() order).
-  void set_window_bounds(std::vector<int64_t> lower_bounds) { window_lower_ = std::move(lower_bounds); }
+  // Sets the lower ts bound of each window (Program::window_days() order), before any add().
+  void set_window_bounds(std::vector<int64_t> lower_bounds);
 
   // Folds one event into its user's accumulators (registering the user).
   void add(const EventRow& row);
-  // Starts loading the memory `user_id`'s key (and, with `slots`, its slots) live in (a hint).
+  // Ends the folding and merging: accumulators that differ only in their windows are folded once
+  // per row (into the narrowest window holding it) and made cumulative here. Where there are such
+  // accumulators, find() and slots() need it first, and add(), merge_state() and export_state()
+  // are refused after it (std::logic_error).
+  void finish();
+  // Starts loading the memory `user_id`'s key (and, with `slots`, its slots, up to 8 cache lines)
+  // live in (a hint).
   void prefetch(int64_t user_id, bool slots) const {
     std::size_t i = hash(user_id) & mask_;
     __builtin_prefetch(keys_ + i);
-    if (slots) __builtin_prefetch(slots_ + i * per_user_);
+    if (!slots) return;
+    const char* row = reinterpret_cast<const char*>(slots_ + i * per_user_);
+    const std::size_t bytes = std::min<std::size_t>(per_user_ * sizeof(double), 512);
+    for (std::size_t b = 0; b < bytes; b += 64) __builtin_prefetch(row + b);
   }
 
   // The program whose accumulators the table holds.
@@ -99,6 +109,17 @@ class UserTable {
   void fold(const AccumulatorSpec& acc, const EventRow& row, double* slots);
   // Combines another table's slots for one user into `mine` (count_distinct excepted).
   void combine(double* mine, const double* other) const;
+  // Combines the slots `b` of one accumulator into the slots `a` of the same aggregate.
+  static void combine_slots(const AccumulatorSpec& acc, double* a, const double* b);
+  // Throws std::logic_error when the table is finished (for add() and merge_state()).
+  void require_open() const;
+
+  // Accumulators of one event that differ only in their windows (count_distinct aside), narrowest
+  // window first: a row feeds the narrowest it lies in, finish() adds each into the next wider.
+  struct WindowChain {
+    std::vector<int> accumulators;
+    std::vector<int64_t> lower;  // each one's lower ts bound (INT64_MIN without a window)
+  };
   // Adds one count_distinct value (user id bytes, then the text) to set `set`; true when new.
   bool insert_distinct(int set, std::string_view key);
   void merge_entries(std::string_view body);
@@ -113,7 +134,9 @@ class UserTable {
   std::size_t capacity_ = 0, mask_ = 0;
   boost::container::vector<int64_t, ArenaAllocator<int64_t>> user_ids_;
   boost::container::vector<DistinctSet, ArenaAllocator<DistinctSet>> distinct_;
-  std::vector<std::vector<int>> by_event_;  // accumulators fed by each event id
+  std::vector<std::vector<WindowChain>> by_event_;  // per event id, its accumulators in chains
+  bool chained_ = false;                             // some chain has more than one accumulator
+  bool finished_ = false;
   std::vector<int> distinct_slot_;           // slot counted by each distinct-value set
   std::vector<int64_t> window_lower_;
   std::size_t distinct_bytes_ = 0;

@@ -87,7 +87,9 @@ void scan_customers(const Program& program, const EvaluationInput& input, const 
   while (true) {
     batch_context.reset();
     if (!source->next(batch, batch_context.get())) break;
+    constexpr std::size_t kPrefetchDistance = 8;
     for (std::size_t r = 0; r < batch.rows; ++r) {
+      if (r + kPrefetchDistance < batch.rows) table.prefetch(batch.users[r + kPrefetchDistance], true);
       CustomerRow c;
       c.numbers = batch.numbers.data() + r * A;
       c.nulls = reinterpret_cast<const bool*>(batch.nulls.data() + r * A);
@@ -123,6 +125,7 @@ std::vector<std::vector<int64_t>> evaluate_members_each(const Program& program, 
     SpiConnection spi;
     if (whole_universe || !program.events().empty())
       scan_events(program, input, bounds, table, batch_context, report);
+    table.finish();
     if (whole_universe) {
       for (std::size_t i = 0; i < table.size(); ++i) {
         const double* slots = table.slots(i);

@@ -108,11 +108,15 @@ class Harness {
     table_.add(row);
   }
 
-  // Membership of a user judged from events only (no customers row).
-  bool member(int64_t user) const { return program_.matches(table_.find(user), nullptr); }
+  // Membership of a user judged from events only (no customers row); ends the folding.
+  bool member(int64_t user) const {
+    table_.finish();
+    return program_.matches(table_.find(user), nullptr);
+  }
 
   // Membership of a user with a customers row.
   bool member(int64_t user, const Customer& c) const {
+    table_.finish();
     const auto& attrs = program_.attributes();
     std::vector<double> numbers(attrs.size(), 0);
     std::unique_ptr<bool[]> nulls(new bool[attrs.size() + 1]);
@@ -131,7 +135,7 @@ class Harness {
 
  private:
   cohort::Program program_;
-  cohort::UserTable table_;
+  mutable cohort::UserTable table_;  // member() finishes it
 };
 
 }  // namespace cohort_test
