@@ -308,6 +308,31 @@ SELECT id, (a).path AS direct_path, (b).path AS executor_path, coalesce(cardinal
 COMMIT;
 DROP TABLE sp_order, sp_order_defs;
 
+-- The event name and time read from the page behind nine fixed-width columns (the null bitmap
+-- is then checked column by column): rows with a NULL before them take the general path.
+CREATE TABLE sp_wide (c1 bigint, c2 bigint, c3 bigint, c4 bigint, c5 bigint, c6 bigint, c7 bigint, c8 bigint, user_id bigint,
+                      event text, ts timestamptz) WITH (autovacuum_enabled = off);
+INSERT INTO sp_wide
+SELECT CASE WHEN i % 7 = 0 THEN NULL ELSE i END, i, i, i, i, i, i, CASE WHEN i % 11 = 0 THEN NULL ELSE i END,
+       i % 150, (ARRAY['buy', 'view', 'cart'])[1 + i % 3], '2026-04-01'::timestamptz - (i % 50) * interval '1 day'
+FROM generate_series(1, 12000) i;
+CREATE FUNCTION pg_temp.wide_members(d text, direct boolean, OUT m bigint[], OUT path text)
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM set_config('cohort.direct_scan', direct::text, true);
+  SELECT array_agg(user_id ORDER BY user_id) INTO m FROM cohort.evaluate(d::cohort.definition, 'sp_wide', NULL, '2026-04-01');
+  SELECT events_scan INTO path FROM cohort.last_evaluation();
+END $$;
+SELECT d AS definition, (a).path AS direct_path, (b).path AS executor_path,
+       coalesce(cardinality((a).m), 0) AS members, (a).m IS NOT DISTINCT FROM (b).m AS identical,
+       (a).m IS NOT DISTINCT FROM (
+         SELECT array_agg(user_id ORDER BY user_id) FROM (
+           SELECT user_id FROM sp_wide WHERE event = 'buy' AND ts >= timestamptz '2026-04-01' - interval '20 days'
+              AND ts <= '2026-04-01' GROUP BY user_id HAVING count(*) >= 6) q) AS same_as_plain_sql
+  FROM (VALUES ('{"performed": {"event": "buy", "op": ">=", "value": 6, "days": 20}}')) v(d),
+       LATERAL (SELECT m, path FROM pg_temp.wide_members(d, true)) a, LATERAL (SELECT m, path FROM pg_temp.wide_members(d, false)) b;
+DROP TABLE sp_wide;
+
 -- All-visible pages (after VACUUM) have their tuples listed without per-tuple visibility checks;
 -- a page a later DELETE or UPDATE touched is not all-visible any more and is decided tuple by
 -- tuple, as is every page under a serializable transaction (heapgetpage() then).
