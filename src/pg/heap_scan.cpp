@@ -126,9 +126,11 @@ void HeapScan::read_page(BlockNumber page, Buffer pinned) {
     ReleaseBuffer(h->rs_cbuf);
     h->rs_cbuf = InvalidBuffer;
   }
+  // A page pinned ahead becomes the scan's before anything can raise an error, so that
+  // table_endscan() releases it whatever happens next.
+  if (BufferIsValid(pinned)) h->rs_cbuf = pinned;
   CHECK_FOR_INTERRUPTS();
-  h->rs_cbuf = BufferIsValid(pinned) ? pinned
-                                     : ReadBufferExtended(rel_, MAIN_FORKNUM, page, RBM_NORMAL, h->rs_strategy);
+  if (!BufferIsValid(pinned)) h->rs_cbuf = ReadBufferExtended(rel_, MAIN_FORKNUM, page, RBM_NORMAL, h->rs_strategy);
   h->rs_cblock = page;
   const Snapshot snapshot = scan_->rs_snapshot;
   heap_page_prune_opt(rel_, h->rs_cbuf);
