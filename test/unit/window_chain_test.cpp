@@ -175,6 +175,25 @@ TEST(WindowChain, WholeNumberSumsDoNotDependOnOtherWindows) {
   }
 }
 
+// The user whose id marks free entries keeps its slots apart; finish() cumulates them too.
+TEST(WindowChain, ExtremeUserIdsAreCumulated) {
+  const char* def = R"({"any": [{"performed": {"event": "buy", "op": ">=", "value": 1, "days": 10}},
+                                {"performed": {"event": "buy", "op": ">=", "value": 1, "days": 50}}]})";
+  Harness h(def);
+  const int64_t lo = std::numeric_limits<int64_t>::min(), hi = std::numeric_limits<int64_t>::max();
+  for (int64_t user : {lo, hi})
+    for (int days : {1, 5, 20, 40, 60}) h.add(user, "buy", kAsOf - days * kDay);
+  h.table().finish();
+  const cohort::Program& p = h.program();
+  for (int64_t user : {lo, hi}) {
+    ASSERT_NE(h.table().find(user), nullptr);
+    for (const cohort::AccumulatorSpec& acc : p.accumulators()) {
+      const int days = p.window_days()[static_cast<std::size_t>(acc.window)];
+      EXPECT_EQ(h.table().find(user)[acc.slot], days == 10 ? 2 : 4) << user << " " << days;
+    }
+  }
+}
+
 TEST(WindowChain, ReadsNeedFinishAndChangesAfterItAreRefused) {
   Harness h(kDefinition);
   const std::vector<Row> rows = {{1, "buy", kAsOf - 20 * kDay, {{"price", "10"}}}};
