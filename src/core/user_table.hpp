@@ -111,7 +111,7 @@ class UserTable {
   void combine(double* mine, const double* other) const;
   // Combines the slots `b` of one accumulator into the slots `a` of the same aggregate.
   static void combine_slots(const AccumulatorSpec& acc, double* a, const double* b);
-  // Throws std::logic_error when the table is finished (for add() and merge_state()).
+  // Throws std::logic_error when a chained table is finished (for add(), merge_state(), export_state()).
   void require_open() const;
 
   // Accumulators of one event that differ only in their windows (count_distinct aside), narrowest
