@@ -132,6 +132,12 @@ class Program {
 // How many double slots an aggregate keeps per user.
 int slots_for(Aggregate a);
 
+// The lower ts bound of an accumulator's window, given each window's bound (Program::window_days()
+// order); INT64_MIN without a window.
+inline int64_t window_lower_bound(const AccumulatorSpec& acc, const std::vector<int64_t>& window_lower) {
+  return acc.window >= 0 ? window_lower.at(static_cast<std::size_t>(acc.window)) : INT64_MIN;
+}
+
 // Reads an accumulator's final value; false when it is NULL (avg/min/max over no values).
 inline bool accumulator_value(const AccumulatorSpec& acc, const double* slots, double& out) {
   const double* s = slots + acc.slot;

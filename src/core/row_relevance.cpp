@@ -11,9 +11,7 @@ RowRelevance::RowRelevance(const Program& program, const std::vector<int64_t>& w
       earliest_(program.events().size(), std::numeric_limits<int64_t>::max()),
       time_decides_(program.events().size(), 0) {
   for (const AccumulatorSpec& acc : program.accumulators()) {
-    Need need{acc.window >= 0 ? window_lower.at(static_cast<std::size_t>(acc.window))
-                              : std::numeric_limits<int64_t>::min(),
-              acc.filters};
+    Need need{window_lower_bound(acc, window_lower), acc.filters};
     const auto e = static_cast<std::size_t>(acc.event);
     earliest_[e] = std::min(earliest_[e], need.lower);
     needs_[e].push_back(std::move(need));

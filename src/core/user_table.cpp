@@ -129,9 +129,7 @@ void UserTable::grow() {
 void UserTable::set_window_bounds(std::vector<int64_t> lower_bounds) {
   window_lower_ = std::move(lower_bounds);
   const auto& accs = program_.accumulators();
-  auto lower = [&](const AccumulatorSpec& a) {
-    return a.window >= 0 ? window_lower_.at(static_cast<std::size_t>(a.window)) : std::numeric_limits<int64_t>::min();
-  };
+  auto lower = [&](const AccumulatorSpec& a) { return window_lower_bound(a, window_lower_); };
   auto same_but_window = [](const AccumulatorSpec& a, const AccumulatorSpec& b) {
     return a.aggregate == b.aggregate && a.property == b.property && a.filters == b.filters &&
            a.aggregate != Aggregate::CountDistinct;

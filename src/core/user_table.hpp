@@ -1,7 +1,6 @@
 // Per-user accumulator state built from one pass over the events.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -50,15 +49,11 @@ class UserTable {
   // accumulators, find() and slots() need it first, and add(), merge_state() and export_state()
   // are refused after it (std::logic_error).
   void finish();
-  // Starts loading the memory `user_id`'s key (and, with `slots`, its slots, up to 8 cache lines)
-  // live in (a hint).
+  // Starts loading the memory `user_id`'s key (and, with `slots`, its slots) live in (a hint).
   void prefetch(int64_t user_id, bool slots) const {
     std::size_t i = hash(user_id) & mask_;
     __builtin_prefetch(keys_ + i);
-    if (!slots) return;
-    const char* row = reinterpret_cast<const char*>(slots_ + i * per_user_);
-    const std::size_t bytes = std::min<std::size_t>(per_user_ * sizeof(double), 512);
-    for (std::size_t b = 0; b < bytes; b += 64) __builtin_prefetch(row + b);
+    if (slots) __builtin_prefetch(slots_ + i * per_user_);
   }
 
   // The program whose accumulators the table holds.

@@ -87,9 +87,7 @@ void scan_customers(const Program& program, const EvaluationInput& input, const 
   while (true) {
     batch_context.reset();
     if (!source->next(batch, batch_context.get())) break;
-    constexpr std::size_t kPrefetchDistance = 8;
     for (std::size_t r = 0; r < batch.rows; ++r) {
-      if (r + kPrefetchDistance < batch.rows) table.prefetch(batch.users[r + kPrefetchDistance], true);
       CustomerRow c;
       c.numbers = batch.numbers.data() + r * A;
       c.nulls = reinterpret_cast<const bool*>(batch.nulls.data() + r * A);
