@@ -277,11 +277,12 @@ SELECT CASE WHEN event = 'common' THEN i % 3000 WHEN i <= 60000 OR i > 120000 TH
                                         ELSE (i % 29) * interval '1 day' END
 FROM (SELECT i, CASE WHEN (i % 100 < 95) = (i <= 60000 OR i > 120000) THEN 'common' ELSE 'rare' END AS event
         FROM generate_series(1, 180000) i) g;
-CREATE FUNCTION pg_temp.order_members(d text, direct boolean, OUT m bigint[], OUT path text)
+-- Members of definition `d` over events table `tab` (no customers) and the scan path taken.
+CREATE FUNCTION pg_temp.path_members(d text, tab regclass, as_of timestamptz, direct boolean, OUT m bigint[], OUT path text)
 LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM set_config('cohort.direct_scan', direct::text, true);
-  SELECT array_agg(user_id ORDER BY user_id) INTO m FROM cohort.evaluate(d::cohort.definition, 'sp_order', NULL, '2026-05-01');
+  SELECT array_agg(user_id ORDER BY user_id) INTO m FROM cohort.evaluate(d::cohort.definition, tab, NULL, as_of);
   SELECT events_scan INTO path FROM cohort.last_evaluation();
 END $$;
 CREATE TABLE sp_order_defs (id int, d text, plain bigint[]);
@@ -303,7 +304,8 @@ SELECT 3, '{"not": {"performed": {"event": "common", "op": ">=", "value": 12, "d
 BEGIN;
 SELECT id, (a).path AS direct_path, (b).path AS executor_path, coalesce(cardinality((a).m), 0) AS members,
        (a).m IS NOT DISTINCT FROM (b).m AS identical, (a).m IS NOT DISTINCT FROM plain AS same_as_plain_sql
-  FROM sp_order_defs, LATERAL pg_temp.order_members(d, true) a, LATERAL pg_temp.order_members(d, false) b
+  FROM sp_order_defs, LATERAL pg_temp.path_members(d, 'sp_order', '2026-05-01', true) a,
+       LATERAL pg_temp.path_members(d, 'sp_order', '2026-05-01', false) b
  ORDER BY id;
 COMMIT;
 DROP TABLE sp_order, sp_order_defs;
@@ -316,13 +318,6 @@ INSERT INTO sp_wide
 SELECT CASE WHEN i % 7 = 0 THEN NULL ELSE i END, i, i, i, i, i, i, CASE WHEN i % 11 = 0 THEN NULL ELSE i END,
        i % 150, (ARRAY['buy', 'view', 'cart'])[1 + i % 3], '2026-04-01'::timestamptz - (i % 50) * interval '1 day'
 FROM generate_series(1, 12000) i;
-CREATE FUNCTION pg_temp.wide_members(d text, direct boolean, OUT m bigint[], OUT path text)
-LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM set_config('cohort.direct_scan', direct::text, true);
-  SELECT array_agg(user_id ORDER BY user_id) INTO m FROM cohort.evaluate(d::cohort.definition, 'sp_wide', NULL, '2026-04-01');
-  SELECT events_scan INTO path FROM cohort.last_evaluation();
-END $$;
 SELECT d AS definition, (a).path AS direct_path, (b).path AS executor_path,
        coalesce(cardinality((a).m), 0) AS members, (a).m IS NOT DISTINCT FROM (b).m AS identical,
        (a).m IS NOT DISTINCT FROM (
@@ -330,7 +325,7 @@ SELECT d AS definition, (a).path AS direct_path, (b).path AS executor_path,
            SELECT user_id FROM sp_wide WHERE event = 'buy' AND ts >= timestamptz '2026-04-01' - interval '20 days'
               AND ts <= '2026-04-01' GROUP BY user_id HAVING count(*) >= 6) q) AS same_as_plain_sql
   FROM (VALUES ('{"performed": {"event": "buy", "op": ">=", "value": 6, "days": 20}}')) v(d),
-       LATERAL (SELECT m, path FROM pg_temp.wide_members(d, true)) a, LATERAL (SELECT m, path FROM pg_temp.wide_members(d, false)) b;
+       LATERAL pg_temp.path_members(d, 'sp_wide', '2026-04-01', true) a, LATERAL pg_temp.path_members(d, 'sp_wide', '2026-04-01', false) b;
 DROP TABLE sp_wide;
 
 -- All-visible pages (after VACUUM) have their tuples listed without per-tuple visibility checks;
