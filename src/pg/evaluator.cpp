@@ -68,10 +68,12 @@ void scan_events(const Program& program, const EvaluationInput& input, const std
     report.workers_launched = fold.launched;
     report.event_rows += fold.rows;
     report.state_bytes = fold.worker_state_bytes;
+    report.pages_skipped = fold.pages_skipped;
     return;
   }
   StateBudget budget;
   report.event_rows += fold_events(*source, table, batch_context.get(), budget);
+  report.pages_skipped = source->pages_skipped();
   source->close();
 }
 
@@ -110,7 +112,7 @@ std::vector<int64_t> evaluate_members(const Program& program, const EvaluationIn
 
 std::vector<std::vector<int64_t>> evaluate_members_each(const Program& program, const EvaluationInput& input,
                                                         EvaluationReport* report_out) {
-  EvaluationReport report = {"none", "none", 0, 0, 0, 0, 0};
+  EvaluationReport report = {"none", "none", 0, 0, 0, 0, 0, 0};
   ScopedContext state_context("cohort evaluation");
   ScopedContext batch_context("cohort evaluation batch");
   MemoryContextArena arena(state_context.get());

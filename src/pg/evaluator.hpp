@@ -25,6 +25,7 @@ struct EvaluationReport {
   uint64_t state_bytes;  // per-user state of the leader plus its parallel workers' (all held at once)
   int workers_planned;   // parallel workers the events scan asked for
   int workers_launched;  // and got
+  uint64_t pages_skipped;  // events pages a BRIN index on ts ruled out (all participants)
 };
 
 // Returns the user ids of the members, ascending (one per matching customers row).

@@ -65,7 +65,19 @@ bool HeapScan::prepare_text_then_int64(int index) {
   return true;
 }
 
+void HeapScan::skip_pages_before(int index, TimestampTz lower) {
+  if (pages_) page_set_ = PageSet::since(rel_, static_cast<AttrNumber>(index + 1), lower, scan_->rs_snapshot);
+}
+
 bool HeapScan::next_block(BlockNumber& page) {
+  while (next_scan_block(page)) {
+    if (page_set_.wanted(page)) return true;
+    ++pages_skipped_;
+  }
+  return false;
+}
+
+bool HeapScan::next_scan_block(BlockNumber& page) {
   auto* h = reinterpret_cast<HeapScanDesc>(scan_);
   if (parallel_) {
     auto* shared = reinterpret_cast<ParallelBlockTableScanDesc>(scan_->rs_parallel);

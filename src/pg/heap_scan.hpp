@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "pg/guard.hpp"
+#include "pg/page_set.hpp"
 
 namespace cohort::pg {
 
@@ -102,6 +103,12 @@ class HeapScan {
     return more || n > 0;
   }
   void close();
+  // From now on reads only the pages that may hold a row whose timestamptz column `index` is at
+  // or after `lower`, as a BRIN index tells them (PageSet::since); call before the first fill().
+  // Other access methods read every row.
+  void skip_pages_before(int index, TimestampTz lower);
+  // Pages of the scan (or of this participant's share) left unread by skip_pages_before().
+  std::uint64_t pages_skipped() const { return pages_skipped_; }
   // Tuples of the pages read so far, counted a page at a time (a page's tuples are counted when
   // it is read): what a caller measures selectivity by, at no cost per row.
   std::uint64_t rows_read() const { return rows_read_; }
@@ -161,9 +168,11 @@ class HeapScan {
   }
   // Moves to the next page with visible tuples; false after the last page.
   bool next_page();
+  // The next block of the scan that page_set_ wants; false after the last.
+  bool next_block(BlockNumber& page);
   // The next block of the scan (serial, from the synchronized-scan start, or handed out by the
   // parallel scan); false after the last.
-  bool next_block(BlockNumber& page);
+  bool next_scan_block(BlockNumber& page);
   // Makes `page` current (`pinned`: already pinned by us, or InvalidBuffer) and lists its visible
   // tuples as heapgetpage() does: pruned, under a share lock, each tuple decided by the snapshot
   // and checked for serializable conflicts, except that on an all-visible page (outside
@@ -185,6 +194,8 @@ class HeapScan {
   BlockNumber ahead_block_ = InvalidBlockNumber;
   int index_ = 0;                   // next entry of rs_vistuples
   std::uint64_t rows_read_ = 0;     // see rows_read()
+  PageSet page_set_;                // the pages to read (all, unless skip_pages_before())
+  std::uint64_t pages_skipped_ = 0;
   int32 pair_offset_ = -1;          // text_then_int64(): the text column's fixed offset, or -1
   int pair_natts_ = 0;              // columns up to and including the pair's second
   bits8 pair_null_mask_ = 0;        // their bits in the null bitmap (when they are at most 8)

@@ -108,6 +108,8 @@ class HeapEventSource final : public EventSource {
         natts_(natts),
         scan_(spec.relid, spec.parallel_scan) {
     if (ts.index == event.index + 1) scan_.prepare_text_then_int64(event.index);
+    // Rows before the lower bound are dropped anyway: pages a BRIN index on ts rules out go unread.
+    if (spec.has_lower_bound) scan_.skip_pages_before(ts.index, spec.lower_bound);
   }
 
   bool next(EventBatch& b, MemoryContext batch_context) override {
@@ -192,6 +194,7 @@ class HeapEventSource final : public EventSource {
   void close() override { scan_.close(); }
   const char* kind() const override { return "direct"; }
   bool is_direct() const override { return true; }
+  uint64_t pages_skipped() const override { return scan_.pages_skipped(); }
 
  private:
   // Whether a row's time lies in the scan's window (not after as_of, not before the lower bound).

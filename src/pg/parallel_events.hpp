@@ -16,6 +16,7 @@ struct ParallelFold {
   int launched = 0;
   uint64_t rows = 0;
   uint64_t worker_state_bytes = 0;  // the workers' per-user tables, held until merged
+  uint64_t pages_skipped = 0;       // by all participants (HeapScan::skip_pages_before)
 };
 
 // Workers a direct scan of `relid` may use, chosen as the planner sizes a parallel sequential scan:

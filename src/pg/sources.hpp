@@ -36,6 +36,8 @@ class EventSource {
   virtual const char* kind() const = 0;
   // True for a direct heap scan (which parallel workers can share).
   virtual bool is_direct() const = 0;
+  // Pages of the events left unread because an index ruled them out (direct scans).
+  virtual uint64_t pages_skipped() const { return 0; }
 };
 
 // The customers columns a scan delivers besides user_id: numeric attributes and risk_level text.

@@ -7,7 +7,7 @@ SET TimeZone = 'UTC';
 -- mark a page all-visible, as autovacuum leaves a settled table, once its rows' commit is flushed.
 SET synchronous_commit = on;
 SELECT setseed(0.31);
-DROP TABLE IF EXISTS events, customers;
+DROP TABLE IF EXISTS events, events_by_time, customers;
 CREATE TABLE customers (
   user_id bigint PRIMARY KEY, city text, age_group text, gender text, age int,
   total_purchases int, avg_order_value numeric(10,2), days_since_last_purchase int,
@@ -32,7 +32,13 @@ FROM (SELECT CASE WHEN r < 0.55 THEN 'product_viewed' WHEN r < 0.75 THEN 'cart_a
                   WHEN r < 0.85 THEN 'checkout_started' WHEN r < 0.93 THEN 'payment_successful'
                   WHEN r < 0.97 THEN 'product_searched' ELSE 'wishlist_added' END AS e
         FROM (SELECT random() AS r FROM generate_series(1, :events)) g) s;
+-- The same rows in time order, as an append-only events table fills, with a BRIN index on ts
+-- (cases 7 to 9: both cohort and the planner can skip the pages before a window).
+DROP TABLE IF EXISTS events_by_time;
+CREATE TABLE events_by_time AS SELECT * FROM events ORDER BY ts;
+CREATE INDEX events_by_time_ts ON events_by_time USING brin (ts);
 VACUUM (ANALYZE) events;
+VACUUM (ANALYZE) events_by_time;
 VACUUM (ANALYZE) customers;
 SELECT pg_size_pretty(pg_table_size('events')) AS events_size, (SELECT count(*) FROM events) AS events,
        (SELECT count(*) FROM customers) AS customers,
