@@ -1,6 +1,7 @@
 // A definition compiled for evaluation: what to read from the sources and how to decide membership.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -65,6 +66,19 @@ inline bool same_bytes(const char* a, const char* b, std::size_t n) {
   for (std::size_t i = 0; i + 8 < n; i += 8)
     if (word(a + i) != word(b + i)) return false;
   return word(a + n - 8) == word(b + n - 8);
+}
+
+// Whether a filter accepts a row's text `value`: one of its values, byte for byte. A few values
+// are compared inline (no library call per row), more by binary search.
+inline bool filter_accepts(const PropertyFilter& filter, std::string_view value) {
+  const std::vector<std::string>& values = filter.values;
+  if (values.size() <= 8) {
+    for (const std::string& v : values)
+      if (v.size() == value.size() && same_bytes(v.data(), value.data(), value.size())) return true;
+    return false;
+  }
+  return std::binary_search(values.begin(), values.end(), value,
+                            [](std::string_view a, std::string_view b) { return a < b; });
 }
 
 // The compiled program.

@@ -165,10 +165,7 @@ class HeapEventSource final : public EventSource {
       if (isnull) return false;
       for (std::size_t f = 0; f < F; ++f) {
         Datum d = scan_.value(filters_[f].index, isnull);
-        const std::vector<std::string>& values = filter_specs[f].values;
-        b.passes[n * F + f] =
-            !isnull && std::binary_search(values.begin(), values.end(), text_value(d),
-                                          [](std::string_view a, std::string_view c) { return a < c; });
+        b.passes[n * F + f] = !isnull && filter_accepts(filter_specs[f], text_value(d));
       }
       if (relevance != nullptr && !relevance->time_decides(event) && !relevance->feeds(event, ts, b.passes.data() + n * F))
         return false;

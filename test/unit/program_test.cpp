@@ -4,6 +4,8 @@
 #include <cmath>
 #include <algorithm>
 #include <limits>
+#include <random>
+#include <set>
 
 #include "core/canonical.hpp"
 #include "core/compare.hpp"
@@ -365,6 +367,23 @@ TEST(Program, MixedBehaviourAndAttributes) {
   EXPECT_FALSE(h.member(1, Customer{{{"age", 59}}, {}}));
   EXPECT_TRUE(h.member(2, Customer{{{"age", 20}}, {}}));
   EXPECT_TRUE(h.member(3, Customer{}));  // customer without events: did not buy
+}
+
+// filter_accepts() against a plain set lookup: few values (compared inline) and many (binary
+// search), names around the 8-byte word size, prefixes, empty strings and bytes above 0x7f.
+TEST(Program, FilterAcceptsExactlyItsValues) {
+  std::vector<std::string> pool = {"", "a", "ab", "abcdefg", "abcdefgh", "abcdefghi", "abcdefgh\xff",
+                                   "electronics", "electronicz", "books", "book", "home", "x\0y",
+                                   std::string(16, 'q'), std::string(17, 'q'), "\xe2\x82\xac"};
+  pool[12] = std::string("x\0y", 3);
+  std::mt19937 rng(7);
+  for (int round = 0; round < 400; ++round) {
+    std::set<std::string> chosen;
+    const std::size_t want = 1 + rng() % (round % 2 == 0 ? 4 : 14);  // inline and binary-search sizes
+    while (chosen.size() < want) chosen.insert(pool[rng() % pool.size()]);
+    cohort::PropertyFilter f{"category", std::vector<std::string>(chosen.begin(), chosen.end())};
+    for (const std::string& v : pool) EXPECT_EQ(cohort::filter_accepts(f, v), chosen.count(v) == 1) << v;
+  }
 }
 
 }  // namespace
