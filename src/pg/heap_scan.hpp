@@ -70,6 +70,27 @@ class HeapScan {
     memcpy(&after, data + att_align_nominal(end, TYPALIGN_DOUBLE), sizeof after);
     return true;
   }
+  // After text_then_int64() returned true for the current tuple: takes the columns up to and
+  // including the pair as deformed (the fixed-width ones before it at their fixed offsets), so that
+  // deform() goes on after them instead of from the first column.
+  void deform_through_pair() {
+    const char* data = reinterpret_cast<const char*>(tuple_) + tuple_->t_hoff;
+    const int text = pair_natts_ - 2;
+    for (int i = 0; i < text; ++i) {
+      const ColumnLayout& c = layout_[static_cast<std::size_t>(i)];
+      values_[i] = fetch_att(data + c.fixed_offset, c.byval, c.len);
+      isnull_[i] = false;
+    }
+    const char* p = data + pair_offset_;
+    const uint32 after = att_align_nominal(static_cast<uint32>(pair_offset_) + VARSIZE_ANY(p), TYPALIGN_DOUBLE);
+    values_[text] = PointerGetDatum(p);
+    isnull_[text] = false;
+    values_[text + 1] = fetch_att(data + after, true, 8);
+    isnull_[text + 1] = false;
+    nvalid_ = pair_natts_;
+    offset_ = after + 8;
+    slow_ = true;  // past a varlena: later offsets are computed, not the cached ones
+  }
   // Column `index` (attnum - 1) of the current tuple; it must be deformed.
   Datum value(int index, bool& isnull) const {
     isnull = isnull_[index];

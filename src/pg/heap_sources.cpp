@@ -128,7 +128,8 @@ class HeapEventSource final : public EventSource {
       std::string_view name;
       int event = -1;
       TimestampTz ts;
-      if (scan_.text_then_int64(name, ts)) {
+      const bool from_page = scan_.text_then_int64(name, ts);
+      if (from_page) {
         // Both from the page. The event test and the time test only reject: the one that has
         // been rejecting more rows runs first (order_).
         if (time_first) {
@@ -160,6 +161,7 @@ class HeapEventSource final : public EventSource {
       ++both_passed;
       // The window of the event's own accumulators, then (columns read) their filters.
       if (relevance != nullptr && !relevance->may_feed(event, ts)) return false;
+      if (from_page) scan_.deform_through_pair();
       scan_.deform(natts_);
       Datum ud = scan_.value(user_.index, isnull);
       if (isnull) return false;
