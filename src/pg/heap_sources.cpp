@@ -108,11 +108,15 @@ class HeapEventSource final : public EventSource {
         natts_(natts),
         scan_(spec.relid, spec.parallel_scan) {
     if (ts.index == event.index + 1) scan_.prepare_text_then_int64(event.index);
-    // Rows before the lower bound are dropped anyway: pages a BRIN index on ts rules out go unread.
-    if (spec.has_lower_bound) scan_.skip_pages_before(ts.index, spec.lower_bound);
   }
 
   bool next(EventBatch& b, MemoryContext batch_context) override {
+    // Rows before the lower bound are dropped anyway: pages a BRIN index on ts rules out go
+    // unread. Asked at the first batch, so a source opened only to choose the path asks nothing.
+    if (!started_) {
+      started_ = true;
+      if (spec_.has_lower_bound) scan_.skip_pages_before(ts_.index, spec_.lower_bound);
+    }
     const std::size_t P = props_.size(), F = filters_.size();
     const auto& filter_specs = program_.filters();
     // Without every event wanted, the event and time columns decide first, each deformed only as
@@ -207,6 +211,7 @@ class HeapEventSource final : public EventSource {
   std::vector<HeapColumn> props_, filters_;
   int natts_;
   FilterOrder order_;      // A: the event test, B: the time test
+  bool started_ = false;   // next() has run
   HeapScan scan_;
 };
 

@@ -16,21 +16,18 @@ class PageSet {
   // Every page.
   PageSet() = default;
   // The pages of `rel` that may hold a row whose column `attnum` (timestamptz) is at or after
-  // `lower`, by the first usable BRIN index of `rel` (valid, not partial, `attnum` its first key
-  // column, a built-in minmax or minmax-multi operator class); every page without one. Ranges
-  // the index has not summarized yet are always read.
+  // `lower`, by the first usable BRIN index of `rel` (valid and usable by this transaction, not
+  // partial, `attnum` its first key column, a built-in minmax or minmax-multi operator class);
+  // every page without one. Ranges the index has not summarized yet are always read.
   static PageSet since(Relation rel, AttrNumber attnum, TimestampTz lower, Snapshot snapshot);
   // Whether `page` must be read.
   bool wanted(BlockNumber page) const {
     return page >= known_ || ((bits_[page / 64] >> (page % 64)) & 1u) != 0;
   }
-  // Whether some page is left out (an index was used and ruled pages out).
-  bool restricts() const { return restricts_; }
 
  private:
   BlockNumber known_ = 0;        // pages [0, known_) are decided by bits_
   std::vector<uint64_t> bits_;   // bit p set: page p must be read
-  bool restricts_ = false;
 };
 
 }  // namespace cohort::pg
