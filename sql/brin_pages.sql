@@ -43,12 +43,12 @@ INSERT INTO bp_defs VALUES
 
 -- Members of a definition on one path, with the scan taken and the pages it skipped.
 CREATE FUNCTION pg_temp.run(def text, customers regclass, direct boolean,
-                            OUT path text, OUT skipped bigint, OUT m bigint[])
+                            OUT path text, OUT skipped bigint, OUT m bigint[], OUT workers int)
 LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM set_config('cohort.direct_scan', direct::text, true);
   SELECT array_agg(user_id ORDER BY user_id) INTO m FROM cohort.evaluate(def::cohort.definition, 'bp_events', customers, '2026-05-01');
-  SELECT l.events_scan, l.pages_skipped INTO path, skipped FROM cohort.last_evaluation() l;
+  SELECT l.events_scan, l.pages_skipped, l.workers_planned INTO path, skipped, workers FROM cohort.last_evaluation() l;
 END $$;
 -- Every definition on both paths: the pages the direct scan skipped, of the table's pages, and
 -- whether both paths' members are plain SQL's.
@@ -157,8 +157,17 @@ SELECT a.path, s.skipped > 0 AS serial_skipped, a.skipped = s.skipped AS same_pa
   FROM bp_serial s, bp_defs, LATERAL pg_temp.run(d, customers, true) a WHERE id = 1;
 SELECT workers_launched > 0 AS workers_ran FROM cohort.last_evaluation();
 RESET parallel_leader_participation;
-RESET max_parallel_workers_per_gather;
 ALTER TABLE bp_events RESET (parallel_workers);
+-- Without the storage parameter, workers are sized by the pages the scan will read, as the
+-- planner sizes a parallel scan: above min_parallel_table_scan_size (128 pages here) the whole
+-- table would get one worker, but definition 1 reads fewer pages than that (serial), while
+-- definition 3, over all time, reads every page (one worker).
+SET min_parallel_table_scan_size = '1MB';
+SELECT id, pg_relation_size('bp_events') / current_setting('block_size')::int > 128 AS table_above_threshold,
+       a.path, a.workers AS workers_planned, a.skipped
+  FROM bp_defs, LATERAL pg_temp.run(d, customers, true) a WHERE id IN (1, 3) ORDER BY id;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
 
 -- An ordinary role with SELECT: the same skipping; under a row-level security policy the executor
 -- reads the rows (and may use the index itself).

@@ -69,6 +69,11 @@ void HeapScan::skip_pages_before(int index, TimestampTz lower) {
   if (pages_) page_set_ = PageSet::since(rel_, static_cast<AttrNumber>(index + 1), lower, scan_->rs_snapshot);
 }
 
+std::uint64_t HeapScan::pages_to_read() const {
+  const BlockNumber total = reinterpret_cast<HeapScanDesc>(scan_)->rs_nblocks;
+  return page_set_.wanted_of(total);
+}
+
 bool HeapScan::next_block(BlockNumber& page) {
   while (next_scan_block(page)) {
     if (page_set_.wanted(page)) return true;

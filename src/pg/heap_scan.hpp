@@ -128,6 +128,8 @@ class HeapScan {
   // or after `lower`, as a BRIN index tells them (PageSet::since); call before the first fill().
   // Other access methods read every row.
   void skip_pages_before(int index, TimestampTz lower);
+  // Pages a serial scan of the table reads (all, less those skip_pages_before() rules out).
+  std::uint64_t pages_to_read() const;
   // Pages of the scan (or of this participant's share) left unread by skip_pages_before().
   std::uint64_t pages_skipped() const { return pages_skipped_; }
   // Tuples of the pages read so far, counted a page at a time (a page's tuples are counted when

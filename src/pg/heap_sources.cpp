@@ -111,12 +111,7 @@ class HeapEventSource final : public EventSource {
   }
 
   bool next(EventBatch& b, MemoryContext batch_context) override {
-    // Rows before the lower bound are dropped anyway: pages a BRIN index on ts rules out go
-    // unread. Asked at the first batch, so a source opened only to choose the path asks nothing.
-    if (!started_) {
-      started_ = true;
-      if (spec_.has_lower_bound) scan_.skip_pages_before(ts_.index, spec_.lower_bound);
-    }
+    decide_pages();
     const std::size_t P = props_.size(), F = filters_.size();
     const auto& filter_specs = program_.filters();
     // Without every event wanted, the event and time columns decide first, each deformed only as
@@ -198,8 +193,19 @@ class HeapEventSource final : public EventSource {
   const char* kind() const override { return "direct"; }
   bool is_direct() const override { return true; }
   uint64_t pages_skipped() const override { return scan_.pages_skipped(); }
+  uint64_t pages_to_read() override {
+    decide_pages();
+    return scan_.pages_to_read();
+  }
 
  private:
+  // Rows before the lower bound are dropped anyway: the pages a BRIN index on ts rules out go
+  // unread. Decided once, when first needed (by pages_to_read() or the first batch).
+  void decide_pages() {
+    if (pages_decided_) return;
+    pages_decided_ = true;
+    if (spec_.has_lower_bound) scan_.skip_pages_before(ts_.index, spec_.lower_bound);
+  }
   // Whether a row's time lies in the scan's window (not after as_of, not before the lower bound).
   bool in_window(TimestampTz ts) const {
     return ts <= spec_.as_of && (!spec_.has_lower_bound || ts >= spec_.lower_bound);
@@ -211,7 +217,7 @@ class HeapEventSource final : public EventSource {
   std::vector<HeapColumn> props_, filters_;
   int natts_;
   FilterOrder order_;      // A: the event test, B: the time test
-  bool started_ = false;   // next() has run
+  bool pages_decided_ = false;  // decide_pages() has run
   HeapScan scan_;
 };
 

@@ -20,6 +20,11 @@ class PageSet {
   // partial, `attnum` its first key column, a built-in minmax or minmax-multi operator class);
   // every page without one. Ranges the index has not summarized yet are always read.
   static PageSet since(Relation rel, AttrNumber attnum, TimestampTz lower, Snapshot snapshot);
+  // How many of a table's first `total` pages must be read.
+  std::uint64_t wanted_of(BlockNumber total) const {
+    if (total <= known_) return wanted_before(total);
+    return wanted_before(known_) + (total - known_);
+  }
   // Whether `page` must be read.
   bool wanted(BlockNumber page) const {
     return page >= known_ || ((bits_[page / 64] >> (page % 64)) & 1u) != 0;
@@ -28,6 +33,14 @@ class PageSet {
  private:
   BlockNumber known_ = 0;        // pages [0, known_) are decided by bits_
   std::vector<uint64_t> bits_;   // bit p set: page p must be read
+
+  // Set bits among pages [0, end), end <= known_.
+  std::uint64_t wanted_before(BlockNumber end) const {
+    std::uint64_t n = 0;
+    for (BlockNumber w = 0; w < end / 64; ++w) n += static_cast<std::uint64_t>(__builtin_popcountll(bits_[w]));
+    if (end % 64 != 0) n += static_cast<std::uint64_t>(__builtin_popcountll(bits_[end / 64] & ((uint64_t{1} << (end % 64)) - 1)));
+    return n;
+  }
 };
 
 }  // namespace cohort::pg

@@ -141,7 +141,7 @@ Datum worker_body(void* p) {
 
 }  // namespace
 
-int parallel_workers_for(Oid relid) {
+int parallel_workers_for(Oid relid, uint64_t pages) {
   int workers = 0;
   pg_call([&] {
     if (max_parallel_workers_per_gather <= 0 || IsInParallelMode() || IsParallelWorker()) return;
@@ -149,10 +149,9 @@ int parallel_workers_for(Oid relid) {
     if (!RelationUsesLocalBuffers(rel)) {
       workers = RelationGetParallelWorkers(rel, -1);
       if (workers < 0) {
-        BlockNumber pages = RelationGetNumberOfBlocks(rel);
         long threshold = Max(min_parallel_table_scan_size, 1);
-        workers = pages < static_cast<BlockNumber>(min_parallel_table_scan_size) ? 0 : 1;
-        while (workers > 0 && pages >= threshold * 3 && threshold < INT_MAX / 3) {
+        workers = pages < static_cast<uint64_t>(min_parallel_table_scan_size) ? 0 : 1;
+        while (workers > 0 && pages >= static_cast<uint64_t>(threshold) * 3 && threshold < INT_MAX / 3) {
           ++workers;
           threshold *= 3;
         }

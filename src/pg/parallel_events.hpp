@@ -19,11 +19,12 @@ struct ParallelFold {
   uint64_t pages_skipped = 0;       // by all participants (HeapScan::skip_pages_before)
 };
 
-// Workers a direct scan of `relid` may use, chosen as the planner sizes a parallel sequential scan:
-// the table's parallel_workers storage parameter, or one worker from min_parallel_table_scan_size
-// and one more for every tripling, capped by max_parallel_workers_per_gather. 0 for temporary
-// tables, inside parallel mode, and in parallel workers.
-int parallel_workers_for(Oid relid);
+// Workers a direct scan of `relid` that reads `pages` of its pages may use, chosen as the planner
+// sizes a parallel scan: the table's parallel_workers storage parameter, or one worker once the
+// pages read reach min_parallel_table_scan_size and one more for every tripling, capped by
+// max_parallel_workers_per_gather. 0 for temporary tables, inside parallel mode, and in parallel
+// workers.
+int parallel_workers_for(Oid relid, uint64_t pages);
 
 // Folds the events of `spec` into `table` with up to `workers` workers and the leader. The caller
 // has checked that the direct scan applies (open_heap_events succeeded).

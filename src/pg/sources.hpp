@@ -38,6 +38,8 @@ class EventSource {
   virtual bool is_direct() const = 0;
   // Pages of the events left unread because an index ruled them out (direct scans).
   virtual uint64_t pages_skipped() const { return 0; }
+  // Pages a serial direct scan will read, asking the index first where it applies (direct scans).
+  virtual uint64_t pages_to_read() { return 0; }
 };
 
 // The customers columns a scan delivers besides user_id: numeric attributes and risk_level text.
