@@ -236,7 +236,12 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
       shm_mq_result result;
       Size bytes = 0;
       void* data = nullptr;
-      pg_call([&] { result = shm_mq_receive(queues[i], &bytes, &data, false); });
+      // shm_mq_receive() only checks for interrupts when it has to wait: while the workers keep
+      // the queues full, merging is what takes the time, so a cancel is looked for per chunk.
+      pg_call([&] {
+        CHECK_FOR_INTERRUPTS();
+        result = shm_mq_receive(queues[i], &bytes, &data, false);
+      });
       if (result != SHM_MQ_SUCCESS) break;  // detached: the worker sent everything (or failed)
       if (first) {
         if (bytes != sizeof worker_bytes) throw SqlError(ERRCODE_INTERNAL_ERROR, "cohort parallel scan: malformed worker message");
