@@ -95,13 +95,32 @@ double* UserTable::find_or_insert(int64_t user_id) {
 }
 
 const double* UserTable::find(int64_t user_id) const {
+  const std::size_t e = entry_of(user_id);
+  return e == npos ? nullptr : row(e);
+}
+
+std::size_t UserTable::entry_of(int64_t user_id) const {
   if (chained_ && !finished_) throw std::logic_error("cohort per-user table read before finish()");
-  if (user_id == kFree) return free_key_used_ ? row(capacity_) : nullptr;
+  if (user_id == kFree) return free_key_used_ ? capacity_ : npos;
   for (std::size_t i = hash(user_id) & mask_;; i = (i + 1) & mask_) {
     int64_t key = keys_[i];
-    if (key == user_id) return row(i);
-    if (key == kFree) return nullptr;
+    if (key == user_id) return i;
+    if (key == kFree) return npos;
   }
+}
+
+bool UserTable::entry(std::size_t e, int64_t& user_id, const double*& slots) const {
+  if (chained_ && !finished_) throw std::logic_error("cohort per-user table read before finish()");
+  if (e < capacity_) {
+    if (keys_[e] == kFree) return false;
+    user_id = keys_[e];
+  } else if (e == capacity_ && free_key_used_) {
+    user_id = kFree;
+  } else {
+    return false;
+  }
+  slots = row(e);
+  return true;
 }
 
 void UserTable::grow() {

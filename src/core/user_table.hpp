@@ -65,6 +65,15 @@ class UserTable {
   const double* slots(std::size_t i) const { return find(user_ids_[i]); }
   // The slots of `user_id`, or nullptr when the user has no events.
   const double* find(int64_t user_id) const;
+  // Entries in memory order, for passes over every user (rows stream instead of being fetched one
+  // user at a time): indexes run over [0, entries()), some empty. Reading them needs finish() as
+  // find() does.
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+  std::size_t entries() const { return capacity_ + 1; }
+  // The user and slots at entry `e`; false when the entry is empty.
+  bool entry(std::size_t e, int64_t& user_id, const double*& slots) const;
+  // The entry of `user_id`, or npos when the user has no events.
+  std::size_t entry_of(int64_t user_id) const;
   // Bytes held, for memory accounting.
   std::size_t bytes() const;
 

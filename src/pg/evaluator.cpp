@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <string>
 
+#include "core/membership_masks.hpp"
 #include "core/user_table.hpp"
 #include "pg/event_folding.hpp"
 #include "pg/memory_arena.hpp"
@@ -82,6 +83,9 @@ void scan_events(const Program& program, const EvaluationInput& input, const std
 void scan_customers(const Program& program, const EvaluationInput& input, const UserTable& table,
                     ScopedContext& batch_context, std::vector<std::vector<int64_t>>& members,
                     EvaluationReport& report) {
+  // Definitions that read no customers column are decided per user in one pass over the table.
+  std::unique_ptr<MembershipMasks> masks;
+  if (!program.needs_customers()) masks = std::make_unique<MembershipMasks>(program, table);
   std::unique_ptr<CustomerSource> source = open_customers(customer_columns(program), input.customers);
   report.customers_scan = source->kind();
   CustomerBatch batch;
@@ -91,6 +95,13 @@ void scan_customers(const Program& program, const EvaluationInput& input, const 
     batch_context.reset();
     if (!source->next(batch, batch_context.get())) break;
     for (std::size_t r = 0; r < batch.rows; ++r) {
+      if (masks) {
+        const uint64_t* bits = masks->of(batch.users[r]);
+        for (std::size_t w = 0; w < masks->words(); ++w)
+          for (uint64_t word = bits[w]; word != 0; word &= word - 1)
+            members[w * 64 + static_cast<std::size_t>(__builtin_ctzll(word))].push_back(batch.users[r]);
+        continue;
+      }
       CustomerRow c;
       c.numbers = batch.numbers.data() + r * A;
       c.nulls = reinterpret_cast<const bool*>(batch.nulls.data() + r * A);
@@ -128,10 +139,13 @@ std::vector<std::vector<int64_t>> evaluate_members_each(const Program& program, 
       scan_events(program, input, bounds, table, batch_context, report);
     table.finish();
     if (whole_universe) {
-      for (std::size_t i = 0; i < table.size(); ++i) {
-        const double* slots = table.slots(i);
+      // In the table's memory order (members are sorted below).
+      for (std::size_t e = 0; e < table.entries(); ++e) {
+        int64_t user;
+        const double* slots;
+        if (!table.entry(e, user, slots)) continue;
         for (std::size_t d = 0; d < members.size(); ++d)
-          if (program.matches(d, slots, nullptr)) members[d].push_back(table.user_id(i));
+          if (program.matches(d, slots, nullptr)) members[d].push_back(user);
       }
     } else {
       scan_customers(program, input, table, batch_context, members, report);
