@@ -38,12 +38,17 @@ if [ ! -x "$prefix/bin/postgres" ]; then
   cd "$work"
   fetched=""
   for version in $(apt-cache "${apt_opts[@]}" showsrc postgresql-15 | sed -n 's/^Version: //p' | sort -rV); do
-    if apt-get "${apt_opts[@]}" source --download-only "postgresql-15=$version" > /dev/null 2>&1; then
+    if apt-get "${apt_opts[@]}" source --download-only "postgresql-15=$version" > "$work/fetch.log" 2>&1; then
       fetched="$version"
       break
     fi
+    echo "== the source of postgresql-15 $version could not be fetched:" >&2
+    grep -E "^(E|W):" "$work/fetch.log" >&2 || true
   done
   [ -n "$fetched" ] || { echo "no postgresql-15 source package could be fetched" >&2; exit 1; }
+  installed=$(dpkg-query -W -f '${Version}' postgresql-15 2>/dev/null || true)
+  [ "$fetched" = "$installed" ] || echo "== note: building $fetched, the installed server is ${installed:-not installed}" \
+    "(expected output may differ where PostgreSQL itself changed)" >&2
   upstream="${fetched%%-*}"
   echo "== building PostgreSQL $upstream (Debian source $fetched) with assertions"
   rm -rf "postgresql-$upstream"
@@ -88,6 +93,7 @@ status=0
 stop_server
 trap - EXIT
 [ -f "$src/regression.diffs" ] && cat "$src/regression.diffs"
+[ -f "$src/output_iso/regression.diffs" ] && cat "$src/output_iso/regression.diffs"
 if grep -E "TRAP:|terminated by signal" "$work/server.log"; then
   echo "== the server failed an assertion or a backend crashed (see $work/server.log)"
   exit 1

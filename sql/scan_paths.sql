@@ -328,6 +328,57 @@ SELECT d AS definition, (a).path AS direct_path, (b).path AS executor_path,
        LATERAL pg_temp.path_members(d, 'sp_wide', '2026-04-01', true) a, LATERAL pg_temp.path_members(d, 'sp_wide', '2026-04-01', false) b;
 DROP TABLE sp_wide;
 
+-- A kept row read through the event/time pair goes on deforming after the pair: fixed-width
+-- columns stored by reference (uuid, name, interval) and a dropped column before it, NULLs,
+-- 200-byte event names (4-byte headers), columns added after rows were written (defaults), and
+-- a table whose old tuples end before the pair (added later). Both paths, every definition.
+CREATE TABLE sp_pair (u uuid, nm name, gone int4, iv interval, qty int4, user_id bigint, event text, ts timestamptz,
+                      price numeric, category text) WITH (autovacuum_enabled = off);
+INSERT INTO sp_pair
+SELECT md5(i::text)::uuid, CASE WHEN i % 13 = 0 THEN NULL ELSE 'n' || i END, i, make_interval(days => i % 9),
+       i % 7, CASE WHEN i % 101 = 0 THEN NULL ELSE 1 + i % 400 END,
+       CASE WHEN i % 89 = 0 THEN NULL WHEN i % 50 = 0 THEN repeat('L', 200) ELSE (ARRAY['buy', 'view', 'cart', 'vi'])[1 + i % 4] END,
+       CASE WHEN i % 97 = 0 THEN NULL ELSE '2026-01-01'::timestamptz + (i % 120) * interval '1 day' + (i % 5) * interval '1 sec' END,
+       CASE WHEN i % 11 = 0 THEN NULL ELSE (i % 1000) / 10.0 END,
+       CASE WHEN i % 3 = 0 THEN NULL ELSE (ARRAY['books', 'home', 'toys'])[1 + i % 3] END
+FROM generate_series(1, 20000) i;
+ALTER TABLE sp_pair DROP COLUMN gone;
+INSERT INTO sp_pair (u, nm, iv, qty, user_id, event, ts, price, category)
+SELECT md5(i::text)::uuid, 'm', interval '1 hour', 3, 1 + i % 400, (ARRAY['buy', 'view'])[1 + i % 2],
+       '2026-03-01'::timestamptz + i * interval '1 minute', i % 13, 'home' FROM generate_series(1, 5000) i;
+ALTER TABLE sp_pair ADD COLUMN bonus float8 DEFAULT 2.5, ADD COLUMN tag text DEFAULT 'a';
+INSERT INTO sp_pair (u, nm, iv, qty, user_id, event, ts, price, category, bonus, tag)
+SELECT md5(i::text)::uuid, 'k', interval '2 hour', 5, 1 + i % 400, (ARRAY['buy', 'view', 'cart'])[1 + i % 3],
+       '2026-04-01'::timestamptz + i * interval '1 minute', i % 17, (ARRAY['books', 'home'])[1 + i % 2],
+       CASE WHEN i % 2 = 0 THEN NULL ELSE i % 9 END, (ARRAY['a', 'b', 'c'])[1 + i % 3] FROM generate_series(1, 5000) i;
+CREATE TABLE sp_pair_late (user_id bigint) WITH (autovacuum_enabled = off);
+INSERT INTO sp_pair_late SELECT 1 + i % 300 FROM generate_series(1, 3000) i;
+ALTER TABLE sp_pair_late ADD COLUMN event text DEFAULT 'buy', ADD COLUMN ts timestamptz DEFAULT '2026-04-20',
+                         ADD COLUMN price numeric DEFAULT 4;
+INSERT INTO sp_pair_late SELECT 1 + i % 500, (ARRAY['buy', 'view'])[1 + i % 2], '2026-04-01'::timestamptz + (i % 40) * interval '1 day', i % 10
+FROM generate_series(1, 6000) i;
+CREATE TABLE sp_pair_defs (id int, d text);
+INSERT INTO sp_pair_defs VALUES
+ (1, '{"performed": {"event": "buy", "aggregate": "sum", "property": "price", "op": ">=", "value": 300}}'),
+ (2, '{"performed": {"event": "buy", "aggregate": "sum", "property": "bonus", "op": ">=", "value": 30, "days": 90}}'),
+ (3, '{"performed": {"event": "view", "op": ">=", "value": 4, "where": {"tag": ["a", "b"]}}}'),
+ (4, '{"performed": {"event": "view", "op": ">=", "value": 3, "days": 100, "where": {"category": "books"}}}'),
+ (5, '{"performed": {"event": "view", "aggregate": "count_distinct", "property": "category", "op": ">=", "value": 2}}'),
+ (6, '{"not": {"performed": {"event": "buy", "op": ">=", "value": 30, "days": 60}}}'),
+ (7, '{"performed": {"event": "' || repeat('L', 200) || '", "op": ">=", "value": 1}}'),
+ (8, '{"performed": {"event": "buy", "aggregate": "sum", "property": "qty", "op": ">=", "value": 40, "days": 80}}'),
+ (9, '{"not": {"performed": {"event": "vi", "aggregate": "avg", "property": "price", "op": ">", "value": 50}}}'),
+ (10, '{"performed": {"event": "buy", "aggregate": "sum", "property": "price", "op": ">=", "value": 25, "days": 30}}'),
+ (11, '{"performed": {"event": "buy", "op": ">=", "value": 8}}');
+BEGIN;
+SELECT t, id, (a).path AS direct_path, (b).path AS executor_path, coalesce(cardinality((a).m), 0) AS members,
+       (a).m IS NOT DISTINCT FROM (b).m AS identical
+  FROM (VALUES ('sp_pair'::regclass, 0), ('sp_pair_late'::regclass, 1)) v(t, late), sp_pair_defs,
+       LATERAL pg_temp.path_members(d, t, '2026-05-01', true) a, LATERAL pg_temp.path_members(d, t, '2026-05-01', false) b
+ WHERE late = 0 OR id IN (1, 6, 9, 10, 11) ORDER BY t, id;
+COMMIT;
+DROP TABLE sp_pair, sp_pair_late, sp_pair_defs;
+
 -- All-visible pages (after VACUUM) have their tuples listed without per-tuple visibility checks;
 -- a page a later DELETE or UPDATE touched is not all-visible any more and is decided tuple by
 -- tuple, as is every page under a serializable transaction (heapgetpage() then).

@@ -74,6 +74,17 @@ sub cancel_running
 	select(undef, undef, undef, 0.3);    # let it get into the scan
 	my $t0 = time;
 	$node->safe_psql('postgres', qq{SELECT pg_cancel_backend(pid) $running});
+	# A cancel not honoured within a second: record what each backend is doing then, to tell a
+	# leader that never raised the error from an abort waiting for its workers or a stalled host.
+	$h->pump_nb while $h->pumpable && time - $t0 < 1.0 && !select(undef, undef, undef, 0.01);
+	if ($h->pumpable)
+	{
+		diag("cancel not done after 1 s; backends:\n"
+			  . $node->safe_psql('postgres',
+				q{SELECT string_agg(pid || ' ' || backend_type || ' ' || state || ' '
+				                    || coalesce(wait_event_type || ':' || wait_event, 'on CPU'), E'\n')
+				    FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type IN ('client backend', 'parallel worker')}));
+	}
 	$h->finish;
 	return (time - $t0, $err);
 }

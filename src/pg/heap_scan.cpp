@@ -70,8 +70,12 @@ void HeapScan::skip_pages_before(int index, TimestampTz lower) {
 }
 
 std::uint64_t HeapScan::pages_to_read() const {
-  const BlockNumber total = reinterpret_cast<HeapScanDesc>(scan_)->rs_nblocks;
-  return page_set_.wanted_of(total);
+  if (!pages_) {  // another access method: its scan descriptor is not a heap one
+    BlockNumber total = 0;
+    pg_call([&] { total = RelationGetNumberOfBlocks(rel_); });
+    return total;
+  }
+  return page_set_.wanted_of(reinterpret_cast<HeapScanDesc>(scan_)->rs_nblocks);
 }
 
 bool HeapScan::next_block(BlockNumber& page) {

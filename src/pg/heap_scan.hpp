@@ -74,6 +74,7 @@ class HeapScan {
   // including the pair as deformed (the fixed-width ones before it at their fixed offsets), so that
   // deform() goes on after them instead of from the first column.
   void deform_through_pair() {
+    if (nvalid_ >= pair_natts_) return;  // already deformed (every event wanted: fill() did it)
     const char* data = reinterpret_cast<const char*>(tuple_) + tuple_->t_hoff;
     const int text = pair_natts_ - 2;
     for (int i = 0; i < text; ++i) {

@@ -141,6 +141,17 @@ Datum worker_body(void* p) {
 
 }  // namespace
 
+bool parallel_scan_possible(Oid relid) {
+  bool possible = false;
+  pg_call([&] {
+    if (max_parallel_workers_per_gather <= 0 || IsInParallelMode() || IsParallelWorker()) return;
+    Relation rel = table_open(relid, AccessShareLock);
+    possible = !RelationUsesLocalBuffers(rel);
+    table_close(rel, NoLock);
+  });
+  return possible;
+}
+
 int parallel_workers_for(Oid relid, uint64_t pages) {
   int workers = 0;
   pg_call([&] {

@@ -26,6 +26,11 @@ struct ParallelFold {
 // workers.
 int parallel_workers_for(Oid relid, uint64_t pages);
 
+// Whether a parallel direct scan of `relid` can be used at all (max_parallel_workers_per_gather
+// above 0, not inside parallel mode or a worker, not a temporary table): checked before the pages
+// to read are counted, which may ask a BRIN index.
+bool parallel_scan_possible(Oid relid);
+
 // Folds the events of `spec` into `table` with up to `workers` workers and the leader. The caller
 // has checked that the direct scan applies (open_heap_events succeeded).
 ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, const std::vector<int64_t>& bounds,
