@@ -153,22 +153,20 @@ bool parallel_scan_possible(Oid relid) {
 }
 
 int parallel_workers_for(Oid relid, uint64_t pages) {
+  if (!parallel_scan_possible(relid)) return 0;
   int workers = 0;
   pg_call([&] {
-    if (max_parallel_workers_per_gather <= 0 || IsInParallelMode() || IsParallelWorker()) return;
     Relation rel = table_open(relid, AccessShareLock);
-    if (!RelationUsesLocalBuffers(rel)) {
-      workers = RelationGetParallelWorkers(rel, -1);
-      if (workers < 0) {
-        long threshold = Max(min_parallel_table_scan_size, 1);
-        workers = pages < static_cast<uint64_t>(min_parallel_table_scan_size) ? 0 : 1;
-        while (workers > 0 && pages >= static_cast<uint64_t>(threshold) * 3 && threshold < INT_MAX / 3) {
-          ++workers;
-          threshold *= 3;
-        }
+    workers = RelationGetParallelWorkers(rel, -1);
+    if (workers < 0) {
+      long threshold = Max(min_parallel_table_scan_size, 1);
+      workers = pages < static_cast<uint64_t>(min_parallel_table_scan_size) ? 0 : 1;
+      while (workers > 0 && pages >= static_cast<uint64_t>(threshold) * 3 && threshold < INT_MAX / 3) {
+        ++workers;
+        threshold *= 3;
       }
-      workers = Min(workers, max_parallel_workers_per_gather);
     }
+    workers = Min(workers, max_parallel_workers_per_gather);
     table_close(rel, NoLock);
   });
   return workers;
