@@ -61,9 +61,7 @@ void scan_events(const Program& program, const EvaluationInput& input, const std
   std::unique_ptr<EventSource> source = open_events(program, spec);
   report.events_scan = source->kind();
   // Workers are sized by the pages the scan will read (after a BRIN index on ts rules some out).
-  int workers = source->is_direct() && parallel_scan_possible(spec.relid)
-                    ? parallel_workers_for(spec.relid, source->pages_to_read())
-                    : 0;
+  int workers = source->is_direct() ? parallel_workers_for(spec.relid, *source) : 0;
   if (workers > 0) {
     source->close();
     ParallelFold fold = fold_events_parallel(program, spec, bounds, workers, table, batch_context.get());

@@ -141,35 +141,27 @@ Datum worker_body(void* p) {
 
 }  // namespace
 
-bool parallel_scan_possible(Oid relid) {
+int parallel_workers_for(Oid relid, EventSource& source) {
   bool possible = false;
+  int workers = -1;  // the storage parameter, if set
   pg_call([&] {
     if (max_parallel_workers_per_gather <= 0 || IsInParallelMode() || IsParallelWorker()) return;
     Relation rel = table_open(relid, AccessShareLock);
     possible = !RelationUsesLocalBuffers(rel);
-    table_close(rel, NoLock);
-  });
-  return possible;
-}
-
-int parallel_workers_for(Oid relid, uint64_t pages) {
-  if (!parallel_scan_possible(relid)) return 0;
-  int workers = 0;
-  pg_call([&] {
-    Relation rel = table_open(relid, AccessShareLock);
     workers = RelationGetParallelWorkers(rel, -1);
-    if (workers < 0) {
-      long threshold = Max(min_parallel_table_scan_size, 1);
-      workers = pages < static_cast<uint64_t>(min_parallel_table_scan_size) ? 0 : 1;
-      while (workers > 0 && pages >= static_cast<uint64_t>(threshold) * 3 && threshold < INT_MAX / 3) {
-        ++workers;
-        threshold *= 3;
-      }
-    }
-    workers = Min(workers, max_parallel_workers_per_gather);
     table_close(rel, NoLock);
   });
-  return workers;
+  if (!possible) return 0;
+  if (workers < 0) {
+    const uint64_t pages = source.pages_to_read();
+    long threshold = Max(min_parallel_table_scan_size, 1);
+    workers = pages < static_cast<uint64_t>(min_parallel_table_scan_size) ? 0 : 1;
+    while (workers > 0 && pages >= static_cast<uint64_t>(threshold) * 3 && threshold < INT_MAX / 3) {
+      ++workers;
+      threshold *= 3;
+    }
+  }
+  return Min(workers, max_parallel_workers_per_gather);
 }
 
 ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, const std::vector<int64_t>& bounds,

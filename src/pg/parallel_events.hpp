@@ -19,17 +19,13 @@ struct ParallelFold {
   uint64_t pages_skipped = 0;       // by all participants (HeapScan::skip_pages_before)
 };
 
-// Workers a direct scan of `relid` that reads `pages` of its pages may use, chosen as the planner
-// sizes a parallel scan: the table's parallel_workers storage parameter, or one worker once the
-// pages read reach min_parallel_table_scan_size and one more for every tripling, capped by
-// max_parallel_workers_per_gather. 0 for temporary tables, inside parallel mode, and in parallel
-// workers.
-int parallel_workers_for(Oid relid, uint64_t pages);
-
-// Whether a parallel direct scan of `relid` can be used at all (max_parallel_workers_per_gather
-// above 0, not inside parallel mode or a worker, not a temporary table): checked before the pages
-// to read are counted, which may ask a BRIN index.
-bool parallel_scan_possible(Oid relid);
+// Workers the direct scan `source` of `relid` may use, chosen as the planner sizes a parallel scan:
+// the table's parallel_workers storage parameter, or one worker once the pages the scan will read
+// (source.pages_to_read(), asked only when a parallel scan is possible at all, since it may ask a
+// BRIN index) reach min_parallel_table_scan_size and one more for every tripling, capped by
+// max_parallel_workers_per_gather. 0 when max_parallel_workers_per_gather is 0, for temporary
+// tables, inside parallel mode, and in parallel workers.
+int parallel_workers_for(Oid relid, EventSource& source);
 
 // Folds the events of `spec` into `table` with up to `workers` workers and the leader. The caller
 // has checked that the direct scan applies (open_heap_events succeeded).
