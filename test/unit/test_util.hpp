@@ -108,6 +108,16 @@ class Harness {
     table_.add(row);
   }
 
+  // One event row given by its fields, as the random-row tests draw them.
+  struct Event {
+    int64_t user;
+    std::string event;
+    int64_t ts;
+    Props props;
+  };
+  // Adds `e`.
+  void add(const Event& e) { add(e.user, e.event, e.ts, e.props); }
+
   // Membership of a user judged from events only (no customers row); ends the folding.
   bool member(int64_t user) const {
     table_.finish();

@@ -21,13 +21,7 @@ const char* kDefinition = R"({"all": [
   {"performed": {"event": "view", "aggregate": "count_distinct", "property": "category", "op": ">=", "value": 2}},
   {"performed": {"event": "cart", "op": ">=", "value": 1, "where": {"category": "books"}}}]})";
 
-// One random event row.
-struct Event {
-  int64_t user;
-  std::string event;
-  int64_t ts;
-  Harness::Props props;
-};
+using Event = Harness::Event;
 
 std::vector<Event> random_events(unsigned seed, int n) {
   std::mt19937 rng(seed);
@@ -73,8 +67,8 @@ TEST(UserTableMerge, SharesMergedEqualOneTable) {
       Harness* shares[] = {&leader, &worker1, &worker2};
       for (std::size_t i = 0; i < events.size(); ++i) {
         const Event& e = events[i];
-        whole.add(e.user, e.event, e.ts, e.props);
-        shares[(i / 50) % 3]->add(e.user, e.event, e.ts, e.props);  // page-like runs of rows
+        whole.add(e);
+        shares[(i / 50) % 3]->add(e);  // page-like runs of rows
       }
       merge(worker1, leader, chunk_bytes);
       merge(worker2, leader, chunk_bytes);

@@ -38,12 +38,7 @@ const char* kDefinition = R"({"any": [
   {"performed": {"event": "view", "aggregate": "count_distinct", "property": "category", "op": ">=", "value": 1, "days": 40}},
   {"performed": {"event": "view", "aggregate": "count_distinct", "property": "category", "op": ">=", "value": 1, "days": 9}}]})";
 
-struct Row {
-  int64_t user;
-  std::string event;
-  int64_t ts;
-  Harness::Props props;
-};
+using Row = Harness::Event;
 
 std::vector<Row> random_rows(unsigned seed, int n) {
   std::mt19937 rng(seed);
@@ -120,7 +115,7 @@ void expect_brute_force(Harness& h, const std::vector<Row>& rows) {
 }
 
 void add_all(Harness& h, const std::vector<Row>& rows) {
-  for (const Row& r : rows) h.add(r.user, r.event, r.ts, r.props);
+  for (const Row& r : rows) h.add(r);
 }
 
 TEST(WindowChain, MatchesBruteForce) {
@@ -138,7 +133,7 @@ TEST(WindowChain, MergedBeforeFinishMatchesBruteForce) {
     const std::vector<Row> rows = random_rows(seed, 3000);
     for (std::size_t i = 0; i < rows.size(); ++i) {
       Harness& h = i % 3 == 0 ? b : a;
-      h.add(rows[i].user, rows[i].event, rows[i].ts, rows[i].props);
+      h.add(rows[i]);
     }
     b.table().export_state(256, [&](std::string_view chunk) { a.table().merge_state(chunk); });
     expect_brute_force(a, rows);
