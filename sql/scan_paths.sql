@@ -515,6 +515,52 @@ SELECT pg_stat_force_next_flush();
 SELECT seq_scan, seq_tup_read FROM pg_stat_user_tables WHERE relname = 'sp_stats';
 DROP TABLE sp_stats;
 
+-- The direct scan looks for the next page at the buffer-number stride the two pages before it
+-- confirmed, through the buffer mapping otherwise. Here sp_pin_a's pages 0-9 and 20-29 are
+-- written by one statement each (a steady stride) and pages 10-19 one at a time in turn with
+-- sp_pin_b's (another stride, broken where the writes switch): guesses hold, fail on another
+-- table's page, and are taken up again. Every page counts once in the table's statistics, as a
+-- hit (ReadBufferExtended() counts so), and the members are plain SQL's.
+CREATE TABLE sp_pin_a (user_id int, event text, ts timestamptz, pad text) WITH (autovacuum_enabled = off);
+CREATE TABLE sp_pin_b (user_id int, event text, ts timestamptz, pad text) WITH (autovacuum_enabled = off);
+CREATE FUNCTION pg_temp.sp_pin_fill(tab regclass, first_page int, pages int) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN  -- whole 8 kB pages in one statement: 5 rows of about 1.5 kB each (a sixth would not fit)
+  EXECUTE format('INSERT INTO %s SELECT i %% 7, CASE WHEN i %% 3 = 0 THEN ''buy'' ELSE ''view'' END,
+                  ''2026-01-01''::timestamptz + i * interval ''1 hour'', repeat(''x'', 1450)
+                  FROM generate_series($1 * 5, ($1 + $2) * 5 - 1) i', tab) USING first_page, pages;
+END $$;
+DO $$
+BEGIN
+  PERFORM pg_temp.sp_pin_fill('sp_pin_a', 0, 10);
+  FOR p IN 10..19 LOOP
+    PERFORM pg_temp.sp_pin_fill('sp_pin_a', p, 1);
+    PERFORM pg_temp.sp_pin_fill('sp_pin_b', p, 1);
+  END LOOP;
+  PERFORM pg_temp.sp_pin_fill('sp_pin_a', 20, 10);
+END $$;
+SELECT pg_relation_size('sp_pin_a') / 8192 AS pages_a, pg_relation_size('sp_pin_b') / 8192 AS pages_b;
+SELECT pg_stat_force_next_flush();
+CREATE TEMP TABLE sp_pin_blocks AS
+  SELECT relname, heap_blks_read AS read_before, heap_blks_hit AS hit_before
+    FROM pg_statio_user_tables WHERE relname LIKE 'sp_pin_%';
+CREATE TEMP TABLE sp_pin_members AS
+  SELECT 'a' AS tab, array_agg(user_id ORDER BY user_id) AS m
+    FROM cohort.evaluate('{"performed": {"event": "buy", "op": ">=", "value": 7}}', 'sp_pin_a', NULL, '2026-12-01')
+  UNION ALL
+  SELECT 'b', array_agg(user_id ORDER BY user_id)
+    FROM cohort.evaluate('{"performed": {"event": "buy", "op": ">=", "value": 3}}', 'sp_pin_b', NULL, '2026-12-01');
+SELECT pg_stat_force_next_flush();
+SELECT relname, heap_blks_read - read_before AS blocks_read, heap_blks_hit - hit_before AS blocks_hit
+  FROM pg_statio_user_tables JOIN sp_pin_blocks USING (relname) ORDER BY relname;
+SELECT tab, cardinality(m) AS members, m = (SELECT array_agg(user_id ORDER BY user_id) FROM
+                  (SELECT user_id::bigint FROM sp_pin_a WHERE event = 'buy' GROUP BY user_id HAVING count(*) >= 7) s) AS as_plain_sql
+  FROM sp_pin_members WHERE tab = 'a'
+UNION ALL
+SELECT tab, cardinality(m), m = (SELECT array_agg(user_id ORDER BY user_id) FROM
+                  (SELECT user_id::bigint FROM sp_pin_b WHERE event = 'buy' GROUP BY user_id HAVING count(*) >= 3) s)
+  FROM sp_pin_members WHERE tab = 'b';
+DROP TABLE sp_pin_a, sp_pin_b, sp_pin_blocks, sp_pin_members;
+
 -- last_evaluation() in a fresh session, before any evaluation, reports nothing done.
 \c
 SELECT * FROM cohort.last_evaluation();

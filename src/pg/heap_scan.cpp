@@ -44,6 +44,7 @@ HeapScan::HeapScan(Oid relid, ParallelTableScanDesc parallel) {
                      : table_beginscan(rel_, GetActiveSnapshot(), 0, nullptr);
     pages_ = heap && (scan_->rs_flags & SO_ALLOW_PAGEMODE) != 0;
     parallel_ = parallel != nullptr;
+    local_ = RelationUsesLocalBuffers(rel_);
     if (!pages_) slot_ = table_slot_create(rel_, nullptr);
   });
   if (!pages_) {
@@ -125,7 +126,7 @@ bool HeapScan::next_page() {
     // Pin the page after this one now and start loading its line pointers and first tuples, so
     // they arrive while this page's tuples are read.
     if (next_block(ahead_block_)) {
-      ahead_buf_ = ReadBufferExtended(rel_, MAIN_FORKNUM, ahead_block_, RBM_NORMAL, h->rs_strategy);
+      ahead_buf_ = pin_block(ahead_block_);
       const char* p = static_cast<const char*>(BufferGetPage(ahead_buf_));
       for (int line = 0; line < 4; ++line) __builtin_prefetch(p + 64 * line);
       for (int line = 1; line <= 4; ++line) __builtin_prefetch(p + BLCKSZ - 64 * line);
@@ -141,6 +142,34 @@ bool HeapScan::next_page() {
   }
 }
 
+Buffer HeapScan::pin_block(BlockNumber page) {
+  // Pages read into the buffer pool in page order (by a scan, a bulk insert, pg_prewarm) tend to
+  // sit at a fixed stride of buffer numbers: consecutive free buffers, up or down. Once two
+  // consecutive pages have confirmed a stride, the next page is looked for at that stride from
+  // the last one: ReadRecentBuffer() pins that buffer only if it holds this very page (checked
+  // under the buffer header lock), saving the buffer-mapping lookup. Otherwise, as usual.
+  const bool next = page == last_block_ + 1 && BufferIsValid(last_buffer_);
+  if (next && stride_confirmed_) {
+    const int64 guess = static_cast<int64>(last_buffer_) + stride_;
+    if (guess >= 1 && guess <= NBuffers &&
+        ReadRecentBuffer(rel_->rd_node, MAIN_FORKNUM, page, static_cast<Buffer>(guess))) {
+      pgstat_count_buffer_read(rel_);  // as ReadBufferExtended() counts a page found in the pool
+      pgstat_count_buffer_hit(rel_);
+      last_block_ = page;
+      last_buffer_ = static_cast<Buffer>(guess);
+      return last_buffer_;
+    }
+  }
+  const Buffer buffer =
+      ReadBufferExtended(rel_, MAIN_FORKNUM, page, RBM_NORMAL, reinterpret_cast<HeapScanDesc>(scan_)->rs_strategy);
+  const int stride = next && !local_ ? buffer - last_buffer_ : 0;
+  stride_confirmed_ = stride != 0 && stride == stride_;
+  stride_ = stride;
+  last_block_ = page;
+  last_buffer_ = buffer;
+  return buffer;
+}
+
 void HeapScan::read_page(BlockNumber page, Buffer pinned) {
   auto* h = reinterpret_cast<HeapScanDesc>(scan_);
   if (BufferIsValid(h->rs_cbuf)) {
@@ -151,7 +180,7 @@ void HeapScan::read_page(BlockNumber page, Buffer pinned) {
   // table_endscan() releases it whatever happens next.
   if (BufferIsValid(pinned)) h->rs_cbuf = pinned;
   CHECK_FOR_INTERRUPTS();
-  if (!BufferIsValid(pinned)) h->rs_cbuf = ReadBufferExtended(rel_, MAIN_FORKNUM, page, RBM_NORMAL, h->rs_strategy);
+  if (!BufferIsValid(pinned)) h->rs_cbuf = pin_block(page);
   h->rs_cblock = page;
   const Snapshot snapshot = scan_->rs_snapshot;
   heap_page_prune_opt(rel_, h->rs_cbuf);

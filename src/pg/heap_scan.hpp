@@ -202,6 +202,10 @@ class HeapScan {
   // and checked for serializable conflicts, except that on an all-visible page (outside
   // recovery and serializable transactions) the normal line pointers are listed in one loop.
   void read_page(BlockNumber page, Buffer pinned);
+  // Pins `page` of the relation, as ReadBufferExtended() with the scan's strategy would (and
+  // counts it in the relation's statistics the same way), first trying the buffer the stride of
+  // the pages before it points at.
+  Buffer pin_block(BlockNumber page);
   // The next tuple through the table slot (access methods other than heap), deformed up to
   // `natts` columns; false at the end.
   bool next_from_slot(int natts);
@@ -216,6 +220,11 @@ class HeapScan {
   BlockNumber next_block_ = 0, pages_left_ = 0;  // serial scans
   Buffer ahead_buf_ = InvalidBuffer;  // the page after the current one, pinned in advance
   BlockNumber ahead_block_ = InvalidBlockNumber;
+  BlockNumber last_block_ = InvalidBlockNumber;  // pin_block(): the last page pinned and its buffer,
+  Buffer last_buffer_ = InvalidBuffer;
+  int stride_ = 0;                  // the buffer-number step from the page before it (0: none)
+  bool stride_confirmed_ = false;   // the step before that was the same
+  bool local_ = false;              // a temporary table (local buffers: no guessing)
   int index_ = 0;                   // next entry of rs_vistuples
   std::uint64_t rows_read_ = 0;     // see rows_read()
   PageSet page_set_;                // the pages to read (all, unless skip_pages_before())

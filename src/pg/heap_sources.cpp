@@ -122,7 +122,7 @@ class HeapEventSource final : public EventSource {
     std::uint64_t first_passed = 0;  // rows read from the page that passed the first of the two tests
     std::uint64_t both_passed = 0;   // rows that passed both
     const RowRelevance* relevance = spec_.relevance;
-    const bool more = scan_.fill(batch_context, b.capacity(), first_natts, b.rows, [&](std::size_t n) {
+    const bool more = scan_.fill(batch_context, b.capacity(), first_natts, b.rows, [&](std::size_t n) __attribute__((always_inline)) {
       bool isnull = false;
       std::string_view name;
       int event = -1;
