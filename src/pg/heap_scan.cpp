@@ -123,12 +123,12 @@ bool HeapScan::next_page() {
       return false;
     }
     read_page(page, pinned);
-    // Pin the page after this one now and start loading its line pointers and first tuples, so
-    // they arrive while this page's tuples are read.
+    // Pin the page after this one now and start loading its line pointers (8 lines: the header
+    // and 122 of them) and first tuples, so that they arrive while this page's tuples are read.
     if (next_block(ahead_block_)) {
       ahead_buf_ = pin_block(ahead_block_);
       const char* p = static_cast<const char*>(BufferGetPage(ahead_buf_));
-      for (int line = 0; line < 4; ++line) __builtin_prefetch(p + 64 * line);
+      for (int line = 0; line < 8; ++line) __builtin_prefetch(p + 64 * line);
       for (int line = 1; line <= 4; ++line) __builtin_prefetch(p + BLCKSZ - 64 * line);
     }
     index_ = 0;
