@@ -561,6 +561,41 @@ SELECT tab, cardinality(m), m = (SELECT array_agg(user_id ORDER BY user_id) FROM
   FROM sp_pin_members WHERE tab = 'b';
 DROP TABLE sp_pin_a, sp_pin_b, sp_pin_blocks, sp_pin_members;
 
+-- Pinning a page by its guessed buffer does not raise the buffer's usage count, so the scan only
+-- takes that way when ReadBufferExtended() would not raise it either (here, without a ring: the
+-- count already at its maximum, 5): pages cohort reads stay as hot in shared_buffers as pages a
+-- sequential scan reads. Each page here starts at a count below 5 (one row a page); each
+-- evaluation must raise every page's count by one, up to 5, as a sequential scan does.
+CREATE EXTENSION pg_buffercache;
+CREATE TABLE sp_usage (user_id int, event text, ts timestamptz, pad text)
+  WITH (autovacuum_enabled = off, fillfactor = 10);
+INSERT INTO sp_usage SELECT i % 7, 'buy', '2026-01-01'::timestamptz + i * interval '1 hour', repeat('x', 600)
+  FROM generate_series(1, 40) i;
+CREATE FUNCTION pg_temp.sp_usage_counts() RETURNS int[] LANGUAGE sql AS $$
+  SELECT array_agg(usagecount ORDER BY relblocknumber) FROM pg_buffercache
+   WHERE relfilenode = pg_relation_filenode('sp_usage') AND reldatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
+     AND relforknumber = 0 $$;
+SELECT cardinality(pg_temp.sp_usage_counts()) AS pages_cached, pg_relation_size('sp_usage') / 8192 AS pages,
+       (SELECT max(u) FROM unnest(pg_temp.sp_usage_counts()) u) < 5 AS below_max;
+CREATE TEMP TABLE sp_usage_steps (step int, counts int[]);
+INSERT INTO sp_usage_steps VALUES (0, pg_temp.sp_usage_counts());
+DO $$
+BEGIN
+  FOR step IN 1..5 LOOP
+    PERFORM count(*) FROM cohort.evaluate('{"performed": {"event": "buy", "op": ">=", "value": 1}}', 'sp_usage', NULL, '2026-12-01');
+    INSERT INTO sp_usage_steps VALUES (step, pg_temp.sp_usage_counts());
+  END LOOP;
+END $$;
+SELECT events_scan FROM cohort.last_evaluation();
+-- every page's count: one more than before each evaluation, at most 5
+SELECT s.step, bool_and(x.now = least(x.before + 1, 5)) AS raised_as_a_sequential_scan,
+       min(x.before) AS lowest_before, max(x.before) AS highest_before
+  FROM sp_usage_steps s JOIN sp_usage_steps prev ON prev.step = s.step - 1,
+       unnest(s.counts, prev.counts) AS x(now, before)
+ GROUP BY s.step ORDER BY s.step;
+DROP TABLE sp_usage, sp_usage_steps;
+DROP EXTENSION pg_buffercache;
+
 -- last_evaluation() in a fresh session, before any evaluation, reports nothing done.
 \c
 SELECT * FROM cohort.last_evaluation();

@@ -151,7 +151,7 @@ Buffer HeapScan::pin_block(BlockNumber page) {
   const bool next = page == last_block_ + 1 && BufferIsValid(last_buffer_);
   if (next && stride_confirmed_) {
     const int64 guess = static_cast<int64>(last_buffer_) + stride_;
-    if (guess >= 1 && guess <= NBuffers &&
+    if (guess >= 1 && guess <= NBuffers && usage_settled(static_cast<Buffer>(guess)) &&
         ReadRecentBuffer(rel_->rd_node, MAIN_FORKNUM, page, static_cast<Buffer>(guess))) {
       pgstat_count_buffer_read(rel_);  // as ReadBufferExtended() counts a page found in the pool
       pgstat_count_buffer_hit(rel_);
@@ -168,6 +168,18 @@ Buffer HeapScan::pin_block(BlockNumber page) {
   last_block_ = page;
   last_buffer_ = buffer;
   return buffer;
+}
+
+bool HeapScan::usage_settled(Buffer buffer) const {
+  // ReadRecentBuffer() leaves the buffer's usage count alone, where ReadBufferExtended() raises
+  // it (to at most 1 through a ring, else to at most BM_MAX_USAGE_COUNT): the clock sweep would
+  // evict pages only cohort reads sooner than pages a sequential scan reads. So a buffer is only
+  // taken this way when that raise would change nothing; otherwise the page is read as usual.
+  // (The count is read without the header lock: a sweep may lower it meanwhile, as it may after
+  // ReadBufferExtended() raised it.)
+  const uint32 state = pg_atomic_read_u32(&GetBufferDescriptor(buffer - 1)->state);
+  const uint32 wanted = reinterpret_cast<HeapScanDesc>(scan_)->rs_strategy != nullptr ? 1 : BM_MAX_USAGE_COUNT;
+  return BUF_STATE_GET_USAGECOUNT(state) >= wanted;
 }
 
 void HeapScan::read_page(BlockNumber page, Buffer pinned) {

@@ -206,6 +206,9 @@ class HeapScan {
   // counts it in the relation's statistics the same way), first trying the buffer the stride of
   // the pages before it points at.
   Buffer pin_block(BlockNumber page);
+  // Whether pinning shared `buffer` without raising its usage count leaves that count where
+  // ReadBufferExtended() with the scan's strategy would.
+  bool usage_settled(Buffer buffer) const;
   // The next tuple through the table slot (access methods other than heap), deformed up to
   // `natts` columns; false at the end.
   bool next_from_slot(int natts);

@@ -40,6 +40,7 @@ extern "C" {
 #include "pgstat.h"
 #include "port/atomics.h"
 #include "storage/bufmgr.h"
+#include "storage/buf_internals.h"
 #include "storage/predicate.h"
 #include "storage/shm_mq.h"
 #include "storage/shm_toc.h"
