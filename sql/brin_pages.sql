@@ -159,12 +159,13 @@ SELECT workers_launched > 0 AS workers_ran FROM cohort.last_evaluation();
 RESET parallel_leader_participation;
 ALTER TABLE bp_events RESET (parallel_workers);
 -- Without the storage parameter, workers are sized by the pages the scan will read, as the
--- planner sizes a parallel scan: above min_parallel_table_scan_size (128 pages here) the whole
--- table would get one worker, but definition 1 reads fewer pages than that (serial), while
--- definition 3, over all time, reads every page (one worker).
-SET min_parallel_table_scan_size = '1MB';
-SELECT id, pg_relation_size('bp_events') / current_setting('block_size')::int > 128 AS table_above_threshold,
-       a.path, a.workers AS workers_planned, a.skipped
+-- planner sizes a parallel scan (one worker for min_parallel_table_scan_size, 4 pages here, one
+-- more for every tripling), and only once those pages reach 32 times that (128 pages): definition
+-- 1 reads more than 4 pages but fewer than 128 (serial), definition 3, over all time, reads every
+-- page (two workers, the most allowed).
+SET min_parallel_table_scan_size = '32kB';
+SELECT id, pg_relation_size('bp_events') / current_setting('block_size')::int - a.skipped AS pages_read,
+       a.path, a.workers AS workers_planned
   FROM bp_defs, LATERAL pg_temp.run(d, customers, true) a WHERE id IN (1, 3) ORDER BY id;
 RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather;

@@ -28,6 +28,8 @@ $node->safe_psql('postgres', q{
                          (ARRAY['a', 'b', 'c', 'd'])[1 + i % 4], (i % 100003)::text
     FROM generate_series(1, 3000000) i;
   CREATE VIEW big_view AS SELECT * FROM big;
+  -- About 24,000 pages, below the pages cohort wants before it starts workers by itself.
+  ALTER TABLE big SET (parallel_workers = 2);
   VACUUM ANALYZE big;
 });
 # A heavy definition: several aggregates, count_distinct over a text column with many values

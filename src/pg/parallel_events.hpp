@@ -20,10 +20,11 @@ struct ParallelFold {
 };
 
 // Workers the direct scan `source` of `relid` may use, chosen as the planner sizes a parallel scan:
-// the table's parallel_workers storage parameter, or one worker once the pages the scan will read
+// the table's parallel_workers storage parameter, or, when the pages the scan will read
 // (source.pages_to_read(), asked only when a parallel scan is possible at all, since it may ask a
-// BRIN index) reach min_parallel_table_scan_size and one more for every tripling, capped by
-// max_parallel_workers_per_gather. 0 when max_parallel_workers_per_gather is 0, for temporary
+// BRIN index) reach 32 times min_parallel_table_scan_size (below that, workers cost more than
+// they save), one worker for min_parallel_table_scan_size and one more for every tripling, capped
+// by max_parallel_workers_per_gather. 0 when max_parallel_workers_per_gather is 0, for temporary
 // tables, inside parallel mode, and in parallel workers.
 int parallel_workers_for(Oid relid, EventSource& source);
 
