@@ -4,6 +4,22 @@
 #include <algorithm>
 
 namespace cohort::pg {
+namespace {
+
+// Whether the running server's ReadRecentBuffer() takes a buffer this backend already pins (say,
+// by an outer scan of the same table) through PinBuffer(): checked in the 15.18 sources; older
+// minor releases may pin it as a first pin, which breaks the backend's pin bookkeeping.
+bool recent_buffer_handles_own_pins() {
+  static int allowed = -1;
+  if (allowed < 0) {
+    const char* version = GetConfigOption("server_version_num", false, false);
+    allowed = version != nullptr && atoi(version) >= 150018 ? 1 : 0;
+  }
+  return allowed == 1;
+}
+
+}  // namespace
+
 HeapScan::HeapScan(Oid relid, ParallelTableScanDesc parallel) {
   int natts = 0;
   TupleDesc desc = nullptr;
@@ -44,7 +60,7 @@ HeapScan::HeapScan(Oid relid, ParallelTableScanDesc parallel) {
                      : table_beginscan(rel_, GetActiveSnapshot(), 0, nullptr);
     pages_ = heap && (scan_->rs_flags & SO_ALLOW_PAGEMODE) != 0;
     parallel_ = parallel != nullptr;
-    local_ = RelationUsesLocalBuffers(rel_);
+    guessable_ = !RelationUsesLocalBuffers(rel_) && recent_buffer_handles_own_pins();
     if (!pages_) slot_ = table_slot_create(rel_, nullptr);
   });
   if (!pages_) {
@@ -162,7 +178,7 @@ Buffer HeapScan::pin_block(BlockNumber page) {
   }
   const Buffer buffer =
       ReadBufferExtended(rel_, MAIN_FORKNUM, page, RBM_NORMAL, reinterpret_cast<HeapScanDesc>(scan_)->rs_strategy);
-  const int stride = next && !local_ ? buffer - last_buffer_ : 0;
+  const int stride = next && guessable_ ? buffer - last_buffer_ : 0;
   stride_confirmed_ = stride != 0 && stride == stride_;
   stride_ = stride;
   last_block_ = page;

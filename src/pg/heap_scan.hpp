@@ -227,7 +227,7 @@ class HeapScan {
   Buffer last_buffer_ = InvalidBuffer;
   int stride_ = 0;                  // the buffer-number step from the page before it (0: none)
   bool stride_confirmed_ = false;   // the step before that was the same
-  bool local_ = false;              // a temporary table (local buffers: no guessing)
+  bool guessable_ = false;          // shared buffers, on a server whose ReadRecentBuffer() we checked
   int index_ = 0;                   // next entry of rs_vistuples
   std::uint64_t rows_read_ = 0;     // see rows_read()
   PageSet page_set_;                // the pages to read (all, unless skip_pages_before())
