@@ -25,11 +25,15 @@ std::uint64_t hash(std::int64_t key) {
 FunnelLevels::FunnelLevels(const FunnelParams& params, Arena& arena)
     : params_(params),
       arena_(arena),
-      rows_(ArenaAllocator<Row>(arena)),
+      chunks_(ArenaAllocator<Chunk>(arena)),
       users_(ArenaAllocator<std::int64_t>(arena)),
       slots_(kInitialSlots, 0, ArenaAllocator<std::uint32_t>(arena)) {
   if (params.modes & kStrictOrder)
     throw CohortError(ErrorKind::InvalidParameter, "strict_order needs every event of a user, not only the steps");
+}
+
+FunnelLevels::~FunnelLevels() {
+  for (const Chunk& chunk : chunks_) arena_.deallocate(chunk.rows);
 }
 
 std::uint32_t FunnelLevels::user_index(std::int64_t user_id) {
@@ -63,11 +67,20 @@ void FunnelLevels::grow() {
 
 void FunnelLevels::add(std::int64_t user_id, std::int64_t ts, std::uint32_t mask) {
   if (mask == 0) return;
-  rows_.push_back(Row{user_index(user_id), TimedEvent{ts, mask}});
+  const std::uint32_t user = user_index(user_id);
+  if (chunks_.empty() || last_used_ == chunks_.back().capacity) {
+    const std::size_t capacity = chunks_.empty() ? kFirstChunkRows : std::min(2 * chunks_.back().capacity, kMaxChunkRows);
+    chunks_.reserve(chunks_.size() + 1);  // so that push_back cannot throw after the allocation
+    chunks_.push_back(Chunk{static_cast<Row*>(arena_.allocate(capacity * sizeof(Row))), capacity});
+    last_used_ = 0;
+    capacity_ += capacity;
+  }
+  chunks_.back().rows[last_used_++] = Row{user, TimedEvent{ts, mask}};
+  ++rows_;
 }
 
 std::size_t FunnelLevels::bytes() const {
-  return rows_.capacity() * sizeof(Row) + rows_.size() * sizeof(TimedEvent) +
+  return capacity_ * sizeof(Row) + rows_ * sizeof(TimedEvent) +
          users_.capacity() * (sizeof(std::int64_t) + 2 * sizeof(std::uint32_t)) +
          slots_.capacity() * sizeof(std::uint32_t);
 }
@@ -77,14 +90,14 @@ void FunnelLevels::finish(const std::function<void(std::int64_t, int)>& emit) {
   // Counting sort by user: start offsets, then every row's event into its user's run.
   std::vector<std::uint32_t, ArenaAllocator<std::uint32_t>> start(n_users + 1, 0,
                                                                   ArenaAllocator<std::uint32_t>(arena_));
-  for (const Row& r : rows_) ++start[r.user + 1];
+  for_each_row([&](const Row& r) { ++start[r.user + 1]; });
   std::partial_sum(start.begin(), start.end(), start.begin());
-  std::vector<TimedEvent, ArenaAllocator<TimedEvent>> events(rows_.size(), TimedEvent{0, 0},
+  std::vector<TimedEvent, ArenaAllocator<TimedEvent>> events(rows_, TimedEvent{0, 0},
                                                             ArenaAllocator<TimedEvent>(arena_));
   {
     std::vector<std::uint32_t, ArenaAllocator<std::uint32_t>> next(start.begin(), start.end() - 1,
                                                                    ArenaAllocator<std::uint32_t>(arena_));
-    for (const Row& r : rows_) events[next[r.user]++] = r.event;
+    for_each_row([&](const Row& r) { events[next[r.user]++] = r.event; });
   }
   // Users in ascending id order, each run sorted by time (then step) and evaluated.
   std::vector<std::uint32_t, ArenaAllocator<std::uint32_t>> order(n_users, 0, ArenaAllocator<std::uint32_t>(arena_));
@@ -93,7 +106,8 @@ void FunnelLevels::finish(const std::function<void(std::int64_t, int)>& emit) {
   for (std::uint32_t u : order) {
     TimedEvent* first = events.data() + start[u];
     TimedEvent* last = events.data() + start[u + 1];
-    std::sort(first, last, [](const TimedEvent& a, const TimedEvent& b) { return event_before(a, b); });
+    const auto before = [](const TimedEvent& a, const TimedEvent& b) { return event_before(a, b); };
+    if (!std::is_sorted(first, last, before)) std::sort(first, last, before);  // sorted: a time-ordered table
     emit(users_[u], window_funnel(params_, first, static_cast<std::size_t>(last - first), arena_));
   }
 }

@@ -19,6 +19,9 @@ class FunnelLevels {
   // `params`: window, steps (1..32) and modes (kStrictOrder is not allowed: only step rows are
   // collected). Throws InvalidParameter for kStrictOrder.
   FunnelLevels(const FunnelParams& params, Arena& arena);
+  ~FunnelLevels();
+  FunnelLevels(const FunnelLevels&) = delete;
+  FunnelLevels& operator=(const FunnelLevels&) = delete;
 
   // Adds one row; rows without a step (mask 0) are dropped.
   void add(std::int64_t user_id, std::int64_t ts, std::uint32_t mask);
@@ -32,13 +35,32 @@ class FunnelLevels {
     std::uint32_t user;  // dense index into users_
     TimedEvent event;
   };
+  // Rows are kept in chunks, from 1,024 rows doubling up to 65,536: growing never copies them
+  // (nor faults in a doubled copy), and a small call holds little.
+  static constexpr std::size_t kFirstChunkRows = 1 << 10, kMaxChunkRows = 1 << 16;
+  struct Chunk {
+    Row* rows;
+    std::size_t capacity;
+  };
+
   // The dense index of `user_id`, registering it when new.
   std::uint32_t user_index(std::int64_t user_id);
   void grow();
+  // Calls f(row) for every row, in the order added.
+  template <typename F>
+  void for_each_row(F&& f) const {
+    for (std::size_t c = 0; c < chunks_.size(); ++c) {
+      const std::size_t n = c + 1 < chunks_.size() ? chunks_[c].capacity : last_used_;
+      for (std::size_t i = 0; i < n; ++i) f(chunks_[c].rows[i]);
+    }
+  }
 
   FunnelParams params_;
   Arena& arena_;
-  std::vector<Row, ArenaAllocator<Row>> rows_;
+  std::vector<Chunk, ArenaAllocator<Chunk>> chunks_;  // rows from arena_; all full but the last
+  std::size_t last_used_ = 0;                         // rows in the last chunk
+  std::size_t rows_ = 0;                              // rows in all
+  std::size_t capacity_ = 0;                          // rows the chunks hold in all
   std::vector<std::int64_t, ArenaAllocator<std::int64_t>> users_;   // dense index -> user id
   std::vector<std::uint32_t, ArenaAllocator<std::uint32_t>> slots_;  // open addressing: index + 1, 0 free
 };

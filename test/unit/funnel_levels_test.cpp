@@ -14,15 +14,19 @@ namespace {
 
 using cohort::FunnelParams;
 
-// Levels from FunnelLevels and from one FunnelState per user, over the same random rows.
-void expect_same_levels(const FunnelParams& params, unsigned seed) {
+// Levels from FunnelLevels and from one FunnelState per user, over the same random rows: `rows`
+// of them over `users` users, at random times or (`time_ordered`) in ascending time, as a scan of
+// an append-only table gives them.
+void expect_same_levels(const FunnelParams& params, unsigned seed, int rows = 4000, int users = 60,
+                        bool time_ordered = false) {
   std::mt19937 rng(seed);
   cohort::FunnelLevels levels(params, cohort::heap_arena());
   std::map<int64_t, cohort::FunnelState> states;
   const uint32_t all = params.steps == 32 ? ~0u : (1u << params.steps) - 1;
-  for (int i = 0; i < 4000; ++i) {
-    int64_t user = static_cast<int64_t>(rng() % 60) - 30;            // negative ids too
-    int64_t ts = static_cast<int64_t>(rng() % 50) * 1000000;          // many equal timestamps
+  for (int i = 0; i < rows; ++i) {
+    int64_t user = static_cast<int64_t>(rng() % static_cast<unsigned>(users)) - users / 2;  // negative ids too
+    int64_t ts = time_ordered ? int64_t{i / 7} * 1000000                 // runs of 7 equal timestamps
+                              : static_cast<int64_t>(rng() % 50) * 1000000;  // many equal timestamps
     uint32_t mask = rng() % 4 == 0 ? (rng() & all) : (1u << (rng() % params.steps));
     levels.add(user, ts, mask);
     states.try_emplace(user, cohort::heap_arena(), params).first->second.add(ts, mask);
@@ -55,6 +59,21 @@ TEST(FunnelLevels, SameLevelsAsTheAggregateState) {
         p.modes = modes;
         expect_same_levels(p, seed);
       }
+    }
+  }
+}
+
+// More rows than one storage chunk holds (65,536), at random times and in time order (where
+// most users' runs are already sorted and only those with equal-time rows out of step order are
+// sorted again).
+TEST(FunnelLevels, ManyChunksRandomAndTimeOrdered) {
+  for (bool time_ordered : {false, true}) {
+    for (uint32_t modes : {0u, uint32_t{cohort::kStrictIncrease}}) {
+      FunnelParams p;
+      p.window = int64_t{40} * 1000000;
+      p.steps = 4;
+      p.modes = modes;
+      expect_same_levels(p, 7 + modes, 200000, 5000, time_ordered);
     }
   }
 }
