@@ -8,18 +8,18 @@ namespace cohort {
 MembershipMasks::MembershipMasks(const Program& program, const UserTable& table)
     : table_(table), words_((program.definitions() + 63) / 64) {
   if (program.needs_customers()) throw std::logic_error("cohort membership masks need definitions without customers columns");
-  const std::size_t definitions = program.definitions();
+  // Sets bit d of `bits` for every definition d that `slots` (nullptr: no events) match.
+  const auto set_matches = [&](const double* slots, uint64_t* bits) {
+    for (std::size_t d = 0; d < program.definitions(); ++d)
+      if (program.matches(d, slots, nullptr)) bits[d / 64] |= uint64_t{1} << (d % 64);
+  };
   idle_.assign(words_, 0);
-  for (std::size_t d = 0; d < definitions; ++d)
-    if (program.matches(d, nullptr, nullptr)) idle_[d / 64] |= uint64_t{1} << (d % 64);
+  set_matches(nullptr, idle_.data());
   bits_.assign(table.entries() * words_, 0);
   for (std::size_t e = 0; e < table.entries(); ++e) {
     int64_t user;
     const double* slots;
-    if (!table.entry(e, user, slots)) continue;
-    uint64_t* bits = bits_.data() + e * words_;
-    for (std::size_t d = 0; d < definitions; ++d)
-      if (program.matches(d, slots, nullptr)) bits[d / 64] |= uint64_t{1} << (d % 64);
+    if (table.entry(e, user, slots)) set_matches(slots, bits_.data() + e * words_);
   }
 }
 
