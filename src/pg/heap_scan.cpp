@@ -152,7 +152,7 @@ bool HeapScan::next_page() {
     if (h->rs_ntuples > 0) {
       Page p = BufferGetPage(h->rs_cbuf);
       for (int i = 0; i < std::min(kPrefetchTuples, h->rs_ntuples); ++i)
-        prefetch_tuple(p, h->rs_vistuples[i]);
+        prefetch_tuple(p, tuple_offsets_[i]);
       return true;
     }
   }
@@ -225,7 +225,7 @@ void HeapScan::read_page(BlockNumber page, Buffer pinned) {
   ItemId lpp = PageGetItemId(dp, FirstOffsetNumber);
   if (all_visible && !check_conflicts) {
     for (OffsetNumber off = FirstOffsetNumber; off <= lines && ntup < MaxHeapTuplesPerPage; ++off, ++lpp)
-      if (ItemIdIsNormal(lpp)) h->rs_vistuples[ntup++] = off;
+      if (ItemIdIsNormal(lpp)) tuple_offsets_[ntup++] = static_cast<uint16>(ItemIdGetOffset(lpp));
   } else {
     for (OffsetNumber off = FirstOffsetNumber; off <= lines && ntup < MaxHeapTuplesPerPage; ++off, ++lpp) {
       if (!ItemIdIsNormal(lpp)) continue;
@@ -236,7 +236,7 @@ void HeapScan::read_page(BlockNumber page, Buffer pinned) {
       ItemPointerSet(&tuple.t_self, page, off);
       const bool visible = all_visible || HeapTupleSatisfiesVisibility(&tuple, snapshot, h->rs_cbuf);
       if (check_conflicts) HeapCheckForSerializableConflictOut(visible, rel_, &tuple, h->rs_cbuf, snapshot);
-      if (visible) h->rs_vistuples[ntup++] = off;
+      if (visible) tuple_offsets_[ntup++] = static_cast<uint16>(ItemIdGetOffset(lpp));
     }
   }
   LockBuffer(h->rs_cbuf, BUFFER_LOCK_UNLOCK);

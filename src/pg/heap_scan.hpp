@@ -142,12 +142,14 @@ class HeapScan {
   // address order, which the hardware prefetcher foresees poorly.
   static constexpr int kPrefetchTuples = 16;
 
-  // Starts loading the tuple at `offset` on `page`: its header and the first columns after it
-  // (two cache lines: tuples are only 8-byte aligned).
-  static void prefetch_tuple(Page page, OffsetNumber offset) {
-    const char* tuple = static_cast<const char*>(PageGetItem(page, PageGetItemId(page, offset)));
-    __builtin_prefetch(tuple);
-    __builtin_prefetch(tuple + 64);
+  // Starts loading the tuple at byte `offset` of `page` into the second-level cache: its header
+  // and the first columns after it (two cache lines: tuples are only 8-byte aligned). Not into
+  // the first level: a first-level prefetch holds a miss buffer until its line arrives, and the
+  // core has few of them.
+  static void prefetch_tuple(Page page, uint16 offset) {
+    const char* tuple = static_cast<const char*>(page) + offset;
+    __builtin_prefetch(tuple, 0, 2);
+    __builtin_prefetch(tuple + 64, 0, 2);
   }
   // Whether none of the columns up to the prepared pair is NULL, by the tuple's null bitmap.
   bool pair_not_null(const bits8* bits) const {
@@ -171,13 +173,13 @@ class HeapScan {
         }
       }
       const Page page = BufferGetPage(h->rs_cbuf);
-      const OffsetNumber* visible = h->rs_vistuples;
+      const uint16* visible = tuple_offsets_;
       const int count = h->rs_ntuples;
       const int first = index_;
       int i = first;
       while (i < count && n < capacity) {
         if (i + kPrefetchTuples < count) prefetch_tuple(page, visible[i + kPrefetchTuples]);
-        tuple_ = reinterpret_cast<HeapTupleHeader>(PageGetItem(page, PageGetItemId(page, visible[i])));
+        tuple_ = reinterpret_cast<HeapTupleHeader>(static_cast<char*>(page) + visible[i]);
         ++i;
         nvalid_ = 0;
         offset_ = 0;
@@ -198,9 +200,10 @@ class HeapScan {
   // parallel scan); false after the last.
   bool next_scan_block(BlockNumber& page);
   // Makes `page` current (`pinned`: already pinned by us, or InvalidBuffer) and lists its visible
-  // tuples as heapgetpage() does: pruned, under a share lock, each tuple decided by the snapshot
-  // and checked for serializable conflicts, except that on an all-visible page (outside
-  // recovery and serializable transactions) the normal line pointers are listed in one loop.
+  // tuples in tuple_offsets_ (their count in rs_ntuples) as heapgetpage() does: pruned, under a
+  // share lock, each tuple decided by the snapshot and checked for serializable conflicts, except
+  // that on an all-visible page (outside recovery and serializable transactions) the normal line
+  // pointers are listed in one loop.
   void read_page(BlockNumber page, Buffer pinned);
   // Pins `page` of the relation, as ReadBufferExtended() with the scan's strategy would (and
   // counts it in the relation's statistics the same way), first trying the buffer the stride of
@@ -228,7 +231,7 @@ class HeapScan {
   int stride_ = 0;                  // the buffer-number step from the page before it (0: none)
   bool stride_confirmed_ = false;   // the step before that was the same
   bool guessable_ = false;          // shared buffers, on a server whose ReadRecentBuffer() we checked
-  int index_ = 0;                   // next entry of rs_vistuples
+  int index_ = 0;                   // next entry of tuple_offsets_
   std::uint64_t rows_read_ = 0;     // see rows_read()
   PageSet page_set_;                // the pages to read (all, unless skip_pages_before())
   std::uint64_t pages_skipped_ = 0;
@@ -236,6 +239,10 @@ class HeapScan {
   int pair_natts_ = 0;              // columns up to and including the pair's second
   bits8 pair_null_mask_ = 0;        // their bits in the null bitmap (when they are at most 8)
   HeapTupleHeader tuple_ = nullptr;  // the current tuple (pages_ only)
+  // The byte offsets in the current page of its visible tuples, in line pointer order (the scan's
+  // rs_ntuples of them): where rs_vistuples would hold their line pointer numbers, saving a
+  // line pointer read per tuple.
+  uint16 tuple_offsets_[MaxHeapTuplesPerPage];
   int nvalid_ = 0;                  // columns deformed so far
   uint32 offset_ = 0;               // byte offset after the last deformed column
   bool slow_ = false;               // offsets past a null or varlena are not cached ones
