@@ -50,7 +50,9 @@ class UserTable {
   // are refused after it (std::logic_error).
   void finish();
   // Starts loading the memory `user_id`'s key (and, with `slots`, its slots) live in (a hint).
-  void prefetch(int64_t user_id, bool slots) const {
+  // Always inlined: GCC takes a function holding only prefetches for one without effects and
+  // drops calls to it that early inlining left.
+  [[gnu::always_inline]] void prefetch(int64_t user_id, bool slots) const {
     std::size_t i = hash(user_id) & mask_;
     __builtin_prefetch(keys_ + i);
     if (slots) __builtin_prefetch(slots_ + i * per_user_);

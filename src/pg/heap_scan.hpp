@@ -146,7 +146,7 @@ class HeapScan {
   // and the first columns after it (two cache lines: tuples are only 8-byte aligned). Not into
   // the first level: a first-level prefetch holds a miss buffer until its line arrives, and the
   // core has few of them.
-  static void prefetch_tuple(Page page, uint16 offset) {
+  [[gnu::always_inline]] static void prefetch_tuple(Page page, uint16 offset) {
     const char* tuple = static_cast<const char*>(page) + offset;
     __builtin_prefetch(tuple, 0, 2);
     __builtin_prefetch(tuple + 64, 0, 2);
