@@ -17,6 +17,8 @@ namespace cohort::pg {
 namespace {
 
 constexpr std::size_t kBatchRows = 4096;
+// Customers rows this many places ahead have their users' per-user entries prefetched.
+constexpr std::size_t kPrefetchDistance = 8;
 
 // Lower ts bound of each window: as_of - make_interval(days => N), in the session time zone.
 std::vector<int64_t> window_bounds(const Program& program, TimestampTz as_of) {
@@ -91,10 +93,13 @@ void scan_customers(const Program& program, const EvaluationInput& input, const 
   CustomerBatch batch;
   batch.reserve(kBatchRows, program.attributes().size());
   const std::size_t A = batch.attrs;
+  const bool prefetch = !masks && table.size() > 0;  // rows look their users up in the table
   while (true) {
     batch_context.reset();
     if (!source->next(batch, batch_context.get())) break;
     for (std::size_t r = 0; r < batch.rows; ++r) {
+      if (prefetch && r + kPrefetchDistance < batch.rows)
+        table.prefetch(batch.users[r + kPrefetchDistance], true);
       if (masks) {
         const uint64_t* bits = masks->of(batch.users[r]);
         for (std::size_t w = 0; w < masks->words(); ++w)
