@@ -37,7 +37,6 @@ UserTable::UserTable(const Program& program, Arena& arena)
     : program_(program),
       arena_(arena),
       per_user_(static_cast<std::size_t>(program.slots_per_user())),
-      user_ids_(ArenaAllocator<int64_t>(arena)),
       distinct_(ArenaAllocator<DistinctSet>(arena)),
       by_event_(program.events().size()) {
   capacity_ = kInitialCapacity;
@@ -74,7 +73,7 @@ void UserTable::allocate(std::size_t capacity, int64_t*& keys, double*& slots) {
 double* UserTable::find_or_insert(int64_t user_id) {
   if (user_id == kFree) {
     if (!free_key_used_) {
-      user_ids_.push_back(user_id);
+      ++users_;
       free_key_used_ = true;
     }
     return row(capacity_);
@@ -83,11 +82,11 @@ double* UserTable::find_or_insert(int64_t user_id) {
     int64_t key = keys_[i];
     if (key == user_id) return row(i);
     if (key == kFree) {
-      if ((user_ids_.size() + 1) * 4 > capacity_ * 3) {  // keep the load factor at most 3/4
+      if ((users_ + 1) * 4 > capacity_ * 3) {  // keep the load factor at most 3/4
         grow();
         return find_or_insert(user_id);
       }
-      user_ids_.push_back(user_id);
+      ++users_;
       keys_[i] = user_id;
       return row(i);
     }
@@ -360,7 +359,7 @@ void UserTable::merge_distinct(std::string_view body) {
 
 std::size_t UserTable::bytes() const {
   return capacity_ * sizeof(int64_t) + ((capacity_ + 1) * per_user_ + 1) * sizeof(double) +
-         user_ids_.capacity() * sizeof(int64_t) + distinct_bytes_;
+         distinct_bytes_;
 }
 
 }  // namespace cohort

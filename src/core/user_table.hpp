@@ -61,10 +61,7 @@ class UserTable {
   // The program whose accumulators the table holds.
   const Program& program() const { return program_; }
   // Number of distinct users seen.
-  std::size_t size() const { return user_ids_.size(); }
-  // The i-th user (in first-seen order) and its slots.
-  int64_t user_id(std::size_t i) const { return user_ids_[i]; }
-  const double* slots(std::size_t i) const { return find(user_ids_[i]); }
+  std::size_t size() const { return users_; }
   // The slots of `user_id`, or nullptr when the user has no events.
   const double* find(int64_t user_id) const;
   // Entries in memory order, for passes over every user (rows stream instead of being fetched one
@@ -138,7 +135,7 @@ class UserTable {
   double* slots_ = nullptr;  // (capacity_ + 1) rows of per_user_ doubles, plus one spare
   bool free_key_used_ = false;
   std::size_t capacity_ = 0, mask_ = 0;
-  boost::container::vector<int64_t, ArenaAllocator<int64_t>> user_ids_;
+  std::size_t users_ = 0;  // distinct users seen
   boost::container::vector<DistinctSet, ArenaAllocator<DistinctSet>> distinct_;
   std::vector<std::vector<WindowChain>> by_event_;  // per event id, its accumulators in chains
   bool chained_ = false;                             // some chain has more than one accumulator

@@ -47,6 +47,17 @@ inline ::testing::AssertionResult fails_with(std::string_view json, cohort::Erro
 
 constexpr int64_t kDay = int64_t{86400} * 1000000;  // microseconds
 
+// Every user of a (finished, where it needs it) table with its slots, by walking the entries.
+inline std::map<int64_t, const double*> entries_of(const cohort::UserTable& table) {
+  std::map<int64_t, const double*> out;
+  for (std::size_t e = 0; e < table.entries(); ++e) {
+    int64_t user;
+    const double* slots;
+    if (table.entry(e, user, slots)) out.emplace(user, slots);
+  }
+  return out;
+}
+
 // A customers row given by column; absent columns are NULL.
 struct Customer {
   std::map<std::string, double> attrs;

@@ -49,9 +49,7 @@ void merge(Harness& from, Harness& into, std::size_t chunk_bytes) {
 void expect_same(Harness& a, Harness& b) {
   ASSERT_EQ(a.table().size(), b.table().size());
   const int n = a.program().slots_per_user();
-  for (std::size_t i = 0; i < a.table().size(); ++i) {
-    int64_t user = a.table().user_id(i);
-    const double* x = a.table().slots(i);
+  for (const auto& [user, x] : cohort_test::entries_of(a.table())) {
     const double* y = b.table().find(user);
     ASSERT_NE(y, nullptr) << "user " << user;
     for (int s = 0; s < n; ++s) EXPECT_EQ(x[s], y[s]) << "user " << user << " slot " << s;
