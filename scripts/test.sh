@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
 
+echo "== the hot loops' prefetch instructions survived compilation"
+scripts/check-prefetch.sh
+
 echo "== unit tests and fuzz corpus replay (GoogleTest and replay binaries via CTest)"
 (cd build && ctest --output-on-failure -j 2)
 
