@@ -144,8 +144,8 @@ class HeapScan {
 
   // Starts loading the tuple at byte `offset` of `page` into the second-level cache: its header
   // and the first columns after it (two cache lines: tuples are only 8-byte aligned). Not into
-  // the first level: a first-level prefetch holds a miss buffer until its line arrives, and the
-  // core has few of them.
+  // the first level, which measured slower (presumably a first-level prefetch holds one of the
+  // core's few fill buffers until its line arrives).
   [[gnu::always_inline]] static void prefetch_tuple(Page page, uint16 offset) {
     const char* tuple = static_cast<const char*>(page) + offset;
     __builtin_prefetch(tuple, 0, 2);
