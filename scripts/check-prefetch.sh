@@ -10,12 +10,15 @@ cd "$(dirname "$0")/.."
 # pass, the direct scan's page loop and next page, and the buffered aggregate transitions.
 objects=(src/pg/event_folding.o src/pg/evaluator.o src/pg/heap_sources.o src/pg/heap_scan.o
          src/pg/funnel_agg.o src/pg/sequence_agg.o src/pg/analytics_aggregates.o)
-# A prefetch instruction in the disassembly: prefetcht0/t1/t2/nta/w on x86-64, prfm on AArch64.
-instruction=$'\t(prefetch[a-z0-9]*|prfm)[ \t]'
+# Lines of `object`'s disassembly whose instruction matches the extended regex `mnemonic`.
+count_instructions() {
+  objdump -d --no-show-raw-insn "$1" | grep -cE $'\t'"($2)"$'[ \t]' || true
+}
+
 status=0
 for object in "${objects[@]}"; do
-  count=$(objdump -d --no-show-raw-insn "$object" | grep -cE "$instruction" || true)
-  if [ "$count" -eq 0 ]; then
+  # prefetcht0/t1/t2/nta/w on x86-64, prfm on AArch64.
+  if [ "$(count_instructions "$object" 'prefetch[a-z0-9]*|prfm')" -eq 0 ]; then
     echo "no prefetch instruction in $object" >&2
     status=1
   fi
@@ -24,8 +27,7 @@ done
 # x86-64), apart from the next page's first-level ones: check they are there themselves.
 if [ "$(uname -m)" = x86_64 ]; then
   for object in src/pg/heap_scan.o src/pg/heap_sources.o; do
-    count=$(objdump -d --no-show-raw-insn "$object" | grep -cE $'\tprefetcht1[ \t]' || true)
-    if [ "$count" -eq 0 ]; then
+    if [ "$(count_instructions "$object" 'prefetcht1')" -eq 0 ]; then
       echo "no second-level tuple prefetch in $object" >&2
       status=1
     fi

@@ -16,11 +16,8 @@ MembershipMasks::MembershipMasks(const Program& program, const UserTable& table)
   idle_.assign(words_, 0);
   set_matches(nullptr, idle_.data());
   bits_.assign(table.entries() * words_, 0);
-  for (std::size_t e = 0; e < table.entries(); ++e) {
-    int64_t user;
-    const double* slots;
-    if (table.entry(e, user, slots)) set_matches(slots, bits_.data() + e * words_);
-  }
+  table.for_each_entry(
+      [&](std::size_t e, int64_t, const double* slots) { set_matches(slots, bits_.data() + e * words_); });
 }
 
 }  // namespace cohort

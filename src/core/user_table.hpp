@@ -71,6 +71,15 @@ class UserTable {
   std::size_t entries() const { return capacity_ + 1; }
   // The user and slots at entry `e`; false when the entry is empty.
   bool entry(std::size_t e, int64_t& user_id, const double*& slots) const;
+  // Calls visit(e, user_id, slots) for every non-empty entry, in memory order.
+  template <typename Visit>
+  void for_each_entry(Visit&& visit) const {
+    for (std::size_t e = 0; e < entries(); ++e) {
+      int64_t user_id;
+      const double* slots;
+      if (entry(e, user_id, slots)) visit(e, user_id, slots);
+    }
+  }
   // The entry of `user_id`, or npos when the user has no events.
   std::size_t entry_of(int64_t user_id) const;
   // Bytes held, for memory accounting.

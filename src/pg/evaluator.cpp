@@ -145,13 +145,10 @@ std::vector<std::vector<int64_t>> evaluate_members_each(const Program& program, 
     table.finish();
     if (whole_universe) {
       // In the table's memory order (members are sorted below).
-      for (std::size_t e = 0; e < table.entries(); ++e) {
-        int64_t user;
-        const double* slots;
-        if (!table.entry(e, user, slots)) continue;
+      table.for_each_entry([&](std::size_t, int64_t user, const double* slots) {
         for (std::size_t d = 0; d < members.size(); ++d)
           if (program.matches(d, slots, nullptr)) members[d].push_back(user);
-      }
+      });
     } else {
       scan_customers(program, input, table, batch_context, members, report);
     }

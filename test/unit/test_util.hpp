@@ -50,11 +50,7 @@ constexpr int64_t kDay = int64_t{86400} * 1000000;  // microseconds
 // Every user of a (finished, where it needs it) table with its slots, by walking the entries.
 inline std::map<int64_t, const double*> entries_of(const cohort::UserTable& table) {
   std::map<int64_t, const double*> out;
-  for (std::size_t e = 0; e < table.entries(); ++e) {
-    int64_t user;
-    const double* slots;
-    if (table.entry(e, user, slots)) out.emplace(user, slots);
-  }
+  table.for_each_entry([&](std::size_t, int64_t user, const double* slots) { out.emplace(user, slots); });
   return out;
 }
 
