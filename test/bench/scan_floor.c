@@ -1,0 +1,232 @@
+/*
+ * Memory floors of the direct scan, outside PostgreSQL: reads the events table's heap file(s)
+ * into memory and times (median of 5) two loops over those same pages, in page order:
+ *   1. one load from every 64-byte line of every page (the bytes alone);
+ *   2. what cohort's direct scan does with each row of a definition that keeps none: list a page's
+ *      normal line pointers, then read each tuple's header, event text and timestamp (the column
+ *      right after it), and test both, prefetching as src/pg/heap_scan.hpp does (the next page's
+ *      first 8 and last 4 lines, each tuple's two lines 16 tuples ahead into the second level).
+ * No buffer manager, pins, locks or visibility checks: the difference to cohort's own scan with
+ * nothing kept is what those cost, plus whatever our build does worse.
+ *
+ *   scan_floor <path of the relation's first segment>
+ *
+ * The table must have the benchmark's layout (user_id bigint, event text, ts timestamptz, ...)
+ * and be checkpointed; all-visible pages are assumed (the benchmark vacuums). Built by
+ * test/bench/run.sh against the server headers (only their macros are used).
+ */
+#include "postgres.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "access/htup_details.h"
+#include "storage/bufpage.h"
+
+/* port.h routes these to libpgport, which this program does not link: the C library's. */
+#undef printf
+#undef fprintf
+#undef snprintf
+#undef qsort
+
+#define RUNS 5
+#define PREFETCH_TUPLES 16
+
+/* Seconds on the monotonic clock. */
+static double
+now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* Appends the bytes of file `path` to buf at *len (growing buf); false when it does not exist. */
+static bool
+read_file(const char *path, char **buf, size_t *len, size_t *cap)
+{
+	int			fd = open(path, O_RDONLY);
+	ssize_t		got;
+
+	if (fd < 0)
+		return false;
+	for (;;)
+	{
+		if (*cap - *len < (1 << 20))
+		{
+			size_t		grown = *cap * 2 + (64 << 20);
+			char	   *moved = aligned_alloc(BLCKSZ, grown);
+
+			if (moved == NULL)
+			{
+				fprintf(stderr, "scan_floor: out of memory\n");
+				exit(1);
+			}
+			if (*buf != NULL)
+			{
+				memcpy(moved, *buf, *len);
+				free(*buf);
+			}
+			*buf = moved;
+			*cap = grown;
+		}
+		got = read(fd, *buf + *len, 1 << 20);
+		if (got < 0)
+		{
+			perror(path);
+			exit(1);
+		}
+		if (got == 0)
+			break;
+		*len += (size_t) got;
+	}
+	close(fd);
+	return true;
+}
+
+/* Loop 1: one load per cache line of every page, in page order; returns a sum to keep it. */
+static uint64
+touch_lines(const char *pages, size_t npages)
+{
+	uint64		sum = 0;
+
+	for (size_t i = 0; i < npages * BLCKSZ; i += 64)
+		sum += (unsigned char) pages[i];
+	return sum;
+}
+
+/* Starts loading a tuple's first two lines into the second-level cache. */
+static inline void
+prefetch_tuple(const char *page, uint16 offset)
+{
+	__builtin_prefetch(page + offset, 0, 2);
+	__builtin_prefetch(page + offset + 64, 0, 2);
+}
+
+/*
+ * Loop 2: each visible tuple's event (text at offset 8) and timestamp (the next 8-aligned
+ * offset), tested against an event no row has and a window; returns the rows that pass both.
+ */
+static uint64
+scan_tuples(const char *pages, size_t npages, int64 lower, int64 upper)
+{
+	static const char wanted[] = "no such event";
+	uint16		offsets[MaxHeapTuplesPerPage];
+	uint64		kept = 0;
+
+	for (size_t b = 0; b < npages; ++b)
+	{
+		const char *page = pages + b * BLCKSZ;
+		int			lines = PageGetMaxOffsetNumber((Page) page);
+		int			count = 0;
+
+		if (b + 1 < npages)
+		{
+			const char *next = page + BLCKSZ;
+
+			for (int l = 0; l < 8; ++l)
+				__builtin_prefetch(next + 64 * l);
+			for (int l = 1; l <= 4; ++l)
+				__builtin_prefetch(next + BLCKSZ - 64 * l);
+		}
+		for (int off = FirstOffsetNumber; off <= lines && count < MaxHeapTuplesPerPage; ++off)
+		{
+			ItemId		lp = PageGetItemId((Page) page, off);
+
+			if (ItemIdIsNormal(lp))
+				offsets[count++] = (uint16) ItemIdGetOffset(lp);
+		}
+		for (int i = 0; i < count && i < PREFETCH_TUPLES; ++i)
+			prefetch_tuple(page, offsets[i]);
+		for (int i = 0; i < count; ++i)
+		{
+			HeapTupleHeader tuple;
+			const char *data;
+			const char *text;
+			uint32		end;
+			int			len;
+			int64		ts;
+
+			if (i + PREFETCH_TUPLES < count)
+				prefetch_tuple(page, offsets[i + PREFETCH_TUPLES]);
+			tuple = (HeapTupleHeader) (page + offsets[i]);
+			if (HeapTupleHeaderGetNatts(tuple) < 3)
+				continue;
+			if ((tuple->t_infomask & HEAP_HASNULL) && (tuple->t_bits[0] & 7) != 7)
+				continue;
+			data = (const char *) tuple + tuple->t_hoff;
+			text = data + 8;
+			if (!VARATT_IS_1B(text) || VARATT_IS_1B_E(text))
+				continue;
+			len = VARSIZE_1B(text) - VARHDRSZ_SHORT;
+			end = att_align_nominal(8 + VARSIZE_1B(text), TYPALIGN_DOUBLE);
+			memcpy(&ts, data + end, sizeof ts);
+			if (len == (int) sizeof wanted - 1 && memcmp(text + 1, wanted, len) == 0 && ts >= lower && ts <= upper)
+				++kept;
+		}
+	}
+	return kept;
+}
+
+/* Sorts doubles (qsort). */
+static int
+by_value(const void *a, const void *b)
+{
+	double		x = *(const double *) a,
+				y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
+int
+main(int argc, char **argv)
+{
+	char	   *pages = NULL;
+	size_t		len = 0,
+				cap = 0,
+				npages;
+	double		lines[RUNS],
+				tuples[RUNS];
+	volatile uint64 sink = 0;	/* keeps the loops' results, so that none is optimized away */
+
+	if (argc != 2)
+	{
+		fprintf(stderr, "usage: scan_floor <relation file>\n");
+		return 2;
+	}
+	if (!read_file(argv[1], &pages, &len, &cap))
+	{
+		perror(argv[1]);
+		return 1;
+	}
+	for (int seg = 1;; ++seg)
+	{
+		char		path[4096];
+
+		snprintf(path, sizeof path, "%s.%d", argv[1], seg);
+		if (!read_file(path, &pages, &len, &cap))
+			break;
+	}
+	npages = len / BLCKSZ;
+	for (int r = 0; r < RUNS; ++r)
+	{
+		double		t0 = now();
+
+		sink += touch_lines(pages, npages);
+		lines[r] = now() - t0;
+		t0 = now();
+		sink += scan_tuples(pages, npages, INT64CONST(0), PG_INT64_MAX);
+		tuples[r] = now() - t0;
+	}
+	qsort(lines, RUNS, sizeof(double), by_value);
+	qsort(tuples, RUNS, sizeof(double), by_value);
+	printf("pages: %zu (%.0f MB)\n", npages, npages * (double) BLCKSZ / (1 << 20));
+	printf("every cache line of the pages, in page order: %.3f s\n", lines[RUNS / 2]);
+	printf("each tuple's header, event and time, as the direct scan reads them: %.3f s\n", tuples[RUNS / 2]);
+	return 0;
+}
