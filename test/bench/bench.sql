@@ -156,6 +156,7 @@ END $$;
 
 \echo
 \echo '== cohort vs hand-written SQL (serial, medians)'
+CREATE TEMP TABLE serial_report AS
 SELECT c.id, c.name,
        round(percentile_cont(0.5) WITHIN GROUP (ORDER BY t.seconds) FILTER (WHERE t.who = 'cohort')::numeric, 3) AS cohort_s,
        round(percentile_cont(0.5) WITHIN GROUP (ORDER BY t.seconds) FILTER (WHERE t.who = 'hand')::numeric, 3) AS hand_s,
@@ -166,11 +167,13 @@ SELECT c.id, c.name,
        pg_temp.differences(c.cohort_sql, c.hand_sql) AS differing_rows,
        count(*) FILTER (WHERE t.who = 'cohort') AS reps
   FROM cases c JOIN timings t USING (id)
- GROUP BY c.id, c.name, c.cohort_sql, c.hand_sql ORDER BY c.id;
+ GROUP BY c.id, c.name, c.cohort_sql, c.hand_sql;
+SELECT * FROM serial_report ORDER BY id;
 
 \echo
 \echo '== with parallel workers (max_parallel_workers_per_gather = 2; medians)'
 SET max_parallel_workers_per_gather = 2;
+CREATE TEMP TABLE parallel_report AS
 SELECT c.id, c.name,
        round(percentile_cont(0.5) WITHIN GROUP (ORDER BY t.seconds) FILTER (WHERE t.who = 'cohort_par')::numeric, 3) AS cohort_s,
        round(percentile_cont(0.5) WITHIN GROUP (ORDER BY t.seconds) FILTER (WHERE t.who = 'hand_par')::numeric, 3) AS hand_s,
@@ -183,8 +186,9 @@ SELECT c.id, c.name,
        max(t.scan) FILTER (WHERE t.who = 'cohort_par') AS scan,
        pg_temp.differences(c.cohort_sql, c.hand_sql) AS differing_rows
   FROM cases c JOIN timings t USING (id)
- GROUP BY c.id, c.name, c.cohort_sql, c.hand_sql ORDER BY c.id;
+ GROUP BY c.id, c.name, c.cohort_sql, c.hand_sql;
 SET max_parallel_workers_per_gather = 0;
+SELECT * FROM parallel_report ORDER BY id;
 
 \echo
 \echo '== 20 saved cohorts at once (statistics_many: one pass) against one cohort (compute_statistics)'
@@ -205,11 +209,19 @@ BEGIN
       (SELECT defs FROM twenty)));
   END LOOP;
 END $$;
+CREATE TEMP TABLE many_report AS
 SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FILTER (WHERE who = 'one')::numeric, 3) AS one_cohort_s,
        round(percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FILTER (WHERE who = 'twenty')::numeric, 3) AS twenty_cohorts_s,
        round((percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FILTER (WHERE who = 'twenty')
-            / percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FILTER (WHERE who = 'one'))::numeric, 2) AS cost_ratio
+            / percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FILTER (WHERE who = 'one'))::numeric, 2) AS cost_ratio,
+       (SELECT pg_temp.differences(
+          format($q$SELECT * FROM cohort.statistics_many(%L::cohort.definition[], 'events', 'customers', '2026-06-30 12:00+00')$q$, defs),
+          format($q$SELECT i, s.total_customers, s.avg_churn_score, s.high_risk_count, s.medium_risk_count, s.low_risk_count
+                      FROM generate_series(1, 20) i,
+                           cohort.statistics_many(ARRAY[(%L::cohort.definition[])[i]], 'events', 'customers', '2026-06-30 12:00+00') s$q$, defs))
+          FROM twenty) AS differing_rows_vs_one_at_a_time
   FROM many_timings;
+SELECT * FROM many_report;
 
 \echo
 \echo '== floors: scans and aggregations over the same rows (medians of 3)'
@@ -241,3 +253,18 @@ INSERT INTO floors (floor, workers, sql) VALUES
 UPDATE floors SET sql = format($$SELECT count(*) FROM cohort.evaluate(%L, 'events', NULL, '2026-06-30 12:00+00')$$, sql)
  WHERE sql LIKE '{%';
 SELECT floor, pg_temp.median_time(sql, workers) AS seconds FROM floors ORDER BY id;
+
+-- A fast wrong answer fails the run: any case whose members (or level counts) differ from the
+-- hand SQL's, serially or with workers, or 20 cohorts at once differing from one at a time.
+DO $$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT 'serial' AS mode, id, differing_rows FROM serial_report WHERE differing_rows <> 0
+           UNION ALL
+           SELECT 'parallel', id, differing_rows FROM parallel_report WHERE differing_rows <> 0 LOOP
+    RAISE EXCEPTION 'benchmark case % (%): cohort and the hand SQL differ in % rows', r.id, r.mode, r.differing_rows;
+  END LOOP;
+  FOR r IN SELECT differing_rows_vs_one_at_a_time AS n FROM many_report WHERE differing_rows_vs_one_at_a_time <> 0 LOOP
+    RAISE EXCEPTION 'benchmark: statistics of 20 cohorts at once differ from one at a time in % rows', r.n;
+  END LOOP;
+END $$;
