@@ -13,7 +13,8 @@ scripts/install-deps.sh
 scripts/build.sh
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-cc -O2 -Wall -I"$(/usr/lib/postgresql/15/bin/pg_config --includedir-server)" -o "$tmp/scan_floor" test/bench/scan_floor.c
+cc -O2 -Wall -isystem "$(/usr/lib/postgresql/15/bin/pg_config --includedir-server)" -o "$tmp/scan_floor" test/bench/scan_floor.c
+export SCAN_FLOOR="$tmp/scan_floor"
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "== data: $users users, $events events"
 pg_virtualenv -v 15 -o shared_buffers=4GB -o work_mem=64MB -o max_wal_size=4GB -o synchronous_commit=off bash -c "
@@ -22,5 +23,6 @@ pg_virtualenv -v 15 -o shared_buffers=4GB -o work_mem=64MB -o max_wal_size=4GB -
   psql -X -q -f test/bench/bench.sql
   psql -X -q -c CHECKPOINT
   echo '== floors outside PostgreSQL: the events table read into memory (test/bench/scan_floor.c, medians of 5)'
-  $tmp/scan_floor \"\$(psql -X -At -c \"SELECT current_setting('data_directory') || '/' || pg_relation_filepath('events')\")\"
+  rel=\$(psql -X -At -c \"SELECT current_setting('data_directory') || '/' || pg_relation_filepath('events')\")
+  \"\$SCAN_FLOOR\" \"\$rel\"
 "

@@ -3,9 +3,10 @@
  * into memory and times (median of 5) two loops over those same pages, in page order:
  *   1. one load from every 64-byte line of every page (the bytes alone);
  *   2. what cohort's direct scan does with each row of a definition that keeps none: list a page's
- *      normal line pointers, then read each tuple's header, event text and timestamp (the column
- *      right after it), and test both, prefetching as src/pg/heap_scan.hpp does (the next page's
- *      first 8 and last 4 lines, each tuple's two lines 16 tuples ahead into the second level).
+ *      normal line pointers, then read each tuple's header, event text's length and timestamp
+ *      (the column right after the text; read for every tuple, as src/pg/heap_scan.hpp does),
+ *      and test the event, prefetching as src/pg/heap_scan.{hpp,cpp} do (the next page's first 8
+ *      and last 4 lines, each tuple's two lines 16 tuples ahead into the second level).
  * No buffer manager, pins, locks or visibility checks: the difference to cohort's own scan with
  * nothing kept is what those cost, plus whatever our build does worse.
  *
@@ -17,11 +18,13 @@
  */
 #include "postgres.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "access/htup_details.h"
@@ -46,47 +49,44 @@ now(void)
 	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-/* Appends the bytes of file `path` to buf at *len (growing buf); false when it does not exist. */
-static bool
-read_file(const char *path, char **buf, size_t *len, size_t *cap)
+/* The size of file `path` in bytes, or -1 when it does not exist; exits on any other error. */
+static off_t
+file_size(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0)
+		return st.st_size;
+	if (errno == ENOENT)
+		return -1;
+	perror(path);
+	exit(1);
+}
+
+/* Reads file `path` of `size` bytes to `out`; exits on any error. */
+static void
+read_file(const char *path, char *out, size_t size)
 {
 	int			fd = open(path, O_RDONLY);
-	ssize_t		got;
+	size_t		done = 0;
 
 	if (fd < 0)
-		return false;
-	for (;;)
 	{
-		if (*cap - *len < (1 << 20))
-		{
-			size_t		grown = *cap * 2 + (64 << 20);
-			char	   *moved = aligned_alloc(BLCKSZ, grown);
+		perror(path);
+		exit(1);
+	}
+	while (done < size)
+	{
+		ssize_t		got = read(fd, out + done, size - done);
 
-			if (moved == NULL)
-			{
-				fprintf(stderr, "scan_floor: out of memory\n");
-				exit(1);
-			}
-			if (*buf != NULL)
-			{
-				memcpy(moved, *buf, *len);
-				free(*buf);
-			}
-			*buf = moved;
-			*cap = grown;
-		}
-		got = read(fd, *buf + *len, 1 << 20);
-		if (got < 0)
+		if (got <= 0)
 		{
-			perror(path);
+			fprintf(stderr, "scan_floor: cannot read %s\n", path);
 			exit(1);
 		}
-		if (got == 0)
-			break;
-		*len += (size_t) got;
+		done += (size_t) got;
 	}
 	close(fd);
-	return true;
 }
 
 /* Loop 1: one load per cache line of every page, in page order; returns a sum to keep it. */
@@ -108,14 +108,21 @@ prefetch_tuple(const char *page, uint16 offset)
 	__builtin_prefetch(page + offset + 64, 0, 2);
 }
 
+/* The time window of loop 2, read at run time so that no test is decided at compile time. */
+static volatile int64 window_lower = 0;
+static volatile int64 window_upper = PG_INT64_MAX;
+
 /*
- * Loop 2: each visible tuple's event (text at offset 8) and timestamp (the next 8-aligned
- * offset), tested against an event no row has and a window; returns the rows that pass both.
+ * Loop 2: each visible tuple's event text (at offset 8) and timestamp (the next 8-aligned offset),
+ * the timestamp read whatever the event, the event tested against one no row has, then the time
+ * against a window; returns the rows that pass both.
  */
 static uint64
-scan_tuples(const char *pages, size_t npages, int64 lower, int64 upper)
+scan_tuples(const char *pages, size_t npages)
 {
 	static const char wanted[] = "no such event";
+	const int64 lower = window_lower,
+				upper = window_upper;
 	uint16		offsets[MaxHeapTuplesPerPage];
 	uint64		kept = 0;
 
@@ -166,6 +173,7 @@ scan_tuples(const char *pages, size_t npages, int64 lower, int64 upper)
 			len = VARSIZE_1B(text) - VARHDRSZ_SHORT;
 			end = att_align_nominal(8 + VARSIZE_1B(text), TYPALIGN_DOUBLE);
 			memcpy(&ts, data + end, sizeof ts);
+			__asm__ volatile("" : : "r"(ts));	/* loaded here, as cohort's scan loads it */
 			if (len == (int) sizeof wanted - 1 && memcmp(text + 1, wanted, len) == 0 && ts >= lower && ts <= upper)
 				++kept;
 		}
@@ -186,33 +194,63 @@ by_value(const void *a, const void *b)
 int
 main(int argc, char **argv)
 {
-	char	   *pages = NULL;
-	size_t		len = 0,
-				cap = 0,
+	char	   *pages;
+	size_t		total = 0,
 				npages;
+	int			segments = 0;
 	double		lines[RUNS],
 				tuples[RUNS];
 	volatile uint64 sink = 0;	/* keeps the loops' results, so that none is optimized away */
+	char		path[4096];
 
 	if (argc != 2)
 	{
 		fprintf(stderr, "usage: scan_floor <relation file>\n");
 		return 2;
 	}
-	if (!read_file(argv[1], &pages, &len, &cap))
+	/* The first segment, then .1, .2, ... while they exist: sized first, read into one block. */
+	for (;; ++segments)
 	{
-		perror(argv[1]);
+		off_t		size;
+
+		if (segments == 0)
+			snprintf(path, sizeof path, "%s", argv[1]);
+		else
+			snprintf(path, sizeof path, "%s.%d", argv[1], segments);
+		size = file_size(path);
+		if (size < 0)
+			break;
+		total += (size_t) size;
+	}
+	if (segments == 0)
+	{
+		fprintf(stderr, "scan_floor: %s does not exist\n", argv[1]);
 		return 1;
 	}
-	for (int seg = 1;; ++seg)
+	pages = aligned_alloc(BLCKSZ, total + BLCKSZ);
+	if (pages == NULL)
 	{
-		char		path[4096];
-
-		snprintf(path, sizeof path, "%s.%d", argv[1], seg);
-		if (!read_file(path, &pages, &len, &cap))
-			break;
+		fprintf(stderr, "scan_floor: out of memory for %zu bytes\n", total);
+		return 1;
 	}
-	npages = len / BLCKSZ;
+	for (size_t seg = 0, at = 0; seg < (size_t) segments; ++seg)
+	{
+		off_t		size;
+
+		if (seg == 0)
+			snprintf(path, sizeof path, "%s", argv[1]);
+		else
+			snprintf(path, sizeof path, "%s.%zu", argv[1], seg);
+		size = file_size(path);
+		if (size < 0 || at + (size_t) size > total)
+		{
+			fprintf(stderr, "scan_floor: %s changed while being read\n", path);
+			return 1;
+		}
+		read_file(path, pages + at, (size_t) size);
+		at += (size_t) size;
+	}
+	npages = total / BLCKSZ;
 	for (int r = 0; r < RUNS; ++r)
 	{
 		double		t0 = now();
@@ -220,7 +258,7 @@ main(int argc, char **argv)
 		sink += touch_lines(pages, npages);
 		lines[r] = now() - t0;
 		t0 = now();
-		sink += scan_tuples(pages, npages, INT64CONST(0), PG_INT64_MAX);
+		sink += scan_tuples(pages, npages);
 		tuples[r] = now() - t0;
 	}
 	qsort(lines, RUNS, sizeof(double), by_value);
@@ -228,5 +266,6 @@ main(int argc, char **argv)
 	printf("pages: %zu (%.0f MB)\n", npages, npages * (double) BLCKSZ / (1 << 20));
 	printf("every cache line of the pages, in page order: %.3f s\n", lines[RUNS / 2]);
 	printf("each tuple's header, event and time, as the direct scan reads them: %.3f s\n", tuples[RUNS / 2]);
+	free(pages);
 	return 0;
 }
