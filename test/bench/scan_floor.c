@@ -63,6 +63,16 @@ file_size(const char *path)
 	exit(1);
 }
 
+/* Writes to `path` the name of segment `seg` of the relation whose first segment is `first`. */
+static void
+segment_path(char *path, size_t size, const char *first, int seg)
+{
+	if (seg == 0)
+		snprintf(path, size, "%s", first);
+	else
+		snprintf(path, size, "%s.%d", first, seg);
+}
+
 /* Reads file `path` of `size` bytes to `out`; exits on any error. */
 static void
 read_file(const char *path, char *out, size_t size)
@@ -213,10 +223,7 @@ main(int argc, char **argv)
 	{
 		off_t		size;
 
-		if (segments == 0)
-			snprintf(path, sizeof path, "%s", argv[1]);
-		else
-			snprintf(path, sizeof path, "%s.%d", argv[1], segments);
+		segment_path(path, sizeof path, argv[1], segments);
 		size = file_size(path);
 		if (size < 0)
 			break;
@@ -237,10 +244,7 @@ main(int argc, char **argv)
 	{
 		off_t		size;
 
-		if (seg == 0)
-			snprintf(path, sizeof path, "%s", argv[1]);
-		else
-			snprintf(path, sizeof path, "%s.%zu", argv[1], seg);
+		segment_path(path, sizeof path, argv[1], (int) seg);
 		size = file_size(path);
 		if (size < 0 || at + (size_t) size > total)
 		{
