@@ -227,7 +227,7 @@ SELECT * FROM many_report;
 
 \echo
 \echo '== floors: scans and aggregations over the same rows (medians of 3)'
--- Median seconds of 3 runs of a single-row query with up to `workers` parallel workers.
+-- Median seconds (unrounded) of 3 runs of a single-row query with up to `workers` parallel workers.
 CREATE FUNCTION pg_temp.median_time(sql text, workers int) RETURNS numeric LANGUAGE plpgsql AS $$
 DECLARE times float8[] := '{}';
 BEGIN
@@ -236,7 +236,7 @@ BEGIN
     times := times || pg_temp.time_plain(sql);
   END LOOP;
   PERFORM set_config('max_parallel_workers_per_gather', '0', true);
-  RETURN (SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY t)::numeric, 3) FROM unnest(times) t);
+  RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t)::numeric FROM unnest(times) t);
 END $$;
 CREATE TEMP TABLE floors (id serial, floor text, workers int, sql text);
 INSERT INTO floors (floor, workers, sql) VALUES
@@ -254,7 +254,38 @@ INSERT INTO floors (floor, workers, sql) VALUES
   $$SELECT count(*) FROM (SELECT user_id, max(ts) AS m FROM events WHERE ts <= '2026-06-30 12:00+00' AND event IN ('product_viewed', 'cart_added', 'checkout_started', 'payment_successful') GROUP BY user_id) f WHERE m IS NOT NULL$$);
 UPDATE floors SET sql = format($$SELECT count(*) FROM cohort.evaluate(%L, 'events', NULL, '2026-06-30 12:00+00')$$, sql)
  WHERE sql LIKE '{%';
-SELECT floor, pg_temp.median_time(sql, workers) AS seconds FROM floors ORDER BY id;
+CREATE TEMP TABLE floor_report AS SELECT id, floor, pg_temp.median_time(sql, workers) AS seconds FROM floors;
+SELECT floor, round(seconds, 3) AS seconds FROM floor_report ORDER BY id;
+
+\echo
+\echo '== the targets of issue 5 in this run (growth with events needs two runs: compare 1M and 10M)'
+-- Each target's measured ratio against its bound. A report, not a check: timings never fail a run.
+-- A floor too small to time (0 s at a tiny scale) leaves its ratio and verdict empty.
+CREATE FUNCTION pg_temp.floor_seconds(n int) RETURNS numeric LANGUAGE sql AS 'SELECT nullif(seconds, 0) FROM floor_report WHERE id = n';
+-- Unrounded median seconds of one case for `who` ('cohort', 'hand').
+CREATE FUNCTION pg_temp.case_seconds(case_id int, who text) RETURNS numeric LANGUAGE sql AS $$
+  SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t.seconds)::numeric FROM timings t WHERE t.id = case_id AND t.who = $2 $$;
+SELECT target, measured, bound, holds FROM (
+  SELECT 1 AS o, id AS sub, format('case %s: serial speedup over hand SQL', id) AS target,
+         speedup::text || 'x' AS measured, '>= 10x' AS bound, speedup >= 10 AS holds
+    FROM serial_report
+  UNION ALL
+  SELECT 2, id, format('case %s: cohort time / executor scan of the columns it reads', id),
+         ratio::text || 'x', '<= 3x', ratio <= 3
+    FROM (SELECT id, round(pg_temp.case_seconds(id, 'cohort') / pg_temp.floor_seconds(CASE id WHEN 3 THEN 4 ELSE 1 END), 2) AS ratio
+            FROM serial_report WHERE id IN (1, 2, 3)) r
+  UNION ALL
+  SELECT 3, id, format('case %s: serial time / time with workers (%s)', id, substring(scan from '\d+w$')),
+         cohort_gain::text || 'x', '> 1x', cohort_gain > 1
+    FROM parallel_report WHERE scan ~ 'parallel'
+  UNION ALL
+  SELECT 4, 0, '20 cohorts at once / one cohort', cost_ratio::text || 'x', '<= 2x', cost_ratio <= 2
+    FROM many_report
+  UNION ALL
+  SELECT 5, 0, 'case 4: hand SQL / its scan, filter and max(ts) aggregation (no aggregate beats that)',
+         round(pg_temp.case_seconds(id, 'hand') / pg_temp.floor_seconds(5), 1)::text || 'x', 'cap for case 4', NULL
+    FROM serial_report WHERE id = 4) t
+ ORDER BY o, sub;
 
 -- A fast wrong answer fails the run: any case whose members (or level counts) differ from the
 -- hand SQL's, serially or with workers, or is missing from a report; or statistics of 20 cohorts
