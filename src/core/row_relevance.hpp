@@ -20,6 +20,8 @@ class RowRelevance {
   // Whether a row of `event` (a Program::events() index) at `ts` can feed some accumulator, before
   // its filters are known: at or after the earliest window bound among the event's accumulators.
   bool may_feed(int event, int64_t ts) const { return ts >= earliest_[static_cast<std::size_t>(event)]; }
+  // The earliest window bound among `event`'s accumulators (INT64_MIN: one has no window).
+  int64_t earliest(int event) const { return earliest_[static_cast<std::size_t>(event)]; }
   // Whether `event` is decided by may_feed() alone: one of its accumulators has no filter and the
   // earliest bound.
   bool time_decides(int event) const { return time_decides_[static_cast<std::size_t>(event)] != 0; }

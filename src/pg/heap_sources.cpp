@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "core/filter_order.hpp"
+#include "core/row_screen.hpp"
 #include "core/numeric_decode.hpp"
 #include "pg/heap_scan.hpp"
 #include "pg/heap_sources.hpp"
@@ -106,6 +106,8 @@ class HeapEventSource final : public EventSource {
         props_(std::move(props)),
         filters_(std::move(filters)),
         natts_(natts),
+        screen_(program, spec.every_event, spec.has_lower_bound ? spec.lower_bound : PG_INT64_MIN, spec.as_of,
+                spec.relevance),
         scan_(spec.relid, spec.parallel_scan) {
     if (ts.index == event.index + 1) scan_.prepare_text_then_int64(event.index);
   }
@@ -117,10 +119,6 @@ class HeapEventSource final : public EventSource {
     // Without every event wanted, the event and time columns decide first, each deformed only as
     // far as needed (a rejected row costs no more columns than decided it).
     const int first_natts = spec_.every_event ? natts_ : 0;
-    const bool time_first = order_.b_first();
-    const std::uint64_t read_before = scan_.rows_read();
-    std::uint64_t first_passed = 0;  // rows read from the page that passed the first of the two tests
-    std::uint64_t both_passed = 0;   // rows that passed both
     const RowRelevance* relevance = spec_.relevance;
     const bool more = scan_.fill(batch_context, b.capacity(), first_natts, b.rows, [&](std::size_t n) __attribute__((always_inline)) {
       bool isnull = false;
@@ -129,19 +127,11 @@ class HeapEventSource final : public EventSource {
       TimestampTz ts;
       const bool from_page = scan_.text_then_int64(name, ts);
       if (from_page) {
-        // Both from the page. The event test and the time test only reject: the one that has
-        // been rejecting more rows runs first (order_).
-        if (time_first) {
-          if (!in_window(ts)) return false;
-          ++first_passed;
-          event = program_.event_index(name);
-          if (event < 0 && !spec_.every_event) return false;
-        } else {
-          event = program_.event_index(name);
-          if (event < 0 && !spec_.every_event) return false;
-          ++first_passed;
-          if (!in_window(ts)) return false;
-        }
+        // Both from the page: first the name's length and the time together (screen_), one
+        // branch for most rows, then the name itself. The time bound of screen_ covers the window.
+        if (!screen_.may_pass(name.size(), ts)) return false;
+        event = program_.event_index(name);
+        if (event < 0 && !spec_.every_event) return false;
       } else {
         // The general way: the event name (from the page where its offset is fixed), then the time.
         if (!scan_.fixed_text(event_.index, name)) {
@@ -157,7 +147,6 @@ class HeapEventSource final : public EventSource {
         ts = DatumGetTimestampTz(tsd);
         if (!in_window(ts)) return false;
       }
-      ++both_passed;
       // The window of the event's own accumulators, then (columns read) their filters.
       if (relevance != nullptr && !relevance->may_feed(event, ts)) return false;
       if (from_page) scan_.deform_through_pair();
@@ -184,8 +173,6 @@ class HeapEventSource final : public EventSource {
       }
       return true;
     });
-    // Rows read stand for rows tested (a page's rows all reach the tests).
-    order_.end_batch(scan_.rows_read() - read_before, first_passed, both_passed);
     return more;
   }
 
@@ -216,7 +203,7 @@ class HeapEventSource final : public EventSource {
   HeapColumn user_, event_, ts_;
   std::vector<HeapColumn> props_, filters_;
   int natts_;
-  FilterOrder order_;      // A: the event test, B: the time test
+  RowScreen screen_;       // the first test of a row read from the page
   bool pages_decided_ = false;  // decide_pages() has run
   HeapScan scan_;
 };
