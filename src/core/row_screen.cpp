@@ -8,8 +8,8 @@ namespace cohort {
 RowScreen::RowScreen(const Program& program, bool every_event, int64_t lower, int64_t upper,
                      const RowRelevance* relevance)
     : upper_(upper) {
-  // A length no wanted name has keeps no row: INT64_MAX admits only a time of 'infinity', which
-  // the name test then rejects.
+  // A length no wanted name has keeps no row: INT64_MAX admits only a time of 'infinity' (when
+  // `upper` is 'infinity' too), which the name test then rejects. Every bound is at least `lower`.
   std::fill(std::begin(lower_), std::end(lower_), every_event ? lower : std::numeric_limits<int64_t>::max());
   if (every_event) return;
   const auto& events = program.events();

@@ -11,17 +11,20 @@
 namespace cohort {
 
 // Rejects an events row by its name's length and its time alone, where no event the scan wants
-// has a name of that length whose accumulators could use a row at that time. Conservative: a row
-// it passes still goes through Program::event_index() and the exact time tests. It replaces a
-// test per name and a test per window bound, whose branches mispredict on rows in random order,
-// with two comparisons against a table indexed by the length.
+// has a name of that length whose accumulators could use a row at that time. The scan's window
+// (`lower` to `upper`) it applies exactly: a row it passes is in the window, and the caller does
+// not test that again. The rest is conservative: a row it passes still goes through
+// Program::event_index() and RowRelevance::may_feed(). It replaces a test per name and a test per
+// window bound, whose branches mispredict on rows in random order, with two comparisons against a
+// table indexed by the length.
 class RowScreen {
  public:
   // The scan keeps rows at or before `upper` and at or after `lower`; with `every_event` rows of
   // every name (the universe needs them), otherwise only the program's events, each from the
   // earliest time its accumulators use (`relevance`, when given).
   RowScreen(const Program& program, bool every_event, int64_t lower, int64_t upper, const RowRelevance* relevance);
-  // Whether a row whose event name is `length` bytes long, at `ts`, may be kept.
+  // Whether a row whose event name is `length` bytes long, at `ts`, may be kept: false whenever
+  // `ts` is outside the scan's window.
   bool may_pass(std::size_t length, int64_t ts) const {
     return (ts >= lower_[std::min(length, kLongNames)]) & (ts <= upper_);
   }

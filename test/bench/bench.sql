@@ -240,7 +240,7 @@ BEGIN
 END $$;
 CREATE TEMP TABLE floors (id serial, floor text, workers int, sql text);
 INSERT INTO floors (floor, workers, sql) VALUES
- ('executor scan of the events columns cohort reads (cases 1, 2)', 0,
+ ('executor scan of events: user_id, event, ts, price (case 1''s columns; case 2 also reads category)', 0,
   'SELECT count(user_id), count(event), count(ts), count(price) FROM events'),
  ('the same, up to 2 parallel workers', 2,
   'SELECT count(user_id), count(event), count(ts), count(price) FROM events'),
@@ -265,22 +265,28 @@ CREATE FUNCTION pg_temp.floor_seconds(n int) RETURNS numeric LANGUAGE sql AS 'SE
 -- Unrounded median seconds of one case for `who` ('cohort', 'hand').
 CREATE FUNCTION pg_temp.case_seconds(case_id int, who text) RETURNS numeric LANGUAGE sql AS $$
   SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t.seconds)::numeric FROM timings t WHERE t.id = case_id AND t.who = $2 $$;
+-- Verdicts compare unrounded ratios; only the printed figure is rounded.
 SELECT target, measured, bound, holds FROM (
   SELECT 1 AS o, id AS sub, format('case %s: serial speedup over hand SQL', id) AS target,
-         speedup::text || 'x' AS measured, '>= 10x' AS bound, speedup >= 10 AS holds
-    FROM serial_report
+         round(ratio, 1)::text || 'x' AS measured, '>= 10x' AS bound, ratio >= 10 AS holds
+    FROM (SELECT id, pg_temp.case_seconds(id, 'hand') / nullif(pg_temp.case_seconds(id, 'cohort'), 0) AS ratio
+            FROM serial_report) r
   UNION ALL
-  SELECT 2, id, format('case %s: cohort time / executor scan of the columns it reads', id),
-         ratio::text || 'x', '<= 3x', ratio <= 3
-    FROM (SELECT id, round(pg_temp.case_seconds(id, 'cohort') / pg_temp.floor_seconds(CASE id WHEN 3 THEN 4 ELSE 1 END), 2) AS ratio
+  SELECT 2, id, format('case %s: cohort time / executor scan of %s', id,
+                       CASE id WHEN 3 THEN 'the customers columns it reads' ELSE 'user_id, event, ts, price' END),
+         round(ratio, 2)::text || 'x', '<= 3x', ratio <= 3
+    FROM (SELECT id, pg_temp.case_seconds(id, 'cohort') / pg_temp.floor_seconds(CASE id WHEN 3 THEN 4 ELSE 1 END) AS ratio
             FROM serial_report WHERE id IN (1, 2, 3)) r
   UNION ALL
   SELECT 3, id, format('case %s: serial time / time with workers (%s)', id, substring(scan from '\d+w$')),
-         cohort_gain::text || 'x', '> 1x', cohort_gain > 1
-    FROM parallel_report WHERE scan ~ 'parallel'
+         round(ratio, 2)::text || 'x', '> 1x', ratio > 1
+    FROM (SELECT id, scan, pg_temp.case_seconds(id, 'cohort') / nullif(pg_temp.case_seconds(id, 'cohort_par'), 0) AS ratio
+            FROM parallel_report WHERE scan ~ 'parallel') r
   UNION ALL
-  SELECT 4, 0, '20 cohorts at once / one cohort', cost_ratio::text || 'x', '<= 2x', cost_ratio <= 2
-    FROM many_report
+  SELECT 4, 0, '20 cohorts at once / one cohort', round(ratio, 2)::text || 'x', '<= 2x', ratio <= 2
+    FROM (SELECT (percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FILTER (WHERE who = 'twenty')
+                / nullif(percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FILTER (WHERE who = 'one'), 0))::numeric AS ratio
+            FROM many_timings) r
   UNION ALL
   SELECT 5, 0, 'case 4: hand SQL / its scan, filter and max(ts) aggregation (no aggregate beats that)',
          round(pg_temp.case_seconds(id, 'hand') / pg_temp.floor_seconds(5), 1)::text || 'x', 'cap for case 4', NULL

@@ -58,23 +58,31 @@ TEST(RowScreen, WithoutRelevanceTheScanWindowForWantedLengths) {
 
 TEST(RowScreen, EveryEventPassesEveryLengthInTheWindow) {
   Harness h(kFive);
-  RowScreen s(h.program(), true, kMin, kAsOf, nullptr);
+  RowScreen open(h.program(), true, kMin, kAsOf, nullptr);
+  RowScreen bounded(h.program(), true, kAsOf - 90 * kDay, kAsOf, nullptr);
   for (std::size_t length : {0, 1, 16, 254, 255, 256, 100000}) {
-    EXPECT_TRUE(s.may_pass(length, kMin)) << length;
-    EXPECT_TRUE(s.may_pass(length, kAsOf)) << length;
-    EXPECT_FALSE(s.may_pass(length, kAsOf + 1)) << length;
+    EXPECT_TRUE(open.may_pass(length, kMin)) << length;
+    EXPECT_TRUE(open.may_pass(length, kAsOf)) << length;
+    EXPECT_FALSE(open.may_pass(length, kAsOf + 1)) << length;
+    EXPECT_TRUE(bounded.may_pass(length, kAsOf - 90 * kDay)) << length;
+    EXPECT_FALSE(bounded.may_pass(length, kAsOf - 90 * kDay - 1)) << length;
   }
 }
 
 TEST(RowScreen, NamesOfOneLengthTakeTheEarliestBound) {
-  // "buy" over 7 days and "add" without a window share length 3; "pay" is not wanted.
+  // "buy" over 7 days and "add" without a window share length 3. Both orders of the two names are
+  // compiled (normalizing sorts leaves, so each order is checked for a bound that the later name
+  // overwrites instead of lowering).
   Harness h(R"({"any": [{"performed": {"event": "buy", "op": ">=", "value": 1, "days": 7}},
                         {"performed": {"event": "add", "op": ">=", "value": 1}}]})");
-  const cohort::Program& p = h.program();
-  RowRelevance r(p, bounds(p));
-  RowScreen s(p, false, kMin, kAsOf, &r);
-  EXPECT_TRUE(s.may_pass(3, kMin));
-  EXPECT_FALSE(s.may_pass(4, kAsOf));
+  Harness g(R"({"any": [{"performed": {"event": "add", "op": ">=", "value": 1}},
+                        {"performed": {"event": "buy", "op": ">=", "value": 1, "days": 7}}]})");
+  for (const cohort::Program* p : {&h.program(), &g.program()}) {
+    RowRelevance r(*p, bounds(*p));
+    RowScreen s(*p, false, kMin, kAsOf, &r);
+    EXPECT_TRUE(s.may_pass(3, kMin));
+    EXPECT_FALSE(s.may_pass(4, kAsOf));
+  }
 }
 
 TEST(RowScreen, LongNamesShareTheLastLength) {
@@ -90,10 +98,10 @@ TEST(RowScreen, LongNamesShareTheLastLength) {
   EXPECT_FALSE(s.may_pass(300, kAsOf - 6 * kDay));
 }
 
-TEST(RowScreen, NoWantedLengthRejectsEvenAtInfinity) {
+TEST(RowScreen, NoWantedLengthPassesOnlyInfinityUpToInfinity) {
   Harness h(kFive);
-  // A length no event has keeps only 'infinity' when as_of is 'infinity' too; the name test then
-  // rejects the row.
+  // A length no event has passes only a time of 'infinity', and only when as_of is 'infinity'
+  // too; the name test then rejects the row.
   RowScreen open(h.program(), false, kMin, kMax, nullptr);
   EXPECT_FALSE(open.may_pass(16, kMax - 1));
   EXPECT_TRUE(open.may_pass(16, kMax));
@@ -103,41 +111,50 @@ TEST(RowScreen, NoWantedLengthRejectsEvenAtInfinity) {
 
 // Differential: the screen never rejects a row the exact tests keep (the name is an event of the
 // program, the time is in the scan's window and, with relevance, at or after the event's earliest
-// window bound), and rejects a clear share of the others. Random names, some of a wanted length
-// but not wanted, and random times around every bound.
+// window bound), never passes a row outside the window (the scan does not test it again), and
+// rejects some rows of wanted names by time alone. Random names, some of a wanted length but not
+// wanted, one of 300 bytes, and random times around every bound; with and without relevance, a
+// lower bound and every event.
 TEST(RowScreen, NeverRejectsWhatTheExactTestsKeep) {
-  const char* def = R"({"any": [
+  const std::string def = R"({"any": [
       {"performed": {"event": "ab", "op": ">=", "value": 1, "days": 10}},
       {"performed": {"event": "cd", "op": ">=", "value": 1, "days": 40, "where": {"x": "1"}}},
       {"performed": {"event": "efg", "op": ">=", "value": 1, "days": 80}},
       {"performed": {"event": "hijk", "op": ">=", "value": 1}},
-      {"not": {"performed": {"event": "lmnop", "op": ">=", "value": 2, "days": 20}}}]})";
-  const std::vector<std::string> names = {"ab", "cd", "zz", "efg", "xyz", "hijk", "lmnop", "q", "", "longer_name"};
+      {"not": {"performed": {"event": "lmnop", "op": ">=", "value": 2, "days": 20}}},
+      {"performed": {"event": ")" + std::string(300, 'w') + R"(", "op": ">=", "value": 1, "days": 30}}]})";
+  const std::vector<std::string> names = {"ab", "cd", "zz", "efg", "xyz", "hijk", "lmnop", "q", "", "longer_name",
+                                          std::string(300, 'w'), std::string(256, 'w')};
   std::mt19937 rng(11);
-  int kept = 0, rejected_by_screen = 0;
-  for (bool with_relevance : {false, true}) {
-    for (int64_t lower : {kMin, kAsOf - 80 * kDay}) {
-      Harness h(def);
-      const cohort::Program& p = h.program();
-      RowRelevance r(p, bounds(p));
-      RowScreen s(p, false, lower, kAsOf, with_relevance ? &r : nullptr);
-      for (int i = 0; i < 5000; ++i) {
-        const std::string& name = names[rng() % names.size()];
-        const int64_t ts = kAsOf + kDay - static_cast<int64_t>(rng() % 120) * kDay + static_cast<int64_t>(rng() % 3) - 1;
-        const int e = p.event_index(name);
-        const bool exact = e >= 0 && ts <= kAsOf && ts >= lower && (!with_relevance || r.may_feed(e, ts));
-        const bool screened = s.may_pass(name.size(), ts);
-        if (exact) {
-          EXPECT_TRUE(screened) << name << " at " << (kAsOf - ts) << " us before as_of";
-          ++kept;
-        } else if (!screened) {
-          ++rejected_by_screen;
+  int kept = 0, wanted_rejected_by_time = 0;
+  for (bool every_event : {false, true}) {
+    for (bool with_relevance : {false, true}) {
+      for (int64_t lower : {kMin, kAsOf - 80 * kDay}) {
+        Harness h(def);
+        const cohort::Program& p = h.program();
+        RowRelevance r(p, bounds(p));
+        const bool use_relevance = with_relevance && !every_event;  // as the scan sets it
+        RowScreen s(p, every_event, lower, kAsOf, use_relevance ? &r : nullptr);
+        for (int i = 0; i < 5000; ++i) {
+          const std::string& name = names[rng() % names.size()];
+          const int64_t ts = kAsOf + kDay - static_cast<int64_t>(rng() % 120) * kDay + static_cast<int64_t>(rng() % 3) - 1;
+          const int e = p.event_index(name);
+          const bool in_window = ts <= kAsOf && ts >= lower;
+          const bool exact = (every_event || e >= 0) && in_window && (!use_relevance || r.may_feed(e, ts));
+          const bool screened = s.may_pass(name.size(), ts);
+          const std::string where = name.substr(0, 12) + " at " + std::to_string(kAsOf - ts) + " us before as_of";
+          if (exact) {
+            EXPECT_TRUE(screened) << where;
+            ++kept;
+          }
+          if (screened) EXPECT_TRUE(in_window) << where;
+          if (e >= 0 && in_window && !screened) ++wanted_rejected_by_time;
         }
       }
     }
   }
-  EXPECT_GT(kept, 2000);
-  EXPECT_GT(rejected_by_screen, 5000);
+  EXPECT_GT(kept, 8000);
+  EXPECT_GT(wanted_rejected_by_time, 1000);  // with relevance: "ab" older than 10 days, and so on
 }
 
 }  // namespace
