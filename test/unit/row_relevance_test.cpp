@@ -9,28 +9,17 @@
 using cohort::RowRelevance;
 using cohort_test::Harness;
 using cohort_test::kDay;
+using cohort_test::kFiveConditionEvents;
+using cohort_test::window_bounds;
 
 namespace {
 
 const int64_t kAsOf = 1000 * kDay;  // Harness default
 
-// Lower bound of each of the program's windows, as the Harness sets them.
-std::vector<int64_t> bounds(const cohort::Program& p) {
-  std::vector<int64_t> lower;
-  for (int32_t d : p.window_days()) lower.push_back(kAsOf - d * kDay);
-  return lower;
-}
-
-// Benchmark case 2's events: cart and payment over 30 days, electronics views over 90.
-const char* kFive = R"({"any": [{"all": [
-    {"performed": {"event": "cart_added", "aggregate": "sum", "property": "price", "op": ">=", "value": 5000, "days": 30}},
-    {"not": {"performed": {"event": "payment_successful", "op": ">=", "value": 1, "days": 30}}}]},
-  {"performed": {"event": "product_viewed", "op": ">=", "value": 12, "days": 90, "where": {"category": "electronics"}}}]})";
-
 TEST(RowRelevance, WindowsPerEvent) {
-  Harness h(kFive);
+  Harness h(kFiveConditionEvents);
   const cohort::Program& p = h.program();
-  RowRelevance r(p, bounds(p));
+  RowRelevance r(p, window_bounds(p));
   const int cart = p.event_index("cart_added"), view = p.event_index("product_viewed");
   EXPECT_TRUE(r.may_feed(cart, kAsOf - 30 * kDay));
   EXPECT_FALSE(r.may_feed(cart, kAsOf - 30 * kDay - 1));
@@ -46,7 +35,7 @@ TEST(RowRelevance, WindowsPerEvent) {
 TEST(RowRelevance, NoWindowMeansAnyTime) {
   Harness h(R"({"all": [{"performed": {"event": "buy", "op": ">=", "value": 1, "days": 7}},
                         {"performed": {"event": "buy", "op": ">=", "value": 3}}]})");
-  RowRelevance r(h.program(), bounds(h.program()));
+  RowRelevance r(h.program(), window_bounds(h.program()));
   EXPECT_TRUE(r.may_feed(0, std::numeric_limits<int64_t>::min()));
   EXPECT_TRUE(r.time_decides(0));
 }
@@ -55,7 +44,7 @@ TEST(RowRelevance, AnUnfilteredLaterWindowDoesNotDecideAlone) {
   // buy over 90 days needs the filter; buy over 10 days does not: a row 50 days back needs the filter.
   Harness h(R"({"any": [{"performed": {"event": "buy", "op": ">=", "value": 1, "days": 90, "where": {"shop": "a"}}},
                         {"performed": {"event": "buy", "op": ">=", "value": 1, "days": 10}}]})");
-  RowRelevance r(h.program(), bounds(h.program()));
+  RowRelevance r(h.program(), window_bounds(h.program()));
   EXPECT_FALSE(r.time_decides(0));
   const char fail[] = {0};
   EXPECT_TRUE(r.feeds(0, kAsOf - 5 * kDay, fail));
@@ -77,7 +66,7 @@ TEST(RowRelevance, AgreesWithUserTable) {
   for (int i = 0; i < 3000; ++i) {
     Harness h(def);
     const cohort::Program& p = h.program();
-    RowRelevance r(p, bounds(p));
+    RowRelevance r(p, window_bounds(p));
     const std::string event = std::string(1, static_cast<char>('a' + rng() % 3));
     const int64_t ts = kAsOf - static_cast<int64_t>(rng() % 100) * kDay - static_cast<int64_t>(rng() % 2);
     Harness::Props props;

@@ -12,6 +12,8 @@ using cohort::RowRelevance;
 using cohort::RowScreen;
 using cohort_test::Harness;
 using cohort_test::kDay;
+using cohort_test::kFiveConditionEvents;
+using cohort_test::window_bounds;
 
 namespace {
 
@@ -19,24 +21,11 @@ const int64_t kAsOf = 1000 * kDay;  // Harness default
 const int64_t kMin = std::numeric_limits<int64_t>::min();
 const int64_t kMax = std::numeric_limits<int64_t>::max();
 
-// Lower bound of each of the program's windows, as the Harness sets them.
-std::vector<int64_t> bounds(const cohort::Program& p) {
-  std::vector<int64_t> lower;
-  for (int32_t d : p.window_days()) lower.push_back(kAsOf - d * kDay);
-  return lower;
-}
-
-// Benchmark case 2's events: cart_added (10 bytes) and payment_successful (18) over 30 days,
-// product_viewed (14) over 90.
-const char* kFive = R"({"any": [{"all": [
-    {"performed": {"event": "cart_added", "aggregate": "sum", "property": "price", "op": ">=", "value": 5000, "days": 30}},
-    {"not": {"performed": {"event": "payment_successful", "op": ">=", "value": 1, "days": 30}}}]},
-  {"performed": {"event": "product_viewed", "op": ">=", "value": 12, "days": 90, "where": {"category": "electronics"}}}]})";
-
+// In kFiveConditionEvents, cart_added is 10 bytes long, product_viewed 14, payment_successful 18.
 TEST(RowScreen, EachLengthFromItsEventsWindow) {
-  Harness h(kFive);
+  Harness h(kFiveConditionEvents);
   const cohort::Program& p = h.program();
-  RowRelevance r(p, bounds(p));
+  RowRelevance r(p, window_bounds(p));
   RowScreen s(p, false, kAsOf - 90 * kDay, kAsOf, &r);
   EXPECT_TRUE(s.may_pass(10, kAsOf - 30 * kDay));
   EXPECT_FALSE(s.may_pass(10, kAsOf - 30 * kDay - 1));  // cart_added: 30 days
@@ -49,7 +38,7 @@ TEST(RowScreen, EachLengthFromItsEventsWindow) {
 }
 
 TEST(RowScreen, WithoutRelevanceTheScanWindowForWantedLengths) {
-  Harness h(kFive);
+  Harness h(kFiveConditionEvents);
   RowScreen s(h.program(), false, kAsOf - 90 * kDay, kAsOf, nullptr);
   EXPECT_TRUE(s.may_pass(10, kAsOf - 90 * kDay));
   EXPECT_FALSE(s.may_pass(10, kAsOf - 90 * kDay - 1));
@@ -57,7 +46,7 @@ TEST(RowScreen, WithoutRelevanceTheScanWindowForWantedLengths) {
 }
 
 TEST(RowScreen, EveryEventPassesEveryLengthInTheWindow) {
-  Harness h(kFive);
+  Harness h(kFiveConditionEvents);
   RowScreen open(h.program(), true, kMin, kAsOf, nullptr);
   RowScreen bounded(h.program(), true, kAsOf - 90 * kDay, kAsOf, nullptr);
   for (std::size_t length : {0, 1, 16, 254, 255, 256, 100000}) {
@@ -78,7 +67,7 @@ TEST(RowScreen, NamesOfOneLengthTakeTheEarliestBound) {
   Harness g(R"({"any": [{"performed": {"event": "add", "op": ">=", "value": 1}},
                         {"performed": {"event": "buy", "op": ">=", "value": 1, "days": 7}}]})");
   for (const cohort::Program* p : {&h.program(), &g.program()}) {
-    RowRelevance r(*p, bounds(*p));
+    RowRelevance r(*p, window_bounds(*p));
     RowScreen s(*p, false, kMin, kAsOf, &r);
     EXPECT_TRUE(s.may_pass(3, kMin));
     EXPECT_FALSE(s.may_pass(4, kAsOf));
@@ -89,7 +78,7 @@ TEST(RowScreen, LongNamesShareTheLastLength) {
   const std::string long_name(300, 'x');
   Harness h(R"({"performed": {"event": ")" + long_name + R"(", "op": ">=", "value": 1, "days": 5}})");
   const cohort::Program& p = h.program();
-  RowRelevance r(p, bounds(p));
+  RowRelevance r(p, window_bounds(p));
   RowScreen s(p, false, kAsOf - 5 * kDay, kAsOf, &r);
   EXPECT_TRUE(s.may_pass(300, kAsOf - kDay));
   EXPECT_TRUE(s.may_pass(255, kAsOf - kDay));  // conservative: the name test decides
@@ -99,7 +88,7 @@ TEST(RowScreen, LongNamesShareTheLastLength) {
 }
 
 TEST(RowScreen, NoWantedLengthPassesOnlyInfinityUpToInfinity) {
-  Harness h(kFive);
+  Harness h(kFiveConditionEvents);
   // A length no event has passes only a time of 'infinity', and only when as_of is 'infinity'
   // too; the name test then rejects the row.
   RowScreen open(h.program(), false, kMin, kMax, nullptr);
@@ -132,7 +121,7 @@ TEST(RowScreen, NeverRejectsWhatTheExactTestsKeep) {
       for (int64_t lower : {kMin, kAsOf - 80 * kDay}) {
         Harness h(def);
         const cohort::Program& p = h.program();
-        RowRelevance r(p, bounds(p));
+        RowRelevance r(p, window_bounds(p));
         const bool use_relevance = with_relevance && !every_event;  // as the scan sets it
         RowScreen s(p, every_event, lower, kAsOf, use_relevance ? &r : nullptr);
         for (int i = 0; i < 5000; ++i) {

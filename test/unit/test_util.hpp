@@ -47,6 +47,20 @@ inline ::testing::AssertionResult fails_with(std::string_view json, cohort::Erro
 
 constexpr int64_t kDay = int64_t{86400} * 1000000;  // microseconds
 
+// The lower bound of each of `program`'s windows for a given as_of, as Harness sets them.
+inline std::vector<int64_t> window_bounds(const cohort::Program& program, int64_t as_of = 1000 * kDay) {
+  std::vector<int64_t> lower;
+  for (int32_t d : program.window_days()) lower.push_back(as_of - d * kDay);
+  return lower;
+}
+
+// The benchmark's five-condition case, its events only: cart_added and payment_successful over
+// 30 days, product_viewed in electronics over 90.
+constexpr const char* kFiveConditionEvents = R"({"any": [{"all": [
+    {"performed": {"event": "cart_added", "aggregate": "sum", "property": "price", "op": ">=", "value": 5000, "days": 30}},
+    {"not": {"performed": {"event": "payment_successful", "op": ">=", "value": 1, "days": 30}}}]},
+  {"performed": {"event": "product_viewed", "op": ">=", "value": 12, "days": 90, "where": {"category": "electronics"}}}]})";
+
 // Every user of a (finished, where it needs it) table with its slots, by walking the entries.
 inline std::map<int64_t, const double*> entries_of(const cohort::UserTable& table) {
   std::map<int64_t, const double*> out;
