@@ -1,6 +1,8 @@
 // RowScreen: the per-length time bounds of the events scan's first test.
 #include "core/row_screen.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <limits>
 
 namespace cohort {

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "core/row_screen.hpp"
 #include "core/numeric_decode.hpp"
+#include "core/row_screen.hpp"
 #include "pg/heap_scan.hpp"
 #include "pg/heap_sources.hpp"
 #include "pg/source_relation.hpp"
