@@ -37,11 +37,13 @@ UserTable::UserTable(const Program& program, Arena& arena)
     : program_(program),
       arena_(arena),
       per_user_(static_cast<std::size_t>(program.slots_per_user())),
+      chunks_(ArenaAllocator<double*>(arena)),
+      row_users_(ArenaAllocator<int64_t>(arena)),
       distinct_(ArenaAllocator<DistinctSet>(arena)),
       by_event_(program.events().size()) {
   capacity_ = kInitialCapacity;
   mask_ = capacity_ - 1;
-  allocate(capacity_, keys_, slots_);
+  allocate(capacity_, keys_, rows_);
   const auto& accs = program.accumulators();
   for (std::size_t i = 0; i < accs.size(); ++i)
     by_event_[accs[i].event].push_back(WindowChain{{static_cast<int>(i)}, {std::numeric_limits<int64_t>::min()}});
@@ -54,41 +56,51 @@ UserTable::UserTable(const Program& program, Arena& arena)
 
 UserTable::~UserTable() {
   arena_.deallocate(keys_);
-  arena_.deallocate(slots_);
+  arena_.deallocate(rows_);
+  for (double* chunk : chunks_) arena_.deallocate(chunk);
 }
 
-void UserTable::allocate(std::size_t capacity, int64_t*& keys, double*& slots) {
-  std::size_t doubles = (capacity + 1) * per_user_ + 1;  // never empty: slots are never nullptr
+void UserTable::allocate(std::size_t capacity, int64_t*& keys, uint32_t*& rows) {
   keys = static_cast<int64_t*>(arena_.allocate(capacity * sizeof(int64_t)));
   try {
-    slots = static_cast<double*>(arena_.allocate(doubles * sizeof(double)));
+    rows = static_cast<uint32_t*>(arena_.allocate(capacity * sizeof(uint32_t)));
   } catch (...) {
     arena_.deallocate(keys);
     throw;
   }
   std::fill(keys, keys + capacity, kFree);
-  std::memset(slots, 0, doubles * sizeof(double));
+}
+
+uint32_t UserTable::new_row(int64_t user_id) {
+  const std::size_t r = users_;
+  if (r > std::numeric_limits<uint32_t>::max()) throw std::length_error("cohort per-user table holds 2^32 users");
+  if ((r >> kChunkShift) == chunks_.size()) {
+    chunks_.reserve(chunks_.size() + 1);  // so that push_back() below cannot throw
+    chunks_.push_back(static_cast<double*>(arena_.allocate(std::max<std::size_t>(1, kChunkRows * per_user_) * sizeof(double))));
+  }
+  row_users_.push_back(user_id);
+  std::memset(row(r), 0, per_user_ * sizeof(double));
+  ++users_;
+  return static_cast<uint32_t>(r);
 }
 
 double* UserTable::find_or_insert(int64_t user_id) {
   if (user_id == kFree) {
-    if (!free_key_used_) {
-      ++users_;
-      free_key_used_ = true;
-    }
-    return row(capacity_);
+    if (free_row_ == npos) free_row_ = new_row(user_id);
+    return row(free_row_);
   }
   for (std::size_t i = hash(user_id) & mask_;; i = (i + 1) & mask_) {
-    int64_t key = keys_[i];
-    if (key == user_id) return row(i);
+    const int64_t key = keys_[i];
+    if (key == user_id) return row(rows_[i]);
     if (key == kFree) {
       if ((users_ + 1) * 4 > capacity_ * 3) {  // keep the load factor at most 3/4
         grow();
         return find_or_insert(user_id);
       }
-      ++users_;
+      const uint32_t r = new_row(user_id);
       keys_[i] = user_id;
-      return row(i);
+      rows_[i] = r;
+      return row(r);
     }
   }
 }
@@ -100,46 +112,38 @@ const double* UserTable::find(int64_t user_id) const {
 
 std::size_t UserTable::entry_of(int64_t user_id) const {
   if (chained_ && !finished_) throw std::logic_error("cohort per-user table read before finish()");
-  if (user_id == kFree) return free_key_used_ ? capacity_ : npos;
+  if (user_id == kFree) return free_row_;
   for (std::size_t i = hash(user_id) & mask_;; i = (i + 1) & mask_) {
-    int64_t key = keys_[i];
-    if (key == user_id) return i;
+    const int64_t key = keys_[i];
+    if (key == user_id) return rows_[i];
     if (key == kFree) return npos;
   }
 }
 
 bool UserTable::entry(std::size_t e, int64_t& user_id, const double*& slots) const {
   if (chained_ && !finished_) throw std::logic_error("cohort per-user table read before finish()");
-  if (e < capacity_) {
-    if (keys_[e] == kFree) return false;
-    user_id = keys_[e];
-  } else if (e == capacity_ && free_key_used_) {
-    user_id = kFree;
-  } else {
-    return false;
-  }
+  if (e >= users_) return false;
+  user_id = row_users_[e];
   slots = row(e);
   return true;
 }
 
 void UserTable::grow() {
-  std::size_t new_capacity = capacity_ * 2, new_mask = new_capacity - 1;
+  const std::size_t new_capacity = capacity_ * 2, new_mask = new_capacity - 1;
   int64_t* keys;
-  double* slots;
-  allocate(new_capacity, keys, slots);
+  uint32_t* rows;
+  allocate(new_capacity, keys, rows);
   for (std::size_t k = 0; k < capacity_; ++k) {
-    int64_t key = keys_[k];
-    if (key == kFree) continue;
-    std::size_t i = hash(key) & new_mask;
+    if (keys_[k] == kFree) continue;
+    std::size_t i = hash(keys_[k]) & new_mask;
     while (keys[i] != kFree) i = (i + 1) & new_mask;
-    keys[i] = key;
-    std::memcpy(slots + i * per_user_, row(k), per_user_ * sizeof(double));
+    keys[i] = keys_[k];
+    rows[i] = rows_[k];
   }
-  std::memcpy(slots + new_capacity * per_user_, row(capacity_), per_user_ * sizeof(double));
   arena_.deallocate(keys_);
-  arena_.deallocate(slots_);
+  arena_.deallocate(rows_);
   keys_ = keys;
-  slots_ = slots;
+  rows_ = rows;
   capacity_ = new_capacity;
   mask_ = new_mask;
 }
@@ -174,7 +178,15 @@ void UserTable::set_window_bounds(std::vector<int64_t> lower_bounds) {
 
 void UserTable::add(const EventRow& row) {
   require_open();
-  double* slots = find_or_insert(row.user_id);
+  fold_into(row, find_or_insert(row.user_id));
+}
+
+void UserTable::add_known(const EventRow& row, double* slots) {
+  require_open();
+  fold_into(row, slots);
+}
+
+void UserTable::fold_into(const EventRow& row, double* slots) {
   if (row.event < 0) return;
   for (const WindowChain& chain : by_event_[row.event]) {
     // The narrowest window the row lies in; the wider ones get it in finish().
@@ -198,9 +210,7 @@ void UserTable::finish() {
           combine_slots(wider, slots + wider.slot, slots + narrower.slot);
         }
   };
-  for (std::size_t k = 0; k < capacity_; ++k)
-    if (keys_[k] != kFree) cumulate(row(k));
-  if (free_key_used_) cumulate(row(capacity_));
+  for (std::size_t r = 0; r < users_; ++r) cumulate(row(r));
 }
 
 void UserTable::require_open() const {
@@ -303,9 +313,7 @@ void UserTable::export_state(std::size_t chunk_bytes, const std::function<void(s
     chunk.append(reinterpret_cast<const char*>(slots), 8 * per_user_);
     if (chunk.size() >= chunk_bytes) flush(kEntriesChunk);
   };
-  for (std::size_t k = 0; k < capacity_; ++k)
-    if (keys_[k] != kFree) put_entry(keys_[k], row(k));
-  if (free_key_used_) put_entry(kFree, row(capacity_));
+  for (std::size_t r = 0; r < users_; ++r) put_entry(row_users_[r], row(r));
   flush(kDistinctChunk);
   for (std::size_t set = 0; set < distinct_.size(); ++set) {
     for (const ArenaString& key : distinct_[set]) {
@@ -358,8 +366,8 @@ void UserTable::merge_distinct(std::string_view body) {
 }
 
 std::size_t UserTable::bytes() const {
-  return capacity_ * sizeof(int64_t) + ((capacity_ + 1) * per_user_ + 1) * sizeof(double) +
-         distinct_bytes_;
+  return capacity_ * (sizeof(int64_t) + sizeof(uint32_t)) + chunks_.size() * std::max<std::size_t>(1, kChunkRows * per_user_) * sizeof(double) +
+         chunks_.capacity() * sizeof(double*) + row_users_.capacity() * sizeof(int64_t) + distinct_bytes_;
 }
 
 }  // namespace cohort

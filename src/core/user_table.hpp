@@ -27,9 +27,10 @@ struct EventRow {
 };
 
 // Users seen in the events, with each one's accumulator slots: an open-addressing hash table of
-// user ids (8 bytes a user, so registering a user for the universe touches a small, cache-resident
-// array) with the slots in a parallel array at the same index (touched only by events that feed
-// an accumulator). prefetch() starts both memory accesses a few rows early.
+// user ids, each with the number of its row (16 bytes an entry, so registering a user for the
+// universe touches a small, cache-resident array), and the rows of slots dense, in the order the
+// users came, in chunks that never move (touched only by events that feed an accumulator).
+// prefetch() and prefetch_slots() start both memory accesses a few rows early.
 class UserTable {
  public:
   using ArenaString = std::basic_string<char, std::char_traits<char>, ArenaAllocator<char>>;
@@ -44,18 +45,41 @@ class UserTable {
 
   // Folds one event into its user's accumulators (registering the user).
   void add(const EventRow& row);
+  // Folds one event into `slots`, its user's slots as known_slots() returned them (rows never
+  // move, so they stay valid while users are added).
+  void add_known(const EventRow& row, double* slots);
+  // The slots of `user_id` if the user is in the table (then also starting to load them, as a
+  // hint), else nullptr.
+  double* known_slots(int64_t user_id) {
+    if (user_id == kFree) return free_row_ == npos ? nullptr : row(free_row_);
+    for (std::size_t i = hash(user_id) & mask_;; i = (i + 1) & mask_) {
+      const int64_t key = keys_[i];
+      if (key == user_id) {
+        double* slots = row(rows_[i]);
+        __builtin_prefetch(slots);
+        return slots;
+      }
+      if (key == kFree) return nullptr;
+    }
+  }
   // Ends the folding and merging: accumulators that differ only in their windows are folded once
   // per row (into the narrowest window holding it) and made cumulative here. Where there are such
   // accumulators, find() and slots() need it first, and add(), merge_state() and export_state()
   // are refused after it (std::logic_error).
   void finish();
-  // Starts loading the memory `user_id`'s key (and, with `slots`, its slots) live in (a hint).
-  // Always inlined: GCC takes a function holding only prefetches for one without effects and
-  // drops calls to it that early inlining left.
-  [[gnu::always_inline]] void prefetch(int64_t user_id, bool slots) const {
-    std::size_t i = hash(user_id) & mask_;
+  // Starts loading the hash entry `user_id` is first looked for at (a hint). Always inlined: GCC
+  // takes a function holding only prefetches for one without effects and drops calls to it that
+  // early inlining left.
+  [[gnu::always_inline]] void prefetch(int64_t user_id) const {
+    const std::size_t i = hash(user_id) & mask_;
     __builtin_prefetch(keys_ + i);
-    if (slots) __builtin_prefetch(slots_ + i * per_user_);
+    __builtin_prefetch(rows_ + i);
+  }
+  // Starts loading the slots of `user_id` when its entry, read from memory a prefetch() earlier,
+  // is the first one looked at (a hint; nothing when the user is new or further on).
+  [[gnu::always_inline]] void prefetch_slots(int64_t user_id) const {
+    const std::size_t i = hash(user_id) & mask_;
+    if (keys_[i] == user_id) __builtin_prefetch(row(rows_[i]));
   }
 
   // The program whose accumulators the table holds.
@@ -65,10 +89,10 @@ class UserTable {
   // The slots of `user_id`, or nullptr when the user has no events.
   const double* find(int64_t user_id) const;
   // Entries in memory order, for passes over every user (rows stream instead of being fetched one
-  // user at a time): indexes run over [0, entries()), some empty. Reading them needs finish() as
-  // find() does.
+  // user at a time): indexes run over [0, entries()), one per user, in the order the users came.
+  // Reading them needs finish() as find() does.
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
-  std::size_t entries() const { return capacity_ + 1; }
+  std::size_t entries() const { return users_; }
   // The user and slots at entry `e`; false when the entry is empty.
   bool entry(std::size_t e, int64_t& user_id, const double*& slots) const;
   // Calls visit(e, user_id, slots) for every non-empty entry, in memory order.
@@ -102,9 +126,12 @@ class UserTable {
   using DistinctSet = std::unordered_set<ArenaString, StringHash, std::equal_to<ArenaString>,
                                          ArenaAllocator<ArenaString>>;
 
-  // keys_ marks free entries with kFree; the user whose id is kFree has its slots in the extra
-  // row at index capacity_.
+  // A hash table entry: a user id (kFree for none) and the number of its row of slots. The user
+  // whose id is kFree has no entry: its row is free_row_.
   static constexpr int64_t kFree = INT64_MIN;
+  // Rows of slots per chunk (a power of two): chunks are allocated as users come, never moved.
+  static constexpr std::size_t kChunkShift = 10;
+  static constexpr std::size_t kChunkRows = std::size_t{1} << kChunkShift;
   static uint64_t hash(int64_t key) {
     uint64_t h = static_cast<uint64_t>(key);
     h ^= h >> 33;
@@ -112,12 +139,18 @@ class UserTable {
     h ^= h >> 33;
     return h;
   }
-  double* row(std::size_t i) const { return slots_ + i * per_user_; }
-  // Allocates zeroed key and slot arrays for `capacity` entries.
-  void allocate(std::size_t capacity, int64_t*& keys, double*& slots);
-  // The slots of `user_id`, inserting a zeroed entry when new.
+  // The slots of row `r`.
+  double* row(std::size_t r) const { return chunks_[r >> kChunkShift] + (r & (kChunkRows - 1)) * per_user_; }
+  // Allocates key and row arrays for `capacity` free entries.
+  void allocate(std::size_t capacity, int64_t*& keys, uint32_t*& rows);
+  // A new row of zeroed slots for `user_id`; its number.
+  uint32_t new_row(int64_t user_id);
+  // The slots of `user_id`, inserting a zeroed row when new.
   double* find_or_insert(int64_t user_id);
+  // Doubles the entry array (rows stay where they are).
   void grow();
+  // Folds one event into the accumulators of its event in `slots`.
+  void fold_into(const EventRow& row, double* slots);
   void fold(const AccumulatorSpec& acc, const EventRow& row, double* slots);
   // Combines another table's slots for one user into `mine` (count_distinct excepted).
   void combine(double* mine, const double* other) const;
@@ -140,11 +173,13 @@ class UserTable {
   const Program& program_;
   Arena& arena_;
   std::size_t per_user_;
-  int64_t* keys_ = nullptr;
-  double* slots_ = nullptr;  // (capacity_ + 1) rows of per_user_ doubles, plus one spare
-  bool free_key_used_ = false;
+  int64_t* keys_ = nullptr;   // capacity_ user ids, kFree where free
+  uint32_t* rows_ = nullptr;  // the row of each key
   std::size_t capacity_ = 0, mask_ = 0;
-  std::size_t users_ = 0;  // distinct users seen
+  std::size_t users_ = 0;  // distinct users seen: rows [0, users_) are in use
+  std::size_t free_row_ = npos;  // the row of the user whose id is kFree, if seen
+  boost::container::vector<double*, ArenaAllocator<double*>> chunks_;  // kChunkRows rows each
+  boost::container::vector<int64_t, ArenaAllocator<int64_t>> row_users_;  // the user of each row
   boost::container::vector<DistinctSet, ArenaAllocator<DistinctSet>> distinct_;
   std::vector<std::vector<WindowChain>> by_event_;  // per event id, its accumulators in chains
   bool chained_ = false;                             // some chain has more than one accumulator

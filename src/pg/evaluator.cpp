@@ -93,13 +93,13 @@ void scan_customers(const Program& program, const EvaluationInput& input, const 
   CustomerBatch batch;
   batch.reserve(kBatchRows, program.attributes().size());
   const std::size_t A = batch.attrs;
-  const bool prefetch = !masks && table.size() > 0;  // rows look their users up in the table
+  const bool prefetch = table.size() > 0;  // rows look their users up in the table
   while (true) {
     batch_context.reset();
     if (!source->next(batch, batch_context.get())) break;
     for (std::size_t r = 0; r < batch.rows; ++r) {
-      if (prefetch && r + kPrefetchDistance < batch.rows)
-        table.prefetch(batch.users[r + kPrefetchDistance], true);
+      if (prefetch && r + 2 * kPrefetchDistance < batch.rows) table.prefetch(batch.users[r + 2 * kPrefetchDistance]);
+      if (prefetch && !masks && r + kPrefetchDistance < batch.rows) table.prefetch_slots(batch.users[r + kPrefetchDistance]);
       if (masks) {
         const uint64_t* bits = masks->of(batch.users[r]);
         for (std::size_t w = 0; w < masks->words(); ++w)
