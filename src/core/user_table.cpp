@@ -75,7 +75,8 @@ uint32_t UserTable::new_row(int64_t user_id) {
   const std::size_t r = users_;
   if (r > std::numeric_limits<uint32_t>::max()) throw std::length_error("cohort per-user table holds 2^32 users");
   if ((r >> kChunkShift) == chunks_.size()) {
-    chunks_.reserve(chunks_.size() + 1);  // so that push_back() below cannot throw
+    // Room first (doubling), so that push_back() below cannot throw once the chunk is allocated.
+    if (chunks_.size() == chunks_.capacity()) chunks_.reserve(std::max<std::size_t>(16, 2 * chunks_.size()));
     chunks_.push_back(static_cast<double*>(arena_.allocate(std::max<std::size_t>(1, kChunkRows * per_user_) * sizeof(double))));
   }
   row_users_.push_back(user_id);

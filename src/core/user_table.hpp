@@ -27,10 +27,11 @@ struct EventRow {
 };
 
 // Users seen in the events, with each one's accumulator slots: an open-addressing hash table of
-// user ids, each with the number of its row (16 bytes an entry, so registering a user for the
-// universe touches a small, cache-resident array), and the rows of slots dense, in the order the
-// users came, in chunks that never move (touched only by events that feed an accumulator).
-// prefetch() and prefetch_slots() start both memory accesses a few rows early.
+// user ids, each with the number of its row (12 bytes an entry, so registering a user for the
+// universe touches small, cache-resident arrays), and the rows of slots dense, in the order the
+// users came, in chunks that never move (a new user's row is zeroed when it comes; after that,
+// only events that feed an accumulator touch it). prefetch() starts loading a user's entry a few
+// rows early; known_slots() (used by fold_ahead.hpp) or prefetch_slots() then its slots.
 class UserTable {
  public:
   using ArenaString = std::basic_string<char, std::char_traits<char>, ArenaAllocator<char>>;
@@ -76,10 +77,11 @@ class UserTable {
     __builtin_prefetch(rows_ + i);
   }
   // Starts loading the slots of `user_id` when its entry, read from memory a prefetch() earlier,
-  // is the first one looked at (a hint; nothing when the user is new or further on).
+  // is the first one looked at (a hint; nothing when the user is new or further on, or is the
+  // user whose id is kFree, which has no entry: kFree also marks the free entries).
   [[gnu::always_inline]] void prefetch_slots(int64_t user_id) const {
     const std::size_t i = hash(user_id) & mask_;
-    if (keys_[i] == user_id) __builtin_prefetch(row(rows_[i]));
+    if (user_id != kFree && keys_[i] == user_id) __builtin_prefetch(row(rows_[i]));
   }
 
   // The program whose accumulators the table holds.
@@ -93,9 +95,9 @@ class UserTable {
   // Reading them needs finish() as find() does.
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
   std::size_t entries() const { return users_; }
-  // The user and slots at entry `e`; false when the entry is empty.
+  // The user and slots at entry `e`; false when e >= entries().
   bool entry(std::size_t e, int64_t& user_id, const double*& slots) const;
-  // Calls visit(e, user_id, slots) for every non-empty entry, in memory order.
+  // Calls visit(e, user_id, slots) for every entry, in memory order.
   template <typename Visit>
   void for_each_entry(Visit&& visit) const {
     for (std::size_t e = 0; e < entries(); ++e) {

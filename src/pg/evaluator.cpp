@@ -17,7 +17,8 @@ namespace cohort::pg {
 namespace {
 
 constexpr std::size_t kBatchRows = 4096;
-// Customers rows this many places ahead have their users' per-user entries prefetched.
+// Customers rows twice this many places ahead have their users' hash entries prefetched, and this
+// many places ahead their slots.
 constexpr std::size_t kPrefetchDistance = 8;
 
 // Lower ts bound of each window: as_of - make_interval(days => N), in the session time zone.

@@ -1,9 +1,9 @@
 // The hot loop: batches of event rows into the per-user table.
 #include "pg/event_folding.hpp"
 
-#include <algorithm>
 #include <string>
 
+#include "core/fold_ahead.hpp"
 #include "pg/settings.hpp"
 
 namespace cohort::pg {
@@ -11,19 +11,10 @@ namespace {
 
 constexpr std::size_t kBatchRows = 4096;
 
-// Folds one batch of events into the per-user table. Each row's hash entry is loaded 16 rows
-// ahead; 8 rows ahead, a row that feeds an accumulator looks its user up (known_slots(), which
-// starts loading the slots), so that folding it needs no second lookup.
+// Folds one batch of events into the per-user table (each user looked up ahead, fold_ahead.hpp).
 void fold(const EventBatch& b, UserTable& table) {
   const std::size_t P = b.props, F = b.filters;
-  constexpr std::size_t kEntryDistance = 16, kSlotsDistance = 8;  // kSlotsDistance: a power of two
-  double* ahead[kSlotsDistance];  // the slots of rows r .. r + kSlotsDistance - 1 (nullptr: not known)
-  const auto look_up = [&](std::size_t r) { return b.events[r] >= 0 ? table.known_slots(b.users[r]) : nullptr; };
-  for (std::size_t r = 0; r < std::min(b.rows, kSlotsDistance); ++r) ahead[r] = look_up(r);
-  for (std::size_t r = 0; r < b.rows; ++r) {
-    if (r + kEntryDistance < b.rows) table.prefetch(b.users[r + kEntryDistance]);
-    double* slots = ahead[r % kSlotsDistance];
-    if (r + kSlotsDistance < b.rows) ahead[r % kSlotsDistance] = look_up(r + kSlotsDistance);
+  fold_ahead(table, b.rows, b.users.data(), b.events.data(), [&](std::size_t r) {
     EventRow row;
     row.user_id = b.users[r];
     row.event = b.events[r];
@@ -32,11 +23,8 @@ void fold(const EventBatch& b, UserTable& table) {
     row.texts = b.texts.data() + r * P;
     row.nulls = reinterpret_cast<const bool*>(b.nulls.data() + r * P);
     row.filters = reinterpret_cast<const bool*>(b.passes.data() + r * F);
-    if (slots != nullptr)
-      table.add_known(row, slots);
-    else
-      table.add(row);
-  }
+    return row;
+  });
 }
 
 }  // namespace

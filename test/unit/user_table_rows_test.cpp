@@ -1,13 +1,15 @@
 // The per-user table's rows: dense, in the order users came, never moved; known_slots() and
-// add_known() fold exactly as add() does.
+// add_known(), and fold_ahead() over whole batches, fold exactly as add() does.
 #include "test_util.hpp"
 
 #include <cstring>
 #include <limits>
 #include <random>
+#include <vector>
 
 #include "core/arena.hpp"
 #include "core/canonical.hpp"
+#include "core/fold_ahead.hpp"
 #include "core/user_table.hpp"
 
 using cohort_test::kDay;
@@ -179,6 +181,68 @@ TEST(UserTableRows, AddKnownFoldsAsAddDoes) {
   });
   EXPECT_EQ(compared, plain.table().size());
   EXPECT_GT(compared, 2000u);
+}
+
+}  // namespace
+
+namespace {
+
+// prefetch_slots() is a hint for any id: the user whose id is the free-entry marker, absent or
+// present, and users absent or present, in a table whose fresh memory is poisoned.
+TEST(UserTableRows, PrefetchSlotsForAnyUser) {
+  PoisonArena arena;
+  Table t(arena);
+  const int64_t lo = std::numeric_limits<int64_t>::min();
+  t.table().add(t.row(5, "cart", kAsOf, 0, false));
+  for (int64_t user : {lo, int64_t{5}, int64_t{6}}) t.table().prefetch_slots(user);
+  t.table().add(t.row(lo, "cart", kAsOf, 0, false));
+  for (int64_t user : {lo, int64_t{5}, int64_t{6}}) t.table().prefetch_slots(user);
+  EXPECT_EQ(t.table().size(), 2u);
+}
+
+// fold_ahead() over batches of every length around its look-ahead distances gives every user the
+// same slots as add() row by row: users new inside the look-ahead, users repeated within it, the
+// free-entry marker's user, rows of no wanted event, and growth of the table mid-batch.
+TEST(UserTableRows, FoldAheadFoldsAsAddDoes) {
+  const char* events[] = {"buy", "view", "cart", "other"};
+  const int64_t lo = std::numeric_limits<int64_t>::min();
+  std::mt19937_64 rng(7);
+  Table plain, ahead;
+  int64_t next_new = 1000000;  // users never seen before
+  for (std::size_t n : {0, 1, 2, 7, 8, 9, 15, 16, 17, 31, 4096, 3, 8, 4096}) {
+    std::vector<int64_t> users(n);
+    std::vector<int> event_ids(n);
+    std::vector<int64_t> ts(n);
+    std::vector<double> prices(n);
+    std::vector<bool> in_x(n);
+    for (std::size_t r = 0; r < n; ++r) {
+      const uint64_t pick = rng() % 10;
+      users[r] = pick == 0 ? lo : pick < 3 ? next_new++ : pick < 5 && r > 0 ? users[r - 1] : static_cast<int64_t>(rng() % 500);
+      event_ids[r] = plain.program().event_index(events[rng() % 4]);
+      ts[r] = kAsOf - static_cast<int64_t>(rng() % 120) * kDay;
+      prices[r] = static_cast<double>(rng() % 20);
+      in_x[r] = rng() % 2 == 0;
+    }
+    // The events as names again for Table::row() (event ids of both tables are the same).
+    auto name_of = [&](int id) { return id < 0 ? "other" : plain.program().events()[static_cast<std::size_t>(id)].c_str(); };
+    for (std::size_t r = 0; r < n; ++r) plain.table().add(plain.row(users[r], name_of(event_ids[r]), ts[r], prices[r], in_x[r]));
+    cohort::fold_ahead(ahead.table(), n, users.data(), event_ids.data(), [&](std::size_t r) {
+      return ahead.row(users[r], name_of(event_ids[r]), ts[r], prices[r], in_x[r]);
+    });
+  }
+  plain.table().finish();
+  ahead.table().finish();
+  ASSERT_EQ(plain.table().size(), ahead.table().size());
+  ASSERT_GT(plain.table().size(), 2000u);
+  const std::size_t per_user = static_cast<std::size_t>(plain.program().slots_per_user());
+  for (std::size_t e = 0; e < plain.table().entries(); ++e) {
+    int64_t user = 0, same = 0;
+    const double *slots = nullptr, *other = nullptr;
+    ASSERT_TRUE(plain.table().entry(e, user, slots));
+    ASSERT_TRUE(ahead.table().entry(e, same, other));  // users came in the same order
+    ASSERT_EQ(user, same);
+    for (std::size_t s = 0; s < per_user; ++s) ASSERT_EQ(slots[s], other[s]) << "user " << user << " slot " << s;
+  }
 }
 
 }  // namespace
