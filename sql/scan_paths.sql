@@ -599,6 +599,39 @@ SELECT s.step, bool_and(x.now = least(x.before + 1, 5)) AS raised_as_a_sequentia
 DROP TABLE sp_usage, sp_usage_steps;
 DROP EXTENSION pg_buffercache;
 
+-- The smallest and largest user ids (the smallest is also the per-user table's free-entry marker)
+-- in both sources of the direct path, each far enough into its batch to be looked up ahead:
+-- members as plain SQL finds them, for definitions with and without customers columns.
+CREATE TABLE sp_ext_events (user_id bigint, event text, ts timestamptz, price numeric);
+CREATE TABLE sp_ext_customers (user_id bigint, age int, risk_level text);
+INSERT INTO sp_ext_events SELECT u, 'buy', '2026-11-01'::timestamptz + (u % 20) * interval '1 day', u % 7
+  FROM generate_series(1, 300) u, generate_series(1, 2);
+INSERT INTO sp_ext_events VALUES (-9223372036854775808, 'buy', '2026-11-20', 5), (9223372036854775807, 'buy', '2026-11-20', 9),
+  (-9223372036854775808, 'buy', '2026-11-21', 6);
+INSERT INTO sp_ext_customers SELECT u, 20 + (u % 50)::int, 'low' FROM generate_series(1, 300) u;
+INSERT INTO sp_ext_customers VALUES (-9223372036854775808, 30, 'low'), (9223372036854775807, 40, 'high');
+VACUUM ANALYZE sp_ext_events, sp_ext_customers;
+CREATE TEMP TABLE sp_ext_plain AS
+SELECT c.user_id, coalesce(sum(e.price), 0) AS total, c.age
+  FROM sp_ext_customers c LEFT JOIN sp_ext_events e
+    ON e.user_id = c.user_id AND e.event = 'buy' AND e.ts >= '2026-12-01'::timestamptz - make_interval(days => 30)
+       AND e.ts <= '2026-12-01'
+ GROUP BY c.user_id, c.age;
+SELECT (SELECT array_agg(user_id ORDER BY user_id) FROM cohort.evaluate(
+          '{"all": [{"performed": {"event": "buy", "aggregate": "sum", "property": "price", "op": ">=", "value": 8, "days": 30}}, {"attribute": {"name": "age", "min": 25, "max": 45}}]}',
+          'sp_ext_events', 'sp_ext_customers', '2026-12-01'))
+       IS NOT DISTINCT FROM (SELECT array_agg(user_id ORDER BY user_id) FROM sp_ext_plain WHERE total >= 8 AND age BETWEEN 25 AND 45)
+         AS with_customers_columns_as_plain_sql,
+       (SELECT array_agg(user_id ORDER BY user_id) FROM cohort.evaluate(
+          '{"performed": {"event": "buy", "aggregate": "sum", "property": "price", "op": ">=", "value": 8, "days": 30}}',
+          'sp_ext_events', 'sp_ext_customers', '2026-12-01'))
+       IS NOT DISTINCT FROM (SELECT array_agg(user_id ORDER BY user_id) FROM sp_ext_plain WHERE total >= 8)
+         AS events_only_as_plain_sql,
+       (SELECT count(*) FROM sp_ext_plain WHERE user_id IN (-9223372036854775808, 9223372036854775807) AND total >= 8)
+         AS extreme_ids_with_enough;
+SELECT events_scan, customers_scan FROM cohort.last_evaluation();
+DROP TABLE sp_ext_events, sp_ext_customers, sp_ext_plain;
+
 -- last_evaluation() in a fresh session, before any evaluation, reports nothing done.
 \c
 SELECT * FROM cohort.last_evaluation();
