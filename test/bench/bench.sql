@@ -227,6 +227,49 @@ SELECT round(one_cohort_s, 3) AS one_cohort_s, round(twenty_cohorts_s, 3) AS twe
   FROM many_report;
 
 \echo
+\echo '== peak backend memory (serial; each query once, alone in a fresh backend with cohort loaded)'
+-- What a query made its backend hold at most: the backend's peak resident memory less its
+-- shared and file-backed pages (VmHWM - RssShmem - RssFile of /proc/<pid>/status after the
+-- query; huge pages count in none of them), less the private memory it held before the query.
+-- The fresh backend first reads every table of the benchmark, so that it has mapped their shared
+-- buffers before the query: the shared pages it holds then stay the same through the query, and
+-- subtracting them leaves the private peak wherever in the query it falls. Workers are not counted.
+CREATE EXTENSION IF NOT EXISTS dblink;
+CREATE FUNCTION pg_temp.status_kb(status text, field text) RETURNS bigint LANGUAGE sql AS
+  $$SELECT (regexp_match(status, field || ':\s+(\d+) kB'))[1]::bigint$$;
+CREATE FUNCTION pg_temp.peak_private_kb(sql text) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  before text;
+  after text;
+  status constant text := $q$SELECT pg_read_file('/proc/' || pg_backend_pid() || '/status')$q$;
+BEGIN
+  PERFORM dblink_connect('peak', format('dbname=%s port=%s host=%s', current_database(), current_setting('port'),
+                                        split_part(current_setting('unix_socket_directories'), ',', 1)));
+  PERFORM dblink_exec('peak', 'SET max_parallel_workers_per_gather = 0');
+  PERFORM dblink_exec('peak', $q$LOAD 'cohort'$q$);
+  PERFORM * FROM dblink('peak', 'SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM events_by_time)
+                                        + (SELECT count(*) FROM customers)') AS t(n bigint);
+  SELECT t.s INTO before FROM dblink('peak', status) AS t(s text);
+  PERFORM * FROM dblink('peak', 'SELECT count(*) FROM (' || sql || ') q') AS t(n bigint);
+  SELECT t.s INTO after FROM dblink('peak', status) AS t(s text);
+  PERFORM dblink_disconnect('peak');
+  RETURN pg_temp.status_kb(after, 'VmHWM') - pg_temp.status_kb(after, 'RssShmem') - pg_temp.status_kb(after, 'RssFile')
+         - pg_temp.status_kb(before, 'RssAnon');
+END $$;
+CREATE TEMP TABLE memory_report AS
+SELECT c.id, c.name, pg_temp.peak_private_kb(c.cohort_sql) AS cohort_kb,
+       CASE WHEN NOT EXISTS (SELECT 1 FROM cases p WHERE p.id < c.id AND p.hand_sql = c.hand_sql)
+            THEN pg_temp.peak_private_kb(c.hand_sql) END AS hand_kb
+  FROM cases c ORDER BY c.id;
+-- A hand query already measured for an earlier case (same text) shares that figure.
+UPDATE memory_report m SET hand_kb = e.hand_kb
+  FROM cases c, cases p, memory_report e
+ WHERE m.hand_kb IS NULL AND c.id = m.id AND p.hand_sql = c.hand_sql AND e.id = p.id AND e.hand_kb IS NOT NULL;
+SELECT id, name, round(cohort_kb / 1024.0, 1) AS cohort_mb, round(hand_kb / 1024.0, 1) AS hand_mb,
+       round(s.cohort_state_kb / 1024.0, 1) AS cohort_state_mb
+  FROM memory_report JOIN serial_report s USING (id, name) ORDER BY id;
+
+\echo
 \echo '== floors: scans and aggregations over the same rows (medians of 3)'
 -- Median seconds (unrounded) of 3 runs of a single-row query with up to `workers` parallel workers.
 CREATE FUNCTION pg_temp.median_time(sql text, workers int) RETURNS numeric LANGUAGE plpgsql AS $$
