@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <stdexcept>
 
 #include "core/errors.hpp"
 
@@ -110,6 +111,19 @@ void FunnelLevels::finish(const std::function<void(std::int64_t, int)>& emit) {
     if (!std::is_sorted(first, last, before)) std::sort(first, last, before);  // sorted: a time-ordered table
     emit(users_[u], window_funnel(params_, first, static_cast<std::size_t>(last - first), arena_));
   }
+}
+
+SortedRunLevels::SortedRunLevels(const FunnelParams& params, Arena& arena)
+    : params_(params), arena_(arena), run_(ArenaAllocator<TimedEvent>(arena)) {
+  if (params.modes & kStrictOrder)
+    throw CohortError(ErrorKind::InvalidParameter, "strict_order needs every event of a user, not only the steps");
+}
+
+int SortedRunLevels::level() {
+  const auto before = [](const TimedEvent& a, const TimedEvent& b) { return event_before(a, b); };
+  if (!std::is_sorted(run_.begin(), run_.end(), before))
+    throw std::logic_error("funnel rows of a user are not in time order");
+  return window_funnel(params_, run_.data(), run_.size(), arena_);
 }
 
 }  // namespace cohort

@@ -29,6 +29,12 @@ class FunnelLevels {
   std::size_t bytes() const;
   // Calls emit(user_id, level) once per user with rows, in ascending user order.
   void finish(const std::function<void(std::int64_t, int)>& emit);
+  // Calls f(user_id, event) for every row kept so far, in the order added (to hand them over to a
+  // sort elsewhere, see SortedRunLevels).
+  template <typename F>
+  void for_each_user_row(F&& f) const {
+    for_each_row([&](const Row& r) { f(users_[r.user], r.event); });
+  }
 
  private:
   struct Row {
@@ -63,6 +69,42 @@ class FunnelLevels {
   std::size_t capacity_ = 0;                          // rows the chunks hold in all
   std::vector<std::int64_t, ArenaAllocator<std::int64_t>> users_;   // dense index -> user id
   std::vector<std::uint32_t, ArenaAllocator<std::uint32_t>> slots_;  // open addressing: index + 1, 0 free
+};
+
+// window_funnel for every user from rows that come grouped by user, each user's rows in
+// event_before() order (as a sort by user id, time and tie_key() delivers them): only the current
+// user's run is held, so memory does not grow with the rows. Gives what FunnelLevels gives for the
+// same rows, users in the order they come.
+class SortedRunLevels {
+ public:
+  SortedRunLevels(const FunnelParams& params, Arena& arena);
+  // Adds the next row (mask 0 is dropped, as FunnelLevels drops it); when `user_id` differs from
+  // the previous row's user, first calls emit(previous user, level).
+  template <typename Emit>
+  void add(std::int64_t user_id, const TimedEvent& event, Emit&& emit) {
+    if (event.mask == 0) return;
+    if (!run_.empty() && user_id != user_) {
+      emit(user_, level());
+      run_.clear();
+    }
+    user_ = user_id;
+    run_.push_back(event);
+  }
+  // Calls emit(user, level) for the last user, if any.
+  template <typename Emit>
+  void finish(Emit&& emit) {
+    if (!run_.empty()) emit(user_, level());
+    run_.clear();
+  }
+
+ private:
+  // The current run's level (throws std::logic_error when it is not in event_before() order).
+  int level();
+
+  FunnelParams params_;
+  Arena& arena_;
+  std::int64_t user_ = 0;
+  std::vector<TimedEvent, ArenaAllocator<TimedEvent>> run_;  // the current user's rows
 };
 
 }  // namespace cohort

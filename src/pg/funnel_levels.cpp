@@ -1,6 +1,8 @@
 // cohort.funnel_levels(events, window_size, steps[], as_of): window_funnel's level for every user
 // with step events, from one scan of the events (direct or executor, as cohort.evaluate reads
-// them) and one sort, instead of a hash aggregate's random per-user state.
+// them) and one sort, instead of a hash aggregate's random per-user state: a counting sort in
+// memory, or, once the rows outgrow cohort.state_memory_limit, a tuplesort within work_mem.
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +17,7 @@
 #include "pg/settings.hpp"
 #include "pg/sources.hpp"
 #include "pg/spi_connection.hpp"
+#include "pg/step_sort.hpp"
 #include "pg/text_datum.hpp"
 
 namespace {
@@ -58,14 +61,23 @@ cohort::Program step_program(const std::vector<std::string>& steps) {
   return cohort::Program::compile(cohort::Node::group(cohort::NodeKind::Any, std::move(leaves)));
 }
 
-// Raises 53200 when the collected rows outgrow cohort.state_memory_limit.
-void check_memory(const cohort::FunnelLevels& levels) {
-  std::size_t limit = cohort::pg::state_memory_limit_bytes();
-  if (levels.bytes() > limit)
-    throw cohort::pg::SqlError(ERRCODE_OUT_OF_MEMORY,
-                               "cohort.funnel_levels needs more than " + std::to_string(limit / 1024) +
-                                   " kB for its step rows (about 28 bytes each)",
-                               {}, "Raise cohort.state_memory_limit (or work_mem, whose 64-fold is the default limit).");
+// The rows collected so far, handed over to `sort` in batches; `levels` is emptied by its owner.
+void hand_over(const cohort::FunnelLevels& levels, cohort::pg::StepSort& sort) {
+  std::vector<int64_t> users;
+  std::vector<cohort::TimedEvent> events;
+  users.reserve(kBatchRows);
+  events.reserve(kBatchRows);
+  const auto flush = [&] {
+    sort.put(users.data(), events.data(), users.size());
+    users.clear();
+    events.clear();
+  };
+  levels.for_each_user_row([&](int64_t user, const cohort::TimedEvent& event) {
+    users.push_back(user);
+    events.push_back(event);
+    if (users.size() == kBatchRows) flush();
+  });
+  flush();
 }
 
 }  // namespace
@@ -94,7 +106,13 @@ COHORT_FUNCTION(cohort_funnel_levels) {
     cohort::pg::ScopedContext state_context("cohort funnel levels");
     cohort::pg::ScopedContext batch_context("cohort funnel levels batch");
     cohort::pg::MemoryContextArena arena(state_context.get());
-    cohort::FunnelLevels levels(params, arena);
+    // The rows in memory (counting sort) until they outgrow cohort.state_memory_limit; from then
+    // on, all of them in a tuplesort within work_mem, which spills to temporary files.
+    std::optional<cohort::FunnelLevels> levels(std::in_place, params, arena);
+    std::optional<cohort::pg::StepSort> sort;
+    const std::size_t limit = cohort::pg::state_memory_limit_bytes();
+    std::vector<int64_t> users;
+    std::vector<cohort::TimedEvent> events;
     cohort::pg::SpiConnection spi;
     std::unique_ptr<cohort::pg::EventSource> source = cohort::pg::open_events(program, spec);
     cohort::pg::EventBatch batch;
@@ -102,13 +120,41 @@ COHORT_FUNCTION(cohort_funnel_levels) {
     while (true) {
       batch_context.reset();
       if (!source->next(batch, batch_context.get())) break;
-      for (std::size_t r = 0; r < batch.rows; ++r)
-        if (batch.events[r] >= 0) levels.add(batch.users[r], batch.ts[r], masks[batch.events[r]]);
-      check_memory(levels);
+      if (levels) {
+        for (std::size_t r = 0; r < batch.rows; ++r)
+          if (batch.events[r] >= 0) levels->add(batch.users[r], batch.ts[r], masks[batch.events[r]]);
+        if (levels->bytes() > limit) {
+          cohort::pg::pg_call([&] {
+            ereport(DEBUG1, (errmsg("cohort.funnel_levels: step rows beyond cohort.state_memory_limit, sorting them within work_mem")));
+          });
+          sort.emplace(state_context.get());
+          hand_over(*levels, *sort);
+          levels.reset();
+        }
+        continue;
+      }
+      users.clear();
+      events.clear();
+      for (std::size_t r = 0; r < batch.rows; ++r) {
+        if (batch.events[r] < 0 || masks[batch.events[r]] == 0) continue;
+        users.push_back(batch.users[r]);
+        events.push_back(cohort::TimedEvent{batch.ts[r], masks[batch.events[r]]});
+      }
+      sort->put(users.data(), events.data(), users.size());
     }
     source->close();
     spi.finish();
-    levels.finish([&](int64_t user, int level) { results.emplace_back(user, level); });
+    const auto emit = [&](int64_t user, int level) { results.emplace_back(user, level); };
+    if (levels) {
+      levels->finish(emit);
+    } else {
+      sort->sort();
+      cohort::SortedRunLevels runs(params, arena);
+      while (sort->next(kBatchRows, users, events))
+        for (std::size_t i = 0; i < users.size(); ++i) runs.add(users[i], events[i], emit);
+      runs.finish(emit);
+      sort->end();
+    }
   }
   cohort::pg::pg_call([&] {
     InitMaterializedSRF(fcinfo, 0);

@@ -1,7 +1,10 @@
 // Sort-based funnel levels for many users against the aggregate's per-user FunnelState.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <stdexcept>
+#include <utility>
 #include <random>
 #include <vector>
 
@@ -98,3 +101,69 @@ TEST(FunnelLevels, StrictOrderIsRefused) {
 }
 
 }  // namespace
+
+// Rows sorted by user, time and tie key (as the SQL function's on-disk sort delivers them) give
+// SortedRunLevels the same levels, in the same user order, as FunnelLevels over the same rows;
+// FunnelLevels hands every row over with its user id.
+TEST(SortedRunLevels, SameLevelsAsFunnelLevels) {
+  for (unsigned seed = 1; seed <= 12; ++seed) {
+    for (uint32_t modes : {0u, uint32_t{cohort::kStrictDeduplication}, uint32_t{cohort::kStrictIncrease},
+                           uint32_t{cohort::kStrictOnce}}) {
+      FunnelParams p;
+      p.window = int64_t{5} * 1000000 * (1 + seed % 4);
+      p.steps = 1 + seed % 5;
+      p.modes = modes;
+      std::mt19937 rng(seed);
+      cohort::FunnelLevels levels(p, cohort::heap_arena());
+      const uint32_t all = (1u << p.steps) - 1;
+      for (int i = 0; i < 3000; ++i) {
+        int64_t user = static_cast<int64_t>(rng() % 80) - 40;
+        int64_t ts = static_cast<int64_t>(rng() % 40) * 1000000;
+        uint32_t mask = rng() % 5 == 0 ? (rng() & all) : (1u << (rng() % p.steps));  // some 0: dropped
+        levels.add(user, ts, mask);
+      }
+      struct Row {
+        int64_t user;
+        cohort::TimedEvent event;
+      };
+      std::vector<Row> rows;
+      levels.for_each_user_row([&](int64_t user, const cohort::TimedEvent& e) { rows.push_back(Row{user, e}); });
+      std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+        if (a.user != b.user) return a.user < b.user;
+        return cohort::event_before(a.event, b.event);
+      });
+      std::vector<std::pair<int64_t, int>> expected, got;
+      levels.finish([&](int64_t user, int level) { expected.emplace_back(user, level); });
+      cohort::SortedRunLevels sorted(p, cohort::heap_arena());
+      const auto emit = [&](int64_t user, int level) { got.emplace_back(user, level); };
+      for (const Row& r : rows) sorted.add(r.user, r.event, emit);
+      sorted.finish(emit);
+      ASSERT_FALSE(expected.empty());
+      EXPECT_EQ(got, expected) << "seed " << seed << " modes " << modes;
+    }
+  }
+}
+
+// A user's rows out of time order are refused (the sort feeding SortedRunLevels went wrong),
+// rows without a step are dropped, and a user with none emits nothing.
+TEST(SortedRunLevels, RefusesUnsortedRunsAndDropsStepless) {
+  FunnelParams p;
+  p.window = 10;
+  p.steps = 2;
+  std::vector<std::pair<int64_t, int>> got;
+  const auto emit = [&](int64_t user, int level) { got.emplace_back(user, level); };
+  cohort::SortedRunLevels levels(p, cohort::heap_arena());
+  levels.add(1, cohort::TimedEvent{5, 0}, emit);
+  levels.add(2, cohort::TimedEvent{5, 1}, emit);
+  levels.add(2, cohort::TimedEvent{8, 2}, emit);
+  levels.add(3, cohort::TimedEvent{9, 0}, emit);
+  levels.finish(emit);
+  EXPECT_EQ(got, (std::vector<std::pair<int64_t, int>>{{2, 2}}));
+  cohort::SortedRunLevels unsorted(p, cohort::heap_arena());
+  unsorted.add(4, cohort::TimedEvent{8, 2}, emit);
+  unsorted.add(4, cohort::TimedEvent{5, 1}, emit);
+  EXPECT_THROW(unsorted.finish(emit), std::logic_error);
+  FunnelParams strict = p;
+  strict.modes = cohort::kStrictOrder;
+  EXPECT_THROW(cohort::SortedRunLevels(strict, cohort::heap_arena()), cohort::CohortError);
+}
