@@ -87,12 +87,37 @@ SELECT w AS window_size, s AS steps,
   FROM (VALUES (interval '1 hour'), (interval '1 day'), (interval '3 days')) a(w),
        (VALUES (ARRAY['a']), (ARRAY['a', 'b']), (ARRAY['a', 'b', 'c', 'd']), (ARRAY['b', 'a', 'a', 'c'])) b(s)
  ORDER BY 1, 2;
+-- Edge rows for the sorted path: the smallest and largest user ids, infinite times (the later
+-- one past as_of), many ties, and step lists whose masks order differently from their tie keys
+-- ({a,b,a}: masks 5 and 2) or reach the high bits (32 steps).
+CREATE TABLE fl_edge (user_id bigint, event text, ts timestamptz);
+INSERT INTO fl_edge
+SELECT CASE i % 7 WHEN 0 THEN -9223372036854775808 WHEN 1 THEN 9223372036854775807 ELSE i % 97 - 48 END,
+       (ARRAY['a', 'b', 'c'])[1 + (i * 7 / 3) % 3],
+       CASE i % 50 WHEN 0 THEN '-infinity'::timestamptz WHEN 1 THEN 'infinity'
+                   ELSE '2026-01-01'::timestamptz + (i * 7919 % 240) * interval '1 minute' END
+  FROM generate_series(1, 20000) i;
+SELECT s AS steps, pg_temp.differing_sorted('fl_edge', '20 minutes', s, '2026-02-01', true) AS direct,
+       pg_temp.differing_sorted('fl_edge', '20 minutes', s, '2026-02-01', false) AS executor
+  FROM (VALUES (ARRAY['a', 'b', 'a']), (array_fill('a'::text, ARRAY[32])),
+               ((SELECT array_agg((ARRAY['a', 'b', 'c'])[1 + i % 3] ORDER BY i) FROM generate_series(0, 31) i))) v(s)
+ ORDER BY 1;
+-- not vacuous: the extreme users and several levels
+SELECT count(*) AS users, count(DISTINCT level) AS levels, min(user_id), max(user_id)
+  FROM cohort.funnel_levels('fl_edge', '20 minutes', (SELECT array_agg((ARRAY['a', 'b', 'c'])[1 + i % 3] ORDER BY i) FROM generate_series(0, 31) i), '2026-02-01');
 SET cohort.state_memory_limit = '64kB';
 SET work_mem = '64kB';
+-- One user's rows are held together: more of them than the limit holds is a clean 53200.
+\set VERBOSITY terse
+CREATE TABLE fl_one AS
+SELECT 1::bigint AS user_id, (ARRAY['a', 'b'])[1 + i % 2] AS event, '2026-01-01'::timestamptz + i * interval '1 second' AS ts
+  FROM generate_series(1, 20000) i;
+SELECT count(*) FROM cohort.funnel_levels('fl_one', '2 hours', ARRAY['a', 'b'], '2026-02-01');
+\set VERBOSITY default
 SET client_min_messages = debug1;
 SELECT count(*) AS users, count(DISTINCT level) AS levels FROM cohort.funnel_levels('fl_events', '1 day', ARRAY['a', 'b', 'c', 'd'], '2026-02-01');
 RESET client_min_messages;
 RESET work_mem;
 RESET cohort.state_memory_limit;
 DROP VIEW fl_view;
-DROP TABLE fl_events;
+DROP TABLE fl_events, fl_edge, fl_one;

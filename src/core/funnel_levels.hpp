@@ -90,6 +90,8 @@ class SortedRunLevels {
     user_ = user_id;
     run_.push_back(event);
   }
+  // Bytes held for the current user's rows (the most any user has needed so far).
+  std::size_t bytes() const { return run_.capacity() * sizeof(TimedEvent); }
   // Calls emit(user, level) for the last user, if any.
   template <typename Emit>
   void finish(Emit&& emit) {

@@ -80,6 +80,50 @@ void hand_over(const cohort::FunnelLevels& levels, cohort::pg::StepSort& sort) {
   flush();
 }
 
+// The function's result rows, written to its tuplestore (which stays within work_mem and spills
+// beyond it) a batch at a time, so that they need not all be held first.
+class ResultRows {
+ public:
+  // Sets the call up to return a materialized set (before SPI connects: the tuplestore lives in
+  // the query's memory).
+  explicit ResultRows(FunctionCallInfo fcinfo) {
+    cohort::pg::pg_call([&] { InitMaterializedSRF(fcinfo, 0); });
+    rsinfo_ = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+    pending_.reserve(kBatchRows);
+  }
+  // Adds one user's level.
+  void add(int64_t user, int level) {
+    pending_.emplace_back(user, level);
+    if (pending_.size() == kBatchRows) flush();
+  }
+  // Writes the pending rows.
+  void flush() {
+    cohort::pg::pg_call([&] {
+      for (std::size_t i = 0; i < pending_.size(); ++i) {
+        Datum values[2] = {Int64GetDatum(pending_[i].first), Int32GetDatum(pending_[i].second)};
+        bool nulls[2] = {false, false};
+        tuplestore_putvalues(rsinfo_->setResult, rsinfo_->setDesc, values, nulls);
+      }
+      CHECK_FOR_INTERRUPTS();
+    });
+    pending_.clear();
+  }
+
+ private:
+  ReturnSetInfo* rsinfo_ = nullptr;
+  std::vector<std::pair<int64_t, int>> pending_;
+};
+
+// Raises 53200 when one user's step rows, held together to compute its level from the sorted
+// rows, outgrow cohort.state_memory_limit.
+void check_run(const cohort::SortedRunLevels& runs, std::size_t limit) {
+  if (runs.bytes() > limit)
+    throw cohort::pg::SqlError(ERRCODE_OUT_OF_MEMORY,
+                               "cohort.funnel_levels needs more than " + std::to_string(limit / 1024) +
+                                   " kB for the step rows of one user (12 bytes each)",
+                               {}, "Raise cohort.state_memory_limit (or work_mem, whose 64-fold is the default limit).");
+}
+
 }  // namespace
 
 COHORT_FUNCTION(cohort_funnel_levels) {
@@ -101,7 +145,7 @@ COHORT_FUNCTION(cohort_funnel_levels) {
   spec.relid = PG_GETARG_OID(0);
   spec.as_of = PG_GETARG_TIMESTAMPTZ(3);
   spec.every_event = false;
-  std::vector<std::pair<int64_t, int>> results;
+  ResultRows results(fcinfo);
   {
     cohort::pg::ScopedContext state_context("cohort funnel levels");
     cohort::pg::ScopedContext batch_context("cohort funnel levels batch");
@@ -144,27 +188,20 @@ COHORT_FUNCTION(cohort_funnel_levels) {
     }
     source->close();
     spi.finish();
-    const auto emit = [&](int64_t user, int level) { results.emplace_back(user, level); };
+    const auto emit = [&](int64_t user, int level) { results.add(user, level); };
     if (levels) {
       levels->finish(emit);
     } else {
       sort->sort();
       cohort::SortedRunLevels runs(params, arena);
-      while (sort->next(kBatchRows, users, events))
+      while (sort->next(kBatchRows, users, events)) {
         for (std::size_t i = 0; i < users.size(); ++i) runs.add(users[i], events[i], emit);
+        check_run(runs, limit);
+      }
       runs.finish(emit);
       sort->end();
     }
   }
-  cohort::pg::pg_call([&] {
-    InitMaterializedSRF(fcinfo, 0);
-    ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-    for (std::size_t i = 0; i < results.size(); ++i) {
-      Datum values[2] = {Int64GetDatum(results[i].first), Int32GetDatum(results[i].second)};
-      bool nulls[2] = {false, false};
-      tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-      if ((i & 4095) == 0) CHECK_FOR_INTERRUPTS();
-    }
-  });
+  results.flush();
   return (Datum)0;
 }
