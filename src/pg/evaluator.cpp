@@ -66,8 +66,9 @@ void scan_events(const Program& program, const EvaluationInput& input, const std
   // Workers are sized by the pages the scan will read (after a BRIN index on ts rules some out).
   int workers = source->is_direct() ? parallel_workers_for(spec.relid, *source) : 0;
   if (workers > 0) {
+    const PageSet pages = *source->page_set();  // decided once, for every participant
     source->close();
-    ParallelFold fold = fold_events_parallel(program, spec, bounds, workers, table, batch_context.get());
+    ParallelFold fold = fold_events_parallel(program, spec, bounds, workers, pages, table, batch_context.get());
     report.events_scan = "direct parallel";
     report.workers_planned = fold.planned;
     report.workers_launched = fold.launched;

@@ -129,6 +129,13 @@ class HeapScan {
   // or after `lower`, as a BRIN index tells them (PageSet::since); call before the first fill().
   // Other access methods read every row.
   void skip_pages_before(int index, TimestampTz lower);
+  // From now on reads only the pages of `pages` (decided by another scan of the same table under
+  // the same snapshot); call before the first fill(). Other access methods read every row.
+  void read_only(const PageSet& pages) {
+    if (pages_) page_set_ = pages;
+  }
+  // The pages this scan reads (every page unless skip_pages_before() or read_only()).
+  const PageSet& page_set() const { return page_set_; }
   // Pages a serial scan of the table reads (all, less those skip_pages_before() rules out).
   std::uint64_t pages_to_read() const;
   // Pages of the scan (or of this participant's share) left unread by skip_pages_before().

@@ -184,14 +184,22 @@ class HeapEventSource final : public EventSource {
     decide_pages();
     return scan_.pages_to_read();
   }
+  const PageSet* page_set() override {
+    decide_pages();
+    return &scan_.page_set();
+  }
 
  private:
   // Rows before the lower bound are dropped anyway: the pages a BRIN index on ts rules out go
-  // unread. Decided once, when first needed (by pages_to_read() or the first batch).
+  // unread. Decided once, when first needed (by pages_to_read() or the first batch), or given
+  // (a parallel participant reads the leader's set).
   void decide_pages() {
     if (pages_decided_) return;
     pages_decided_ = true;
-    if (spec_.has_lower_bound) scan_.skip_pages_before(ts_.index, spec_.lower_bound);
+    if (spec_.pages != nullptr)
+      scan_.read_only(*spec_.pages);
+    else if (spec_.has_lower_bound)
+      scan_.skip_pages_before(ts_.index, spec_.lower_bound);
   }
   // Whether a row's time lies in the scan's window (not after as_of, not before the lower bound).
   bool in_window(TimestampTz ts) const {

@@ -29,6 +29,17 @@ class PageSet {
   bool wanted(BlockNumber page) const {
     return page >= known_ || ((bits_[page / 64] >> (page % 64)) & 1u) != 0;
   }
+  // The pages decided (those from known() on are always read) and their bits, 64 to a word (bit
+  // p % 64 of word p / 64: page p must be read), to share the set with parallel workers.
+  BlockNumber known() const { return known_; }
+  const std::vector<uint64_t>& words() const { return bits_; }
+  // The set whose known() and words() these are (`words` holds (known + 63) / 64 of them).
+  static PageSet from_words(BlockNumber known, const uint64_t* words) {
+    PageSet set;
+    set.known_ = known;
+    set.bits_.assign(words, words + (known + 63) / 64);
+    return set;
+  }
 
  private:
   BlockNumber known_ = 0;        // pages [0, known_) are decided by bits_

@@ -24,6 +24,7 @@ constexpr uint64 kKeyBounds = UINT64CONST(0xC0407E0000000002);
 constexpr uint64 kKeyDefinitions = UINT64CONST(0xC0407E0000000003);
 constexpr uint64 kKeyScan = UINT64CONST(0xC0407E0000000004);
 constexpr uint64 kKeyQueues = UINT64CONST(0xC0407E0000000005);
+constexpr uint64 kKeyPages = UINT64CONST(0xC0407E0000000006);
 
 constexpr Size kQueueBytes = 64 * 1024;  // per worker, as PostgreSQL's own tuple queues
 constexpr std::size_t kChunkBytes = 32 * 1024;
@@ -37,6 +38,7 @@ struct SharedHeader {
   TimestampTz lower_bound;
   int bounds;
   Size definitions_bytes;
+  BlockNumber pages_known;        // the leader's page set: pages decided (kKeyPages holds their bits)
   pg_atomic_uint64 rows;          // rows folded by the workers
   pg_atomic_uint64 pages_skipped; // pages they left unread
   pg_atomic_uint64 state_bytes;   // their per-user tables' bytes
@@ -90,10 +92,12 @@ Datum worker_body(void* p) {
   SharedHeader* header = nullptr;
   const int64* bounds_raw = nullptr;
   const char* definitions = nullptr;
+  const uint64_t* page_words = nullptr;
   ParallelTableScanDesc scan = nullptr;
   shm_mq_handle* queue = nullptr;
   pg_call([&] {
     header = static_cast<SharedHeader*>(shm_toc_lookup(args->toc, kKeyHeader, false));
+    page_words = static_cast<const uint64_t*>(shm_toc_lookup(args->toc, kKeyPages, false));
     bounds_raw = static_cast<const int64*>(shm_toc_lookup(args->toc, kKeyBounds, false));
     definitions = static_cast<const char*>(shm_toc_lookup(args->toc, kKeyDefinitions, false));
     scan = static_cast<ParallelTableScanDesc>(shm_toc_lookup(args->toc, kKeyScan, false));
@@ -110,6 +114,8 @@ Datum worker_body(void* p) {
   spec.has_lower_bound = header->has_lower_bound;
   spec.lower_bound = header->lower_bound;
   spec.parallel_scan = scan;
+  const PageSet pages = PageSet::from_words(header->pages_known, page_words);
+  spec.pages = &pages;
   const std::vector<int64_t> bounds(bounds_raw, bounds_raw + header->bounds);
   const RowRelevance relevance(program, bounds);
   if (!spec.every_event) spec.relevance = &relevance;
@@ -174,7 +180,7 @@ int parallel_workers_for(Oid relid, EventSource& source) {
 }
 
 ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, const std::vector<int64_t>& bounds,
-                                  int workers, UserTable& table, MemoryContext batch_context) {
+                                  int workers, const PageSet& pages, UserTable& table, MemoryContext batch_context) {
   ParallelFold out;
   out.planned = workers;
   const std::string definitions = encode_definitions(program);
@@ -193,7 +199,9 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
     shm_toc_estimate_chunk(&pcxt->estimator, definitions.size() + 1);
     shm_toc_estimate_chunk(&pcxt->estimator, scan_bytes);
     shm_toc_estimate_chunk(&pcxt->estimator, mul_size(kQueueBytes, workers));
-    shm_toc_estimate_keys(&pcxt->estimator, 5);
+    const Size page_bytes = sizeof(uint64_t) * (pages.words().size() + 1);
+    shm_toc_estimate_chunk(&pcxt->estimator, page_bytes);
+    shm_toc_estimate_keys(&pcxt->estimator, 6);
     InitializeParallelDSM(pcxt);
 
     header = static_cast<SharedHeader*>(shm_toc_allocate(pcxt->toc, sizeof(SharedHeader)));
@@ -204,6 +212,7 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
     header->lower_bound = spec.lower_bound;
     header->bounds = static_cast<int>(bounds.size());
     header->definitions_bytes = definitions.size();
+    header->pages_known = pages.known();
     pg_atomic_init_u64(&header->rows, 0);
     pg_atomic_init_u64(&header->pages_skipped, 0);
     pg_atomic_init_u64(&header->state_bytes, 0);
@@ -222,6 +231,9 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
     for (int i = 0; i < workers; ++i)
       shm_mq_set_receiver(shm_mq_create(shared_queues + i * kQueueBytes, kQueueBytes), MyProc);
     shm_toc_insert(pcxt->toc, kKeyQueues, shared_queues);
+    auto* shared_pages = static_cast<uint64_t*>(shm_toc_allocate(pcxt->toc, page_bytes));
+    for (std::size_t i = 0; i < pages.words().size(); ++i) shared_pages[i] = pages.words()[i];
+    shm_toc_insert(pcxt->toc, kKeyPages, shared_pages);
 
     LaunchParallelWorkers(pcxt);
     out.launched = pcxt->nworkers_launched;
@@ -235,6 +247,7 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
   StateBudget budget(&header->state_in_use);
   if (parallel_leader_participation || out.launched == 0) {
     spec.parallel_scan = scan;
+    spec.pages = &pages;
     std::unique_ptr<EventSource> source = open_share(program, spec);
     out.rows += fold_events(*source, table, batch_context, budget);
     out.pages_skipped += source->pages_skipped();

@@ -28,10 +28,12 @@ struct ParallelFold {
 // tables, inside parallel mode, and in parallel workers.
 int parallel_workers_for(Oid relid, EventSource& source);
 
-// Folds the events of `spec` into `table` with up to `workers` workers and the leader. The caller
-// has checked that the direct scan applies (open_heap_events succeeded).
+// Folds the events of `spec` into `table` with up to `workers` workers and the leader, every
+// participant reading only the pages of `pages` (the set the caller's direct scan decided, shared
+// through shared memory). The caller has checked that the direct scan applies (open_heap_events
+// succeeded).
 ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, const std::vector<int64_t>& bounds,
-                                  int workers, UserTable& table, MemoryContext batch_context);
+                                  int workers, const PageSet& pages, UserTable& table, MemoryContext batch_context);
 
 }  // namespace cohort::pg
 

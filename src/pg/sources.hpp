@@ -9,6 +9,7 @@
 #include "core/row_relevance.hpp"
 #include "pg/batches.hpp"
 #include "pg/guard.hpp"
+#include "pg/page_set.hpp"
 
 namespace cohort::pg {
 
@@ -20,6 +21,10 @@ struct EventScanSpec {
   bool has_lower_bound = false;  // rows before lower_bound cannot matter (every leaf has a window)
   TimestampTz lower_bound = 0;
   ParallelTableScanDesc parallel_scan = nullptr;  // set: take part in this parallel heap scan
+  // Set: the pages to read, decided already (the participants of a parallel scan share the
+  // leader's set instead of each asking the BRIN index); otherwise a direct scan with a lower
+  // bound asks the index itself.
+  const PageSet* pages = nullptr;
   // Set (only without every_event): rows that feed no accumulator are dropped too.
   const RowRelevance* relevance = nullptr;
 };
@@ -40,6 +45,9 @@ class EventSource {
   virtual uint64_t pages_skipped() const { return 0; }
   // Pages a serial direct scan will read, asking the index first where it applies (direct scans).
   virtual uint64_t pages_to_read() { return 0; }
+  // The pages the scan reads, deciding them first where pages_to_read() or a batch has not (direct
+  // scans, asking the index as pages_to_read() does; nullptr for the executor's).
+  virtual const PageSet* page_set() { return nullptr; }
 };
 
 // The customers columns a scan delivers besides user_id: numeric attributes and risk_level text.
