@@ -167,6 +167,14 @@ SET min_parallel_table_scan_size = '32kB';
 SELECT id, pg_relation_size('bp_events') / current_setting('block_size')::int - a.skipped AS pages_read,
        a.path, a.workers AS workers_planned
   FROM bp_defs, LATERAL pg_temp.run(d, customers, true) a WHERE id IN (1, 3) ORDER BY id;
+-- Sized by those pages (1 page each here: definition 1's pages give two workers) with a page set
+-- that skips some, the leader taking pages too: every participant reads the set the leader
+-- decided once (the same pages skipped as serially, the same members).
+SET min_parallel_table_scan_size = '8kB';
+SELECT a.path, a.workers AS workers_planned, a.skipped = s.skipped AS same_pages_skipped,
+       a.m IS NOT DISTINCT FROM s.m AS same_members
+  FROM bp_serial s, bp_defs, LATERAL pg_temp.run(d, customers, true) a WHERE id = 1;
+SELECT workers_launched > 0 AS workers_ran FROM cohort.last_evaluation();
 RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather;
 

@@ -57,7 +57,7 @@ PageSet PageSet::since(Relation rel, AttrNumber attnum, TimestampTz lower, Snaps
     if (OidIsValid(index_oid)) pages = RelationGetNumberOfBlocks(rel);
   });
   if (!OidIsValid(index_oid) || pages == 0) return set;
-  set.bits_.assign((pages + 63) / 64, 0);
+  set.bits_.assign((uint64_t{pages} + 63) / 64, 0);
   uint64_t* bits = set.bits_.data();
   pg_call([&] {
     Relation index = index_open(index_oid, AccessShareLock);

@@ -37,7 +37,7 @@ class PageSet {
   static PageSet from_words(BlockNumber known, const uint64_t* words) {
     PageSet set;
     set.known_ = known;
-    set.bits_.assign(words, words + (known + 63) / 64);
+    set.bits_.assign(words, words + (uint64_t{known} + 63) / 64);
     return set;
   }
 
