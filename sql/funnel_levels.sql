@@ -13,20 +13,36 @@ INSERT INTO fl_events VALUES (NULL, 'a', '2026-01-02', NULL), (7, 'a', NULL, NUL
                              (-5, 'a', '2026-01-02', NULL), (-5, 'b', '2026-01-02', NULL);
 CREATE VIEW fl_view AS SELECT * FROM fl_events;
 
--- Rows of funnel_levels that differ from the aggregate's, both ways.
-CREATE FUNCTION pg_temp.differing(rel regclass, win interval, steps text[], as_of timestamptz, direct boolean)
+-- Rows of funnel_levels that differ from the aggregate's, both ways. With `sorted`, funnel_levels
+-- runs with a 64 kB cohort.state_memory_limit and work_mem, so that it sorts its rows on disk
+-- (the aggregate's levels are computed first, at the default limit).
+CREATE FUNCTION pg_temp.differing(rel regclass, win interval, steps text[], as_of timestamptz, direct boolean,
+                                  sorted boolean DEFAULT false)
   RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
   conditions text := (SELECT string_agg(format('event = %L', s), ', ' ORDER BY i) FROM unnest(steps) WITH ORDINALITY u(s, i));
-  agg text := format('SELECT user_id, cohort.window_funnel(%L, ts, %s) AS level FROM %s
-                       WHERE ts <= %L AND event = ANY (%L) AND user_id IS NOT NULL GROUP BY user_id',
-                     win, conditions, rel, as_of, steps);
   fast text := format('SELECT user_id, level FROM cohort.funnel_levels(%L, %L, %L, %L)', rel, win, steps, as_of);
+  limit_before text;
+  work_mem_before text;
   n bigint;
 BEGIN
   PERFORM set_config('cohort.direct_scan', direct::text, true);
-  EXECUTE format('SELECT (SELECT count(*) FROM ((%s) EXCEPT ALL (%s)) x) + (SELECT count(*) FROM ((%s) EXCEPT ALL (%s)) y)',
-                 agg, fast, fast, agg) INTO n;
+  EXECUTE format('CREATE TEMP TABLE fl_expected AS SELECT user_id, cohort.window_funnel(%L, ts, %s) AS level FROM %s
+                   WHERE ts <= %L AND event = ANY (%L) AND user_id IS NOT NULL GROUP BY user_id',
+                 win, conditions, rel, as_of, steps);
+  IF sorted THEN
+    limit_before := current_setting('cohort.state_memory_limit');
+    work_mem_before := current_setting('work_mem');
+    PERFORM set_config('cohort.state_memory_limit', '64kB', true);
+    PERFORM set_config('work_mem', '64kB', true);
+  END IF;
+  EXECUTE format('SELECT (SELECT count(*) FROM ((TABLE fl_expected) EXCEPT ALL (%s)) x) + (SELECT count(*) FROM ((%s) EXCEPT ALL (TABLE fl_expected)) y)',
+                 fast, fast) INTO n;
+  IF sorted THEN
+    PERFORM set_config('cohort.state_memory_limit', limit_before, true);
+    PERFORM set_config('work_mem', work_mem_before, true);
+  END IF;
+  DROP TABLE fl_expected;
   RETURN n;
 END $$;
 SELECT w AS window_size, s AS steps, t AS as_of,
@@ -57,33 +73,11 @@ SELECT * FROM cohort.funnel_levels('pg_class', '1 day', ARRAY['a'], '2026-02-01'
 
 -- Beyond cohort.state_memory_limit (the 20,000 rows need about 560 kB in memory) the step rows go
 -- to a PostgreSQL sort within work_mem, which spills to temporary files: the same levels as the
--- aggregate's (computed first, at the default limit), on every scan path; DEBUG1 says so.
-CREATE FUNCTION pg_temp.differing_sorted(rel regclass, win interval, steps text[], as_of timestamptz, direct boolean)
-  RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE
-  conditions text := (SELECT string_agg(format('event = %L', s), ', ' ORDER BY i) FROM unnest(steps) WITH ORDINALITY u(s, i));
-  fast text := format('SELECT user_id, level FROM cohort.funnel_levels(%L, %L, %L, %L)', rel, win, steps, as_of);
-  limit_before text := current_setting('cohort.state_memory_limit');
-  work_mem_before text := current_setting('work_mem');
-  n bigint;
-BEGIN
-  PERFORM set_config('cohort.direct_scan', direct::text, true);
-  EXECUTE format('CREATE TEMP TABLE fl_expected AS SELECT user_id, cohort.window_funnel(%L, ts, %s) AS level FROM %s
-                   WHERE ts <= %L AND event = ANY (%L) AND user_id IS NOT NULL GROUP BY user_id',
-                 win, conditions, rel, as_of, steps);
-  PERFORM set_config('cohort.state_memory_limit', '64kB', true);
-  PERFORM set_config('work_mem', '64kB', true);
-  EXECUTE format('SELECT (SELECT count(*) FROM ((TABLE fl_expected) EXCEPT ALL (%s)) x) + (SELECT count(*) FROM ((%s) EXCEPT ALL (TABLE fl_expected)) y)',
-                 fast, fast) INTO n;
-  PERFORM set_config('cohort.state_memory_limit', limit_before, true);
-  PERFORM set_config('work_mem', work_mem_before, true);
-  DROP TABLE fl_expected;
-  RETURN n;
-END $$;
+-- aggregate's, on every scan path; DEBUG1 says so.
 SELECT w AS window_size, s AS steps,
-       pg_temp.differing_sorted('fl_events', w, s, '2026-02-01', true) AS direct,
-       pg_temp.differing_sorted('fl_events', w, s, '2026-02-01', false) AS executor,
-       pg_temp.differing_sorted('fl_view', w, s, '2026-02-01', true) AS view
+       pg_temp.differing('fl_events', w, s, '2026-02-01', true, sorted => true) AS direct,
+       pg_temp.differing('fl_events', w, s, '2026-02-01', false, sorted => true) AS executor,
+       pg_temp.differing('fl_view', w, s, '2026-02-01', true, sorted => true) AS view
   FROM (VALUES (interval '1 hour'), (interval '1 day'), (interval '3 days')) a(w),
        (VALUES (ARRAY['a']), (ARRAY['a', 'b']), (ARRAY['a', 'b', 'c', 'd']), (ARRAY['b', 'a', 'a', 'c'])) b(s)
  ORDER BY 1, 2;
@@ -97,8 +91,8 @@ SELECT CASE i % 7 WHEN 0 THEN -9223372036854775808 WHEN 1 THEN 92233720368547758
        CASE i % 50 WHEN 0 THEN '-infinity'::timestamptz WHEN 1 THEN 'infinity'
                    ELSE '2026-01-01'::timestamptz + (i * 7919 % 240) * interval '1 minute' END
   FROM generate_series(1, 20000) i;
-SELECT s AS steps, pg_temp.differing_sorted('fl_edge', '20 minutes', s, '2026-02-01', true) AS direct,
-       pg_temp.differing_sorted('fl_edge', '20 minutes', s, '2026-02-01', false) AS executor
+SELECT s AS steps, pg_temp.differing('fl_edge', '20 minutes', s, '2026-02-01', true, sorted => true) AS direct,
+       pg_temp.differing('fl_edge', '20 minutes', s, '2026-02-01', false, sorted => true) AS executor
   FROM (VALUES (ARRAY['a', 'b', 'a']), (array_fill('a'::text, ARRAY[32])),
                ((SELECT array_agg((ARRAY['a', 'b', 'c'])[1 + i % 3] ORDER BY i) FROM generate_series(0, 31) i))) v(s)
  ORDER BY 1;

@@ -61,25 +61,6 @@ cohort::Program step_program(const std::vector<std::string>& steps) {
   return cohort::Program::compile(cohort::Node::group(cohort::NodeKind::Any, std::move(leaves)));
 }
 
-// The rows collected so far, handed over to `sort` in batches; `levels` is emptied by its owner.
-void hand_over(const cohort::FunnelLevels& levels, cohort::pg::StepSort& sort) {
-  std::vector<int64_t> users;
-  std::vector<cohort::TimedEvent> events;
-  users.reserve(kBatchRows);
-  events.reserve(kBatchRows);
-  const auto flush = [&] {
-    sort.put(users.data(), events.data(), users.size());
-    users.clear();
-    events.clear();
-  };
-  levels.for_each_user_row([&](int64_t user, const cohort::TimedEvent& event) {
-    users.push_back(user);
-    events.push_back(event);
-    if (users.size() == kBatchRows) flush();
-  });
-  flush();
-}
-
 // The function's result rows, written to its tuplestore (which stays within work_mem and spills
 // beyond it) a batch at a time, so that they need not all be held first.
 class ResultRows {
@@ -155,8 +136,6 @@ COHORT_FUNCTION(cohort_funnel_levels) {
     std::optional<cohort::FunnelLevels> levels(std::in_place, params, arena);
     std::optional<cohort::pg::StepSort> sort;
     const std::size_t limit = cohort::pg::state_memory_limit_bytes();
-    std::vector<int64_t> users;
-    std::vector<cohort::TimedEvent> events;
     cohort::pg::SpiConnection spi;
     std::unique_ptr<cohort::pg::EventSource> source = cohort::pg::open_events(program, spec);
     cohort::pg::EventBatch batch;
@@ -172,19 +151,13 @@ COHORT_FUNCTION(cohort_funnel_levels) {
             ereport(DEBUG1, (errmsg("cohort.funnel_levels: step rows beyond cohort.state_memory_limit, sorting them within work_mem")));
           });
           sort.emplace(state_context.get());
-          hand_over(*levels, *sort);
+          levels->for_each_user_row([&](int64_t user, const cohort::TimedEvent& event) { sort->add(user, event); });
           levels.reset();
         }
         continue;
       }
-      users.clear();
-      events.clear();
-      for (std::size_t r = 0; r < batch.rows; ++r) {
-        if (batch.events[r] < 0 || masks[batch.events[r]] == 0) continue;
-        users.push_back(batch.users[r]);
-        events.push_back(cohort::TimedEvent{batch.ts[r], masks[batch.events[r]]});
-      }
-      sort->put(users.data(), events.data(), users.size());
+      for (std::size_t r = 0; r < batch.rows; ++r)
+        if (batch.events[r] >= 0) sort->add(batch.users[r], cohort::TimedEvent{batch.ts[r], masks[batch.events[r]]});
     }
     source->close();
     spi.finish();
@@ -194,6 +167,8 @@ COHORT_FUNCTION(cohort_funnel_levels) {
     } else {
       sort->sort();
       cohort::SortedRunLevels runs(params, arena);
+      std::vector<int64_t> users;
+      std::vector<cohort::TimedEvent> events;
       while (sort->next(kBatchRows, users, events)) {
         for (std::size_t i = 0; i < users.size(); ++i) runs.add(users[i], events[i], emit);
         check_run(runs, limit);

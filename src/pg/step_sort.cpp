@@ -5,6 +5,8 @@
 namespace cohort::pg {
 
 StepSort::StepSort(MemoryContext context) {
+  users_.reserve(kBatchRows);
+  events_.reserve(kBatchRows);
   pg_call([&] {
     MemoryContext old = MemoryContextSwitchTo(context);
     desc_ = CreateTemplateTupleDesc(3);
@@ -23,23 +25,26 @@ StepSort::StepSort(MemoryContext context) {
   });
 }
 
-void StepSort::put(const int64_t* users, const TimedEvent* events, std::size_t n) {
+void StepSort::put_buffered() {
   pg_call([&] {
-    for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t i = 0; i < users_.size(); ++i) {
       ExecClearTuple(in_);
-      in_->tts_values[0] = Int64GetDatum(users[i]);
-      in_->tts_values[1] = Int64GetDatum(events[i].ts);
+      in_->tts_values[0] = Int64GetDatum(users_[i]);
+      in_->tts_values[1] = Int64GetDatum(events_[i].ts);
       // tie_key() is below 2^38: as int8 it orders as the unsigned key does.
-      in_->tts_values[2] = Int64GetDatum(static_cast<int64>(tie_key(events[i].mask)));
+      in_->tts_values[2] = Int64GetDatum(static_cast<int64>(tie_key(events_[i].mask)));
       in_->tts_isnull[0] = in_->tts_isnull[1] = in_->tts_isnull[2] = false;
       ExecStoreVirtualTuple(in_);
       tuplesort_puttupleslot(sort_, in_);
     }
     CHECK_FOR_INTERRUPTS();
   });
+  users_.clear();
+  events_.clear();
 }
 
 void StepSort::sort() {
+  put_buffered();
   pg_call([&] { tuplesort_performsort(sort_); });
 }
 

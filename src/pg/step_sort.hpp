@@ -18,8 +18,12 @@ class StepSort {
   // context: SPI_finish() deletes it). Its temporary files belong to the current resource owner,
   // so an error ends them with the transaction.
   explicit StepSort(MemoryContext context);
-  // Adds `n` rows: users[i] with events[i].
-  void put(const int64_t* users, const TimedEvent* events, std::size_t n);
+  // Adds one row (buffered: rows go into the sort a batch at a time).
+  void add(int64_t user, const TimedEvent& event) {
+    users_.push_back(user);
+    events_.push_back(event);
+    if (users_.size() == kBatchRows) put_buffered();
+  }
   // Sorts what was added; call once, before next().
   void sort();
   // Reads up to `capacity` rows in order into `users` and `events` (resized to what was read);
@@ -29,6 +33,13 @@ class StepSort {
   void end();
 
  private:
+  static constexpr std::size_t kBatchRows = 4096;
+
+  // Puts the buffered rows into the sort and empties the buffer.
+  void put_buffered();
+
+  std::vector<int64_t> users_;       // rows added and not yet put into the sort
+  std::vector<TimedEvent> events_;
   TupleDesc desc_ = nullptr;
   TupleTableSlot* in_ = nullptr;   // rows going in (virtual)
   TupleTableSlot* out_ = nullptr;  // rows coming out (the sort's minimal tuples)
