@@ -1,7 +1,5 @@
-// window_funnel for every user at once from rows in any order: each row is appended flat with a
-// dense index of its user (a small hash table of user ids), then a counting sort groups the rows
-// by user in linear time and each user's run, sorted by time, goes through window_funnel() (no
-// per-user state touched at random per row, as a hash aggregate's is).
+// window_funnel for every user at once: FunnelLevels from rows in any order, SortedRunLevels from
+// rows grouped by user and sorted by time.
 #pragma once
 
 #include <cstdint>
@@ -14,59 +12,111 @@
 
 namespace cohort {
 
+// window_funnel for every user at once from rows in any order. Each row is appended, 12 bytes, to
+// one of 256 buckets chosen by its user's dense index (a small hash table of user ids); finish()
+// then takes one bucket at a time, groups its rows by user with a counting sort that fits in the
+// cache, and puts each user's run, sorted by time, through window_funnel(). No per-user state is
+// touched at random per row (as a hash aggregate's is) and the rows are never copied whole.
 class FunnelLevels {
  public:
   // `params`: window, steps (1..32) and modes (kStrictOrder is not allowed: only step rows are
-  // collected). Throws InvalidParameter for kStrictOrder.
-  FunnelLevels(const FunnelParams& params, Arena& arena);
+  // collected). `step_masks[code]` is the step mask of a row added with that code (at most 256
+  // codes; a mask of 0 marks rows to drop). Throws InvalidParameter for kStrictOrder or more codes.
+  FunnelLevels(const FunnelParams& params, std::vector<std::uint32_t> step_masks, Arena& arena);
   ~FunnelLevels();
   FunnelLevels(const FunnelLevels&) = delete;
   FunnelLevels& operator=(const FunnelLevels&) = delete;
 
-  // Adds one row; rows without a step (mask 0) are dropped.
-  void add(std::int64_t user_id, std::int64_t ts, std::uint32_t mask);
-  // Bytes finish() will hold at its peak (rows, their regrouped copy, users), for memory accounting.
+  // Adds one row whose steps are step_masks[code] (code < step_masks.size()); rows without a step
+  // are dropped.
+  void add(std::int64_t user_id, std::int64_t ts, std::uint32_t code) {
+    if (masks_[code] == 0) return;
+    const std::uint32_t user = user_index(user_id);
+    Bucket& b = buckets_[user & (kBuckets - 1)];
+    if (b.next == b.end) new_chunk(b);
+    *b.next++ = Row{ts, ((user >> kBucketBits) << 8) | code};
+  }
+  // Bytes finish() will hold at its peak (rows, one bucket's regrouped copy, users), for memory
+  // accounting.
   std::size_t bytes() const;
-  // Calls emit(user_id, level) once per user with rows, in ascending user order.
+  // Calls emit(user_id, level) once per user with rows, in ascending user order; frees the rows.
   void finish(const std::function<void(std::int64_t, int)>& emit);
-  // Calls f(user_id, event) for every row kept so far, in the order added (to hand them over to a
-  // sort elsewhere, see SortedRunLevels).
+  // Calls f(user_id, event) for every row kept so far, in no particular order (to hand them over
+  // to a sort elsewhere, see SortedRunLevels).
   template <typename F>
   void for_each_user_row(F&& f) const {
-    for_each_row([&](const Row& r) { f(users_[r.user], r.event); });
+    for (std::uint32_t b = 0; b < kBuckets; ++b)
+      for_each_row(buckets_[b], [&](const Row& r) { f(users_[user_of(r, b)], TimedEvent{r.ts, masks_[r.tag & 0xFF]}); });
   }
 
  private:
-  struct Row {
-    std::uint32_t user;  // dense index into users_
-    TimedEvent event;
+  static constexpr unsigned kBucketBits = 8;
+  static constexpr std::uint32_t kBuckets = 1u << kBucketBits;
+  // One row: its time, and its user's index within the bucket (high 24 bits) with its code (low 8).
+  struct __attribute__((packed, aligned(4))) Row {
+    std::int64_t ts;
+    std::uint32_t tag;
   };
-  // Rows are kept in chunks, from 1,024 rows doubling up to 65,536: growing never copies them
-  // (nor faults in a doubled copy), and a small call holds little.
-  static constexpr std::size_t kFirstChunkRows = 1 << 10, kMaxChunkRows = 1 << 16;
+  static_assert(sizeof(Row) == 12, "a row is 12 bytes");
+  // A bucket's rows are kept in chunks from 64 rows doubling up to 4,096: growing never copies
+  // them, and a small call holds little.
+  static constexpr std::uint32_t kFirstChunkRows = 1 << 6, kMaxChunkRows = 1 << 12;
   struct Chunk {
-    Row* rows;
-    std::size_t capacity;
+    Chunk* next_chunk;
+    std::uint32_t capacity;
+    Row* rows() { return reinterpret_cast<Row*>(this + 1); }
+    const Row* rows() const { return reinterpret_cast<const Row*>(this + 1); }
+  };
+  struct Bucket {
+    Row* next = nullptr;  // where the next row goes in the last chunk
+    Row* end = nullptr;   // the last chunk's end
+    Chunk* first = nullptr;
+    Chunk* last = nullptr;
+    std::size_t capacity = 0;  // rows the bucket's chunks hold in all
   };
 
   // The dense index of `user_id`, registering it when new.
-  std::uint32_t user_index(std::int64_t user_id);
+  std::uint32_t user_index(std::int64_t user_id) {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = hash(user_id) & mask;; i = (i + 1) & mask) {
+      const std::uint32_t slot = slots_[i];
+      if (slot == 0) return add_user(user_id, i);
+      if (users_[slot - 1] == user_id) return slot - 1;
+    }
+  }
+  // Spreads the bits of a user id over the slot index.
+  static std::uint64_t hash(std::int64_t key) {
+    std::uint64_t h = static_cast<std::uint64_t>(key);
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h;
+  }
+  // Registers a new user at free slot `i`; returns its index.
+  std::uint32_t add_user(std::int64_t user_id, std::size_t i);
   void grow();
-  // Calls f(row) for every row, in the order added.
+  // Appends a chunk to bucket `b` (which is full).
+  void new_chunk(Bucket& b);
+  // Frees bucket `b`'s chunks.
+  void free_chunks(Bucket& b) noexcept;
+  // The dense user index of row `r` of bucket `b`.
+  static std::uint32_t user_of(const Row& r, std::uint32_t b) { return ((r.tag >> 8) << kBucketBits) | b; }
+  // Calls f(row) for every row of bucket `b`, in the order added.
   template <typename F>
-  void for_each_row(F&& f) const {
-    for (std::size_t c = 0; c < chunks_.size(); ++c) {
-      const std::size_t n = c + 1 < chunks_.size() ? chunks_[c].capacity : last_used_;
-      for (std::size_t i = 0; i < n; ++i) f(chunks_[c].rows[i]);
+  static void for_each_row(const Bucket& b, F&& f) {
+    for (const Chunk* c = b.first; c != nullptr; c = c->next_chunk) {
+      const Row* rows = c->rows();
+      const Row* end = c == b.last ? b.next : rows + c->capacity;
+      for (const Row* r = rows; r != end; ++r) f(*r);
     }
   }
 
   FunnelParams params_;
+  std::vector<std::uint32_t> masks_;  // code -> step mask
   Arena& arena_;
-  std::vector<Chunk, ArenaAllocator<Chunk>> chunks_;  // rows from arena_; all full but the last
-  std::size_t last_used_ = 0;                         // rows in the last chunk
-  std::size_t rows_ = 0;                              // rows in all
-  std::size_t capacity_ = 0;                          // rows the chunks hold in all
+  Bucket buckets_[kBuckets];
+  std::size_t capacity_ = 0;         // rows all chunks hold
+  std::size_t max_bucket_rows_ = 0;  // the largest bucket's capacity (its regrouped copy in finish)
   std::vector<std::int64_t, ArenaAllocator<std::int64_t>> users_;   // dense index -> user id
   std::vector<std::uint32_t, ArenaAllocator<std::uint32_t>> slots_;  // open addressing: index + 1, 0 free
 };

@@ -133,7 +133,7 @@ COHORT_FUNCTION(cohort_funnel_levels) {
     cohort::pg::MemoryContextArena arena(state_context.get());
     // The rows in memory (counting sort) until they outgrow cohort.state_memory_limit; from then
     // on, all of them in a tuplesort within work_mem, which spills to temporary files.
-    std::optional<cohort::FunnelLevels> levels(std::in_place, params, arena);
+    std::optional<cohort::FunnelLevels> levels(std::in_place, params, masks, arena);
     std::optional<cohort::pg::StepSort> sort;
     const std::size_t limit = cohort::pg::state_memory_limit_bytes();
     cohort::pg::SpiConnection spi;
@@ -145,7 +145,7 @@ COHORT_FUNCTION(cohort_funnel_levels) {
       if (!source->next(batch, batch_context.get())) break;
       if (levels) {
         for (std::size_t r = 0; r < batch.rows; ++r)
-          if (batch.events[r] >= 0) levels->add(batch.users[r], batch.ts[r], masks[batch.events[r]]);
+          if (batch.events[r] >= 0) levels->add(batch.users[r], batch.ts[r], static_cast<uint32_t>(batch.events[r]));
         if (levels->bytes() > limit) {
           cohort::pg::pg_call([&] {
             ereport(DEBUG1, (errmsg("cohort.funnel_levels: step rows beyond cohort.state_memory_limit, sorting them within work_mem")));

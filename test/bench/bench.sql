@@ -99,7 +99,7 @@ BEGIN
   EXECUTE format($f$CREATE OR REPLACE FUNCTION public.bench_funnel_levels_sorted() RETURNS TABLE (user_id bigint, level int)
     LANGUAGE sql SET cohort.state_memory_limit = %L AS
     $q$SELECT * FROM cohort.funnel_levels('events', interval '7 days', ARRAY['product_viewed', 'cart_added', 'checkout_started', 'payment_successful'], '2026-06-30 12:00+00')$q$$f$,
-    greatest(64, (SELECT count(*) FROM events WHERE event IN ('product_viewed', 'cart_added', 'checkout_started', 'payment_successful')) * 28 / 4 / 1024) || 'kB');
+    greatest(64, (SELECT count(*) FROM events WHERE event IN ('product_viewed', 'cart_added', 'checkout_started', 'payment_successful')) * 12 / 4 / 1024) || 'kB');
 END $do$;
 INSERT INTO cases SELECT 10, 'funnel: funnel_levels past its memory limit, sorting within work_mem',
  $$SELECT level, count(*) FROM public.bench_funnel_levels_sorted() GROUP BY level$$, hand_sql, reps FROM cases WHERE id = 4;

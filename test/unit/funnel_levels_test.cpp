@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <stdexcept>
+#include <tuple>
 #include <utility>
 #include <random>
 #include <vector>
@@ -17,13 +18,20 @@ namespace {
 
 using cohort::FunnelParams;
 
+// Row codes whose step mask is the code itself (every mask of up to 8 steps, 0 dropping the row).
+std::vector<uint32_t> identity_masks() {
+  std::vector<uint32_t> masks(256);
+  for (uint32_t m = 0; m < 256; ++m) masks[m] = m;
+  return masks;
+}
+
 // Levels from FunnelLevels and from one FunnelState per user, over the same random rows: `rows`
 // of them over `users` users, at random times or (`time_ordered`) in ascending time, as a scan of
 // an append-only table gives them.
 void expect_same_levels(const FunnelParams& params, unsigned seed, int rows = 4000, int users = 60,
                         bool time_ordered = false) {
   std::mt19937 rng(seed);
-  cohort::FunnelLevels levels(params, cohort::heap_arena());
+  cohort::FunnelLevels levels(params, identity_masks(), cohort::heap_arena());
   std::map<int64_t, cohort::FunnelState> states;
   const uint32_t all = params.steps == 32 ? ~0u : (1u << params.steps) - 1;
   for (int i = 0; i < rows; ++i) {
@@ -66,10 +74,11 @@ TEST(FunnelLevels, SameLevelsAsTheAggregateState) {
   }
 }
 
-// More rows than one storage chunk holds (65,536), at random times and in time order (where
-// most users' runs are already sorted and only those with equal-time rows out of step order are
-// sorted again).
-TEST(FunnelLevels, ManyChunksRandomAndTimeOrdered) {
+// Buckets of many chunks (up to the largest, 4,096 rows, for few users with many rows each) and
+// buckets of many users (70,000 users: indexes within a bucket above 255), at random times and in
+// time order (where most users' runs are already sorted and only those with equal-time rows out
+// of step order are sorted again).
+TEST(FunnelLevels, ManyChunksManyUsersRandomAndTimeOrdered) {
   for (bool time_ordered : {false, true}) {
     for (uint32_t modes : {0u, uint32_t{cohort::kStrictIncrease}}) {
       FunnelParams p;
@@ -77,15 +86,40 @@ TEST(FunnelLevels, ManyChunksRandomAndTimeOrdered) {
       p.steps = 4;
       p.modes = modes;
       expect_same_levels(p, 7 + modes, 200000, 5000, time_ordered);
+      expect_same_levels(p, 9 + modes, 60000, 3, time_ordered);
+      expect_same_levels(p, 11 + modes, 150000, 70000, time_ordered);
     }
   }
+}
+
+// for_each_user_row() hands over exactly the step rows added (users in every bucket, with
+// indexes within a bucket above 0), each with its user id and its code's mask.
+TEST(FunnelLevels, HandsOverEveryStepRow) {
+  FunnelParams p;
+  p.window = 10;
+  p.steps = 3;
+  std::vector<uint32_t> masks = {0, 1, 2, 4, 5};
+  cohort::FunnelLevels levels(p, masks, cohort::heap_arena());
+  std::mt19937 rng(3);
+  std::vector<std::tuple<int64_t, int64_t, uint32_t>> added, got;
+  for (int i = 0; i < 20000; ++i) {
+    int64_t user = static_cast<int64_t>(rng() % 3000) * 7919 - 10000000;
+    int64_t ts = static_cast<int64_t>(rng());
+    uint32_t code = rng() % masks.size();
+    levels.add(user, ts, code);
+    if (masks[code] != 0) added.emplace_back(user, ts, masks[code]);
+  }
+  levels.for_each_user_row([&](int64_t user, const cohort::TimedEvent& e) { got.emplace_back(user, e.ts, e.mask); });
+  std::sort(added.begin(), added.end());
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, added);
 }
 
 TEST(FunnelLevels, NoRowsNoUsers) {
   FunnelParams p;
   p.window = 1;
   p.steps = 2;
-  cohort::FunnelLevels levels(p, cohort::heap_arena());
+  cohort::FunnelLevels levels(p, identity_masks(), cohort::heap_arena());
   levels.add(5, 0, 0);  // no step: dropped
   int calls = 0;
   levels.finish([&](int64_t, int) { ++calls; });
@@ -97,7 +131,9 @@ TEST(FunnelLevels, StrictOrderIsRefused) {
   p.window = 1;
   p.steps = 2;
   p.modes = cohort::kStrictOrder;
-  EXPECT_THROW(cohort::FunnelLevels(p, cohort::heap_arena()), cohort::CohortError);
+  EXPECT_THROW(cohort::FunnelLevels(p, identity_masks(), cohort::heap_arena()), cohort::CohortError);
+  p.modes = 0;
+  EXPECT_THROW(cohort::FunnelLevels(p, std::vector<uint32_t>(257, 1), cohort::heap_arena()), cohort::CohortError);
 }
 
 }  // namespace
@@ -114,7 +150,7 @@ TEST(SortedRunLevels, SameLevelsAsFunnelLevels) {
       p.steps = 1 + seed % 5;
       p.modes = modes;
       std::mt19937 rng(seed);
-      cohort::FunnelLevels levels(p, cohort::heap_arena());
+      cohort::FunnelLevels levels(p, identity_masks(), cohort::heap_arena());
       const uint32_t all = (1u << p.steps) - 1;
       for (int i = 0; i < 3000; ++i) {
         int64_t user = static_cast<int64_t>(rng() % 80) - 40;
