@@ -14,8 +14,9 @@ INSERT INTO fl_events VALUES (NULL, 'a', '2026-01-02', NULL), (7, 'a', NULL, NUL
 CREATE VIEW fl_view AS SELECT * FROM fl_events;
 
 -- Rows of funnel_levels that differ from the aggregate's, both ways. With `sorted`, funnel_levels
--- runs with a 64 kB cohort.state_memory_limit and work_mem, so that it sorts its rows on disk
--- (the aggregate's levels are computed first, at the default limit).
+-- runs with a 64 kB cohort.state_memory_limit and work_mem, so that its rows go to a temporary
+-- file (and a bucket of users too large to hold goes through a sort within work_mem); the
+-- aggregate's levels are computed first, at the default limit.
 CREATE FUNCTION pg_temp.differing(rel regclass, win interval, steps text[], as_of timestamptz, direct boolean,
                                   sorted boolean DEFAULT false)
   RETURNS bigint LANGUAGE plpgsql AS $$
@@ -71,9 +72,9 @@ SELECT * FROM cohort.funnel_levels('fl_events', '-1 day', ARRAY['a'], '2026-02-0
 SELECT * FROM cohort.funnel_levels('pg_class', '1 day', ARRAY['a'], '2026-02-01');
 \set VERBOSITY default
 
--- Beyond cohort.state_memory_limit (the 20,000 rows need about 560 kB in memory) the step rows go
--- to a PostgreSQL sort within work_mem, which spills to temporary files: the same levels as the
--- aggregate's, on every scan path; DEBUG1 says so.
+-- Beyond cohort.state_memory_limit (the 20,000 rows need about 200 kB in memory) the step rows go
+-- to a temporary file in buckets of users and come back one bucket at a time: the same levels as
+-- the aggregate's, on every scan path; DEBUG1 says so.
 SELECT w AS window_size, s AS steps,
        pg_temp.differing('fl_events', w, s, '2026-02-01', true, sorted => true) AS direct,
        pg_temp.differing('fl_events', w, s, '2026-02-01', false, sorted => true) AS executor,
@@ -99,14 +100,38 @@ SELECT s AS steps, pg_temp.differing('fl_edge', '20 minutes', s, '2026-02-01', t
 -- not vacuous: the extreme users and several levels
 SELECT count(*) AS users, count(DISTINCT level) AS levels, min(user_id), max(user_id)
   FROM cohort.funnel_levels('fl_edge', '20 minutes', (SELECT array_agg((ARRAY['a', 'b', 'c'])[1 + i % 3] ORDER BY i) FROM generate_series(0, 31) i), '2026-02-01');
+-- A bucket too large to hold (the users with dense indexes 0 and 256, 3,000 rows each: 144 kB
+-- with their regrouped copy) goes through a sort within work_mem, one user's run at a time; the
+-- other buckets are read back into memory. DEBUG1 says so.
+CREATE TABLE fl_shared (user_id bigint, event text, ts timestamptz);
+INSERT INTO fl_shared VALUES (1000, 'a', '2026-01-01');
+INSERT INTO fl_shared SELECT u, 'b', '2026-01-01' FROM generate_series(1, 255) u;
+INSERT INTO fl_shared VALUES (2000, 'c', '2026-01-01');
+INSERT INTO fl_shared
+SELECT CASE WHEN i % 2 = 0 THEN 1000 ELSE 2000 END,
+       CASE WHEN i % 2 = 0 THEN (ARRAY['a', 'b', 'c'])[1 + (i * 7 / 5) % 3]
+            ELSE (ARRAY['a', 'b'])[1 + (i * 7 / 5) % 2] END,                -- user 2000 never has a 'c'
+       '2026-01-01'::timestamptz + (i * 7919 % 3000) * interval '1 minute'
+  FROM generate_series(1, 6000) i;
+SELECT pg_temp.differing('fl_shared', '1 hour', ARRAY['a', 'b', 'c'], '2026-02-01', true, sorted => true) AS direct,
+       pg_temp.differing('fl_shared', '1 hour', ARRAY['a', 'b', 'c'], '2026-02-01', false, sorted => true) AS executor;
 SET cohort.state_memory_limit = '64kB';
 SET work_mem = '64kB';
+SET client_min_messages = debug1;
+SELECT user_id, level FROM cohort.funnel_levels('fl_shared', '1 hour', ARRAY['a', 'b', 'c'], '2026-02-01')
+ WHERE user_id IN (1, 255, 1000, 2000) ORDER BY user_id;
+RESET client_min_messages;
 -- One user's rows are held together: more of them than the limit holds is a clean 53200.
 \set VERBOSITY terse
 CREATE TABLE fl_one AS
 SELECT 1::bigint AS user_id, (ARRAY['a', 'b'])[1 + i % 2] AS event, '2026-01-01'::timestamptz + i * interval '1 second' AS ts
   FROM generate_series(1, 20000) i;
 SELECT count(*) FROM cohort.funnel_levels('fl_one', '2 hours', ARRAY['a', 'b'], '2026-02-01');
+-- The users stay in memory while their rows are in the file: more of them than the limit holds
+-- (20,000 users, about 17 bytes each) is a clean 53200 too.
+CREATE TABLE fl_many AS
+SELECT i::bigint AS user_id, 'a' AS event, '2026-01-01'::timestamptz AS ts FROM generate_series(1, 20000) i;
+SELECT count(*) FROM cohort.funnel_levels('fl_many', '1 hour', ARRAY['a'], '2026-02-01');
 \set VERBOSITY default
 SET client_min_messages = debug1;
 SELECT count(*) AS users, count(DISTINCT level) AS levels FROM cohort.funnel_levels('fl_events', '1 day', ARRAY['a', 'b', 'c', 'd'], '2026-02-01');
@@ -114,4 +139,4 @@ RESET client_min_messages;
 RESET work_mem;
 RESET cohort.state_memory_limit;
 DROP VIEW fl_view;
-DROP TABLE fl_events, fl_edge, fl_one;
+DROP TABLE fl_events, fl_edge, fl_one, fl_shared, fl_many;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <new>
 #include <numeric>
 #include <stdexcept>
@@ -22,7 +23,8 @@ FunnelLevels::FunnelLevels(const FunnelParams& params, std::vector<std::uint32_t
       masks_(std::move(step_masks)),
       arena_(arena),
       users_(ArenaAllocator<std::int64_t>(arena)),
-      slots_(kInitialSlots, 0, ArenaAllocator<std::uint32_t>(arena)) {
+      slots_(kInitialSlots, 0, ArenaAllocator<std::uint32_t>(arena)),
+      levels_(ArenaAllocator<std::uint8_t>(arena)) {
   if (params.modes & kStrictOrder)
     throw CohortError(ErrorKind::InvalidParameter, "strict_order needs every event of a user, not only the steps");
   if (masks_.size() > 256) throw CohortError(ErrorKind::InvalidParameter, "funnel levels take at most 256 row codes");
@@ -56,7 +58,14 @@ void FunnelLevels::grow() {
 }
 
 void FunnelLevels::new_chunk(Bucket& b) {
-  const std::uint32_t rows = b.last == nullptr ? kFirstChunkRows : std::min(2 * b.last->capacity, kMaxChunkRows);
+  if (sink_ && b.last != nullptr) {  // spilling: the bucket's one block goes out and is reused
+    sink_(static_cast<std::uint32_t>(&b - buckets_), b.last->rows(), b.last->capacity);
+    b.next = b.last->rows();
+    return;
+  }
+  const std::uint32_t rows = sink_ ? kSpillBlockRows
+                             : b.last == nullptr ? kFirstChunkRows
+                                                 : std::min(2 * b.last->capacity, kMaxChunkRows);
   Chunk* c = static_cast<Chunk*>(arena_.allocate(sizeof(Chunk) + std::size_t{rows} * sizeof(Row)));
   c->next_chunk = nullptr;
   c->capacity = rows;
@@ -75,51 +84,91 @@ void FunnelLevels::free_chunks(Bucket& b) noexcept {
     arena_.deallocate(c);
     c = next;
   }
+  capacity_ -= b.capacity;
   b = Bucket{};
 }
 
 std::size_t FunnelLevels::bytes() const {
-  return capacity_ * sizeof(Row) + max_bucket_rows_ * sizeof(TimedEvent) +
-         users_.capacity() * (sizeof(std::int64_t) + sizeof(std::uint8_t) + sizeof(std::uint32_t)) +
+  return capacity_ * sizeof(Row) + max_bucket_rows_ * sizeof(TimedEvent) + user_bytes();
+}
+
+std::size_t FunnelLevels::user_bytes() const {
+  return users_.capacity() * (sizeof(std::int64_t) + sizeof(std::uint8_t) + sizeof(std::uint32_t)) +
          slots_.capacity() * sizeof(std::uint32_t);
 }
 
-void FunnelLevels::finish(const std::function<void(std::int64_t, int)>& emit) {
-  const std::size_t n_users = users_.size();
-  std::vector<std::uint8_t, ArenaAllocator<std::uint8_t>> level(n_users, 0, ArenaAllocator<std::uint8_t>(arena_));
-  {
-    std::vector<TimedEvent, ArenaAllocator<TimedEvent>> events{ArenaAllocator<TimedEvent>(arena_)};
-    events.reserve(max_bucket_rows_);
-    std::vector<std::size_t, ArenaAllocator<std::size_t>> start{ArenaAllocator<std::size_t>(arena_)};
-    std::vector<std::size_t, ArenaAllocator<std::size_t>> next{ArenaAllocator<std::size_t>(arena_)};
-    const auto before = [](const TimedEvent& a, const TimedEvent& b) { return event_before(a, b); };
-    for (std::uint32_t b = 0; b < kBuckets && b < n_users; ++b) {
-      Bucket& bucket = buckets_[b];
-      // Counting sort of the bucket's rows by user (index within the bucket), times and masks
-      // into `events`.
-      const std::size_t bucket_users = (n_users - b + kBuckets - 1) / kBuckets;
-      start.assign(bucket_users + 1, 0);
-      for_each_row(bucket, [&](const Row& r) { ++start[(r.tag >> 8) + 1]; });
-      std::partial_sum(start.begin(), start.end(), start.begin());
-      events.resize(start.back());
-      next.assign(start.begin(), start.end() - 1);
-      for_each_row(bucket, [&](const Row& r) { events[next[r.tag >> 8]++] = TimedEvent{r.ts, masks_[r.tag & 0xFF]}; });
-      free_chunks(bucket);
-      // Each user's run sorted by time (then step) and evaluated.
-      for (std::size_t u = 0; u < bucket_users; ++u) {
-        TimedEvent* first = events.data() + start[u];
-        TimedEvent* last = events.data() + start[u + 1];
-        if (!std::is_sorted(first, last, before)) std::sort(first, last, before);  // sorted: a time-ordered table
-        level[(u << kBucketBits) | b] =
-            static_cast<std::uint8_t>(window_funnel(params_, first, static_cast<std::size_t>(last - first), arena_));
-      }
+void FunnelLevels::spill(Sink sink) {
+  sink_ = std::move(sink);
+  for (std::uint32_t b = 0; b < kBuckets; ++b) {
+    Bucket& bucket = buckets_[b];
+    for (const Chunk* c = bucket.first; c != nullptr; c = c->next_chunk) {
+      const std::size_t n = c == bucket.last ? static_cast<std::size_t>(bucket.next - c->rows()) : c->capacity;
+      if (n > 0) sink_(b, c->rows(), n);
     }
+    free_chunks(bucket);
   }
-  // Users in ascending id order.
-  std::vector<std::uint32_t, ArenaAllocator<std::uint32_t>> order(n_users, 0, ArenaAllocator<std::uint32_t>(arena_));
+}
+
+void FunnelLevels::append(std::uint32_t b, const Row* rows, std::size_t count) {
+  Bucket& bucket = buckets_[b];
+  while (count > 0) {
+    if (bucket.next == bucket.end) new_chunk(bucket);
+    const std::size_t n = std::min(count, static_cast<std::size_t>(bucket.end - bucket.next));
+    std::memcpy(static_cast<void*>(bucket.next), rows, n * sizeof(Row));
+    bucket.next += n;
+    rows += n;
+    count -= n;
+  }
+}
+
+void FunnelLevels::ensure_levels() {
+  if (levels_.size() < users_.size()) levels_.resize(users_.size(), 0);
+}
+
+void FunnelLevels::set_level(std::uint32_t user, int level) {
+  ensure_levels();
+  levels_[user] = static_cast<std::uint8_t>(level);
+}
+
+void FunnelLevels::level_bucket(std::uint32_t b) {
+  Bucket& bucket = buckets_[b];
+  if (bucket.first == nullptr) return;
+  ensure_levels();
+  // Counting sort of the bucket's rows by user (index within the bucket), times and masks into
+  // `events`.
+  const std::size_t bucket_users = (users_.size() - b + kBuckets - 1) / kBuckets;
+  std::vector<std::size_t, ArenaAllocator<std::size_t>> start(bucket_users + 1, 0, ArenaAllocator<std::size_t>(arena_));
+  for_each_row(bucket, [&](const Row& r) { ++start[(r.tag >> 8) + 1]; });
+  std::partial_sum(start.begin(), start.end(), start.begin());
+  std::vector<TimedEvent, ArenaAllocator<TimedEvent>> events(start.back(), TimedEvent{0, 0}, ArenaAllocator<TimedEvent>(arena_));
+  {
+    std::vector<std::size_t, ArenaAllocator<std::size_t>> next(start.begin(), start.end() - 1, ArenaAllocator<std::size_t>(arena_));
+    for_each_row(bucket, [&](const Row& r) { events[next[r.tag >> 8]++] = event_of(r); });
+  }
+  free_chunks(bucket);
+  // Each user's run sorted by time (then step) and evaluated.
+  const auto before = [](const TimedEvent& x, const TimedEvent& y) { return event_before(x, y); };
+  for (std::size_t u = 0; u < bucket_users; ++u) {
+    TimedEvent* first = events.data() + start[u];
+    TimedEvent* last = events.data() + start[u + 1];
+    if (first == last) continue;  // the user's rows were not here (levels set elsewhere)
+    if (!std::is_sorted(first, last, before)) std::sort(first, last, before);  // sorted: a time-ordered table
+    levels_[(u << kBucketBits) | b] =
+        static_cast<std::uint8_t>(window_funnel(params_, first, static_cast<std::size_t>(last - first), arena_));
+  }
+}
+
+void FunnelLevels::emit_levels(const std::function<void(std::int64_t, int)>& emit) {
+  ensure_levels();
+  std::vector<std::uint32_t, ArenaAllocator<std::uint32_t>> order(users_.size(), 0, ArenaAllocator<std::uint32_t>(arena_));
   std::iota(order.begin(), order.end(), 0u);
   std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return users_[a] < users_[b]; });
-  for (std::uint32_t u : order) emit(users_[u], level[u]);
+  for (std::uint32_t u : order) emit(users_[u], levels_[u]);
+}
+
+void FunnelLevels::finish(const std::function<void(std::int64_t, int)>& emit) {
+  for (std::uint32_t b = 0; b < kBuckets; ++b) level_bucket(b);
+  emit_levels(emit);
 }
 
 SortedRunLevels::SortedRunLevels(const FunnelParams& params, Arena& arena)

@@ -17,8 +17,23 @@ namespace cohort {
 // then takes one bucket at a time, groups its rows by user with a counting sort that fits in the
 // cache, and puts each user's run, sorted by time, through window_funnel(). No per-user state is
 // touched at random per row (as a hash aggregate's is) and the rows are never copied whole.
+// When the rows outgrow memory, spill() sends each bucket's rows elsewhere (a temporary file) a
+// block at a time; they come back one bucket at a time through append() and level_bucket().
 class FunnelLevels {
  public:
+  static constexpr unsigned kBucketBits = 8;
+  static constexpr std::uint32_t kBuckets = 1u << kBucketBits;
+  // One row: its time, and its user's index within the bucket (high 24 bits) with its code (low 8).
+  struct __attribute__((packed, aligned(4))) Row {
+    std::int64_t ts;
+    std::uint32_t tag;
+  };
+  static_assert(sizeof(Row) == 12, "a row is 12 bytes");
+  // Where spilled rows go: (bucket, rows, count).
+  using Sink = std::function<void(std::uint32_t, const Row*, std::size_t)>;
+  // Rows a spilling bucket holds before they go to the sink.
+  static constexpr std::uint32_t kSpillBlockRows = 1024;
+
   // `params`: window, steps (1..32) and modes (kStrictOrder is not allowed: only step rows are
   // collected). `step_masks[code]` is the step mask of a row added with that code (at most 256
   // codes; a mask of 0 marks rows to drop). Throws InvalidParameter for kStrictOrder or more codes.
@@ -39,25 +54,43 @@ class FunnelLevels {
   // Bytes finish() will hold at its peak (rows, one bucket's regrouped copy, users), for memory
   // accounting.
   std::size_t bytes() const;
+  // Bytes held for the users alone (ids, their index and levels), which grow while spilling.
+  std::size_t user_bytes() const;
   // Calls emit(user_id, level) once per user with rows, in ascending user order; frees the rows.
+  // Not while spilling.
   void finish(const std::function<void(std::int64_t, int)>& emit);
-  // Calls f(user_id, event) for every row kept so far, in no particular order (to hand them over
-  // to a sort elsewhere, see SortedRunLevels).
+
+  // From now on every bucket's rows go to `sink`: those held now at once, later ones
+  // kSpillBlockRows at a time (so that each bucket holds at most one block).
+  void spill(Sink sink);
+  // Stops spilling (rows of a bucket stay in memory again); the sink is not called any more.
+  void end_spill() { sink_ = nullptr; }
+  // Appends rows a sink was given, back to their bucket `b` (not while spilling).
+  void append(std::uint32_t b, const Row* rows, std::size_t count);
+  // The rows bucket `b` holds in memory.
+  std::size_t bucket_rows(std::uint32_t b) const { return buckets_[b].capacity - static_cast<std::size_t>(buckets_[b].end - buckets_[b].next); }
+  // Computes the levels of bucket `b`'s users from the rows it holds, then frees them.
+  void level_bucket(std::uint32_t b);
+  // Calls f(user index, event) for every row bucket `b` holds, in no particular order.
   template <typename F>
-  void for_each_user_row(F&& f) const {
-    for (std::uint32_t b = 0; b < kBuckets; ++b)
-      for_each_row(buckets_[b], [&](const Row& r) { f(users_[user_of(r, b)], TimedEvent{r.ts, masks_[r.tag & 0xFF]}); });
+  void for_each_bucket_row(std::uint32_t b, F&& f) const {
+    for_each_row(buckets_[b], [&](const Row& r) { f(user_of(r, b), event_of(r)); });
   }
+  // The user index and the event of row `r` of bucket `b` (one a sink was given).
+  static std::uint32_t user_of(const Row& r, std::uint32_t b) { return ((r.tag >> 8) << kBucketBits) | b; }
+  TimedEvent event_of(const Row& r) const { return TimedEvent{r.ts, masks_[r.tag & 0xFF]}; }
+  // Frees the rows bucket `b` holds.
+  void free_bucket(std::uint32_t b) noexcept { free_chunks(buckets_[b]); }
+  // Records the level of the user with index `user` (computed elsewhere from its rows).
+  void set_level(std::uint32_t user, int level);
+  // Calls emit(user_id, level) once per user, in ascending user order (every bucket's levels
+  // computed or set; a user without any is at level 0).
+  void emit_levels(const std::function<void(std::int64_t, int)>& emit);
+  // Users with rows so far, and the id of the user with index `user`.
+  std::size_t users() const { return users_.size(); }
+  std::int64_t user_id(std::uint32_t user) const { return users_[user]; }
 
  private:
-  static constexpr unsigned kBucketBits = 8;
-  static constexpr std::uint32_t kBuckets = 1u << kBucketBits;
-  // One row: its time, and its user's index within the bucket (high 24 bits) with its code (low 8).
-  struct __attribute__((packed, aligned(4))) Row {
-    std::int64_t ts;
-    std::uint32_t tag;
-  };
-  static_assert(sizeof(Row) == 12, "a row is 12 bytes");
   // A bucket's rows are kept in chunks from 64 rows doubling up to 4,096: growing never copies
   // them, and a small call holds little.
   static constexpr std::uint32_t kFirstChunkRows = 1 << 6, kMaxChunkRows = 1 << 12;
@@ -95,12 +128,13 @@ class FunnelLevels {
   // Registers a new user at free slot `i`; returns its index.
   std::uint32_t add_user(std::int64_t user_id, std::size_t i);
   void grow();
-  // Appends a chunk to bucket `b` (which is full).
+  // Makes room in bucket `b` (which is full): a new chunk, or, while spilling, its block goes to
+  // the sink and is reused.
   void new_chunk(Bucket& b);
   // Frees bucket `b`'s chunks.
   void free_chunks(Bucket& b) noexcept;
-  // The dense user index of row `r` of bucket `b`.
-  static std::uint32_t user_of(const Row& r, std::uint32_t b) { return ((r.tag >> 8) << kBucketBits) | b; }
+  // The level array, allocated on first use (every user known by then).
+  void ensure_levels();
   // Calls f(row) for every row of bucket `b`, in the order added.
   template <typename F>
   static void for_each_row(const Bucket& b, F&& f) {
@@ -115,10 +149,12 @@ class FunnelLevels {
   std::vector<std::uint32_t> masks_;  // code -> step mask
   Arena& arena_;
   Bucket buckets_[kBuckets];
+  Sink sink_;                        // set while spilling
   std::size_t capacity_ = 0;         // rows all chunks hold
   std::size_t max_bucket_rows_ = 0;  // the largest bucket's capacity (its regrouped copy in finish)
   std::vector<std::int64_t, ArenaAllocator<std::int64_t>> users_;   // dense index -> user id
   std::vector<std::uint32_t, ArenaAllocator<std::uint32_t>> slots_;  // open addressing: index + 1, 0 free
+  std::vector<std::uint8_t, ArenaAllocator<std::uint8_t>> levels_;   // dense index -> level, once computed
 };
 
 // window_funnel for every user from rows that come grouped by user, each user's rows in

@@ -1,7 +1,7 @@
 // cohort.funnel_levels(events, window_size, steps[], as_of): window_funnel's level for every user
 // with step events, from one scan of the events (direct or executor, as cohort.evaluate reads
-// them) and one sort, instead of a hash aggregate's random per-user state: a counting sort in
-// memory, or, once the rows outgrow cohort.state_memory_limit, a tuplesort within work_mem.
+// them) and a counting sort per bucket of users, instead of a hash aggregate's random per-user
+// state; once the rows outgrow cohort.state_memory_limit, the buckets wait in a temporary file.
 #include <optional>
 #include <string>
 #include <utility>
@@ -11,6 +11,7 @@
 #include "core/funnel.hpp"
 #include "core/funnel_levels.hpp"
 #include "core/program.hpp"
+#include "pg/bucket_file.hpp"
 #include "pg/guard.hpp"
 #include "pg/memory_arena.hpp"
 #include "pg/scoped_context.hpp"
@@ -105,6 +106,72 @@ void check_run(const cohort::SortedRunLevels& runs, std::size_t limit) {
                                {}, "Raise cohort.state_memory_limit (or work_mem, whose 64-fold is the default limit).");
 }
 
+// Raises 53200 when the users alone (their ids, index and levels), which stay in memory while
+// the rows are in the temporary file, outgrow cohort.state_memory_limit.
+void check_users(const cohort::FunnelLevels& levels, std::size_t limit) {
+  if (levels.user_bytes() > limit)
+    throw cohort::pg::SqlError(ERRCODE_OUT_OF_MEMORY,
+                               "cohort.funnel_levels needs more than " + std::to_string(limit / 1024) + " kB for its users",
+                               std::to_string(levels.users()) + " users so far, about 17 bytes each.",
+                               "Raise cohort.state_memory_limit (or work_mem, whose 64-fold is the default limit).");
+}
+
+// Writes a DEBUG1 message.
+void debug(const char* message) {
+  cohort::pg::pg_call([&] { ereport(DEBUG1, (errmsg_internal("%s", message))); });
+}
+
+// The levels of bucket `b`'s users, whose rows (in memory and in `file`) are too many to hold
+// twice: sorted by user index, time and tie key in a tuplesort within work_mem, one user's run at
+// a time.
+void level_bucket_sorted(cohort::FunnelLevels& levels, cohort::pg::BucketFile& file, std::uint32_t b,
+                         const cohort::FunnelParams& params, cohort::Arena& arena, MemoryContext context,
+                         std::size_t limit) {
+  cohort::pg::StepSort sort(context);
+  file.read(b, [&](const void* data, std::size_t bytes) {
+    const auto* rows = static_cast<const cohort::FunnelLevels::Row*>(data);
+    for (std::size_t i = 0; i < bytes / sizeof(cohort::FunnelLevels::Row); ++i)
+      sort.add(cohort::FunnelLevels::user_of(rows[i], b), levels.event_of(rows[i]));
+  });
+  levels.for_each_bucket_row(b, [&](std::uint32_t user, const cohort::TimedEvent& event) { sort.add(user, event); });
+  levels.free_bucket(b);
+  sort.sort();
+  cohort::SortedRunLevels runs(params, arena);
+  const auto set = [&](int64_t user, int level) { levels.set_level(static_cast<std::uint32_t>(user), level); };
+  std::vector<int64_t> users;
+  std::vector<cohort::TimedEvent> events;
+  while (sort.next(kBatchRows, users, events)) {
+    for (std::size_t i = 0; i < users.size(); ++i) runs.add(users[i], events[i], set);
+    check_run(runs, limit);
+  }
+  runs.finish(set);
+  sort.end();
+}
+
+// The levels of every user once the rows went to `file`: bucket by bucket, read back and levelled
+// in memory, or sorted within work_mem when a bucket's rows and their regrouped copy would
+// outgrow cohort.state_memory_limit.
+void level_spilled(cohort::FunnelLevels& levels, cohort::pg::BucketFile& file, const cohort::FunnelParams& params,
+                   cohort::Arena& arena, MemoryContext context, std::size_t limit) {
+  using Row = cohort::FunnelLevels::Row;
+  levels.end_spill();
+  bool told = false;
+  for (std::uint32_t b = 0; b < cohort::FunnelLevels::kBuckets; ++b) {
+    const std::size_t rows = levels.bucket_rows(b) + file.bytes(b) / sizeof(Row);
+    if (rows * (sizeof(Row) + sizeof(cohort::TimedEvent)) <= limit) {
+      file.read(b, [&](const void* data, std::size_t bytes) {
+        levels.append(b, static_cast<const Row*>(data), bytes / sizeof(Row));
+      });
+      levels.level_bucket(b);
+      continue;
+    }
+    if (!told) debug("cohort.funnel_levels: a bucket of step rows beyond cohort.state_memory_limit, sorting it within work_mem");
+    told = true;
+    level_bucket_sorted(levels, file, b, params, arena, context, limit);
+  }
+  file.close();
+}
+
 }  // namespace
 
 COHORT_FUNCTION(cohort_funnel_levels) {
@@ -131,10 +198,10 @@ COHORT_FUNCTION(cohort_funnel_levels) {
     cohort::pg::ScopedContext state_context("cohort funnel levels");
     cohort::pg::ScopedContext batch_context("cohort funnel levels batch");
     cohort::pg::MemoryContextArena arena(state_context.get());
-    // The rows in memory (counting sort) until they outgrow cohort.state_memory_limit; from then
-    // on, all of them in a tuplesort within work_mem, which spills to temporary files.
-    std::optional<cohort::FunnelLevels> levels(std::in_place, params, masks, arena);
-    std::optional<cohort::pg::StepSort> sort;
+    // The rows in memory until they outgrow cohort.state_memory_limit; from then on, every
+    // bucket's rows go to a temporary file a block at a time, and come back one bucket at a time.
+    cohort::FunnelLevels levels(params, masks, arena);
+    std::optional<cohort::pg::BucketFile> file;
     const std::size_t limit = cohort::pg::state_memory_limit_bytes();
     cohort::pg::SpiConnection spi;
     std::unique_ptr<cohort::pg::EventSource> source = cohort::pg::open_events(program, spec);
@@ -143,39 +210,27 @@ COHORT_FUNCTION(cohort_funnel_levels) {
     while (true) {
       batch_context.reset();
       if (!source->next(batch, batch_context.get())) break;
-      if (levels) {
-        for (std::size_t r = 0; r < batch.rows; ++r)
-          if (batch.events[r] >= 0) levels->add(batch.users[r], batch.ts[r], static_cast<uint32_t>(batch.events[r]));
-        if (levels->bytes() > limit) {
-          cohort::pg::pg_call([&] {
-            ereport(DEBUG1, (errmsg("cohort.funnel_levels: step rows beyond cohort.state_memory_limit, sorting them within work_mem")));
-          });
-          sort.emplace(state_context.get());
-          levels->for_each_user_row([&](int64_t user, const cohort::TimedEvent& event) { sort->add(user, event); });
-          levels.reset();
-        }
-        continue;
-      }
       for (std::size_t r = 0; r < batch.rows; ++r)
-        if (batch.events[r] >= 0) sort->add(batch.users[r], cohort::TimedEvent{batch.ts[r], masks[batch.events[r]]});
+        if (batch.events[r] >= 0) levels.add(batch.users[r], batch.ts[r], static_cast<uint32_t>(batch.events[r]));
+      if (file) {
+        check_users(levels, limit);
+      } else if (levels.bytes() > limit) {
+        debug("cohort.funnel_levels: step rows beyond cohort.state_memory_limit, writing them to a temporary file by user");
+        file.emplace(state_context.get(), cohort::FunnelLevels::kBuckets);
+        levels.spill([&](std::uint32_t b, const cohort::FunnelLevels::Row* rows, std::size_t n) {
+          file->write(b, rows, n * sizeof(cohort::FunnelLevels::Row));
+        });
+        check_users(levels, limit);
+      }
     }
     source->close();
     spi.finish();
+    if (file) level_spilled(levels, *file, params, arena, state_context.get(), limit);
     const auto emit = [&](int64_t user, int level) { results.add(user, level); };
-    if (levels) {
-      levels->finish(emit);
-    } else {
-      sort->sort();
-      cohort::SortedRunLevels runs(params, arena);
-      std::vector<int64_t> users;
-      std::vector<cohort::TimedEvent> events;
-      while (sort->next(kBatchRows, users, events)) {
-        for (std::size_t i = 0; i < users.size(); ++i) runs.add(users[i], events[i], emit);
-        check_run(runs, limit);
-      }
-      runs.finish(emit);
-      sort->end();
-    }
+    if (file)
+      levels.emit_levels(emit);
+    else
+      levels.finish(emit);
   }
   results.flush();
   return (Datum)0;

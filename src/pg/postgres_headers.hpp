@@ -40,6 +40,7 @@ extern "C" {
 #include "optimizer/paths.h"
 #include "pgstat.h"
 #include "port/atomics.h"
+#include "storage/buffile.h"
 #include "storage/bufmgr.h"
 #include "storage/buf_internals.h"
 #include "storage/predicate.h"

@@ -92,7 +92,7 @@ TEST(FunnelLevels, ManyChunksManyUsersRandomAndTimeOrdered) {
   }
 }
 
-// for_each_user_row() hands over exactly the step rows added (users in every bucket, with
+// for_each_bucket_row() hands over exactly the step rows added (users in every bucket, with
 // indexes within a bucket above 0), each with its user id and its code's mask.
 TEST(FunnelLevels, HandsOverEveryStepRow) {
   FunnelParams p;
@@ -109,10 +109,92 @@ TEST(FunnelLevels, HandsOverEveryStepRow) {
     levels.add(user, ts, code);
     if (masks[code] != 0) added.emplace_back(user, ts, masks[code]);
   }
-  levels.for_each_user_row([&](int64_t user, const cohort::TimedEvent& e) { got.emplace_back(user, e.ts, e.mask); });
+  for (uint32_t b = 0; b < cohort::FunnelLevels::kBuckets; ++b)
+    levels.for_each_bucket_row(b, [&](uint32_t user, const cohort::TimedEvent& e) {
+      EXPECT_EQ(user % cohort::FunnelLevels::kBuckets, b);
+      got.emplace_back(levels.user_id(user), e.ts, e.mask);
+    });
   std::sort(added.begin(), added.end());
   std::sort(got.begin(), got.end());
   EXPECT_EQ(got, added);
+}
+
+// Rows spilled half-way (some buckets filling several blocks, some holding several users) and
+// brought back: odd buckets appended again and levelled in memory, even ones levelled elsewhere
+// (sorted, through SortedRunLevels) and set; every user's level is the aggregate state's.
+TEST(FunnelLevels, SpilledBucketsComeBackWithTheSameLevels) {
+  using Row = cohort::FunnelLevels::Row;
+  constexpr uint32_t kBuckets = cohort::FunnelLevels::kBuckets;
+  for (unsigned seed = 1; seed <= 4; ++seed) {
+    for (uint32_t modes : {0u, uint32_t{cohort::kStrictDeduplication}, uint32_t{cohort::kStrictIncrease},
+                           uint32_t{cohort::kStrictOnce}}) {
+      for (int users : {20, 600}) {
+        FunnelParams p;
+        p.window = int64_t{5} * 1000000 * (1 + seed % 4);
+        p.steps = 1 + seed % 4;
+        p.modes = modes;
+        std::mt19937 rng(seed * 31 + modes + static_cast<unsigned>(users));
+        cohort::FunnelLevels levels(p, identity_masks(), cohort::heap_arena());
+        std::map<int64_t, cohort::FunnelState> states;
+        std::vector<std::vector<Row>> file(kBuckets);
+        std::size_t blocks_after = 0;  // sink calls after spill() returned: full blocks
+        bool spilled = false;
+        const uint32_t all = (1u << p.steps) - 1;
+        const int rows = 60000;
+        for (int i = 0; i < rows; ++i) {
+          if (i == rows / 2)
+            levels.spill([&](uint32_t b, const Row* r, std::size_t n) {
+              file[b].insert(file[b].end(), r, r + n);
+              if (spilled) {
+                ++blocks_after;
+                EXPECT_EQ(n, std::size_t{cohort::FunnelLevels::kSpillBlockRows});
+              }
+            });
+          if (i == rows / 2) spilled = true;
+          int64_t user = static_cast<int64_t>(rng() % static_cast<unsigned>(users)) * 1009 - 5000;
+          int64_t ts = static_cast<int64_t>(rng() % 60) * 1000000;
+          uint32_t mask = rng() % 6 == 0 ? (rng() & all) : (1u << (rng() % p.steps));
+          levels.add(user, ts, mask);
+          if (mask != 0) states.try_emplace(user, cohort::heap_arena(), p).first->second.add(ts, mask);
+        }
+        levels.end_spill();
+        if (users == 20) ASSERT_GT(blocks_after, 0u) << "full blocks went to the sink after spill()";
+        for (uint32_t b = 0; b < kBuckets; ++b) {
+          if (b % 2 == 1) {
+            levels.append(b, file[b].data(), file[b].size());
+            levels.level_bucket(b);
+            EXPECT_EQ(levels.bucket_rows(b), 0u);
+            continue;
+          }
+          struct Keyed {
+            uint32_t user;
+            cohort::TimedEvent event;
+          };
+          std::vector<Keyed> keyed;
+          for (const Row& r : file[b]) keyed.push_back(Keyed{cohort::FunnelLevels::user_of(r, b), levels.event_of(r)});
+          levels.for_each_bucket_row(b, [&](uint32_t user, const cohort::TimedEvent& e) { keyed.push_back(Keyed{user, e}); });
+          levels.free_bucket(b);
+          std::sort(keyed.begin(), keyed.end(), [](const Keyed& x, const Keyed& y) {
+            return x.user != y.user ? x.user < y.user : cohort::event_before(x.event, y.event);
+          });
+          cohort::SortedRunLevels runs(p, cohort::heap_arena());
+          const auto set = [&](int64_t user, int level) { levels.set_level(static_cast<uint32_t>(user), level); };
+          for (const Keyed& k : keyed) runs.add(k.user, k.event, set);
+          runs.finish(set);
+        }
+        std::map<int64_t, int> got;
+        levels.emit_levels([&](int64_t user, int level) { got[user] = level; });
+        std::size_t with_rows = 0;
+        for (auto& [user, state] : states) {
+          if (state.size() == 0) continue;
+          ++with_rows;
+          ASSERT_EQ(got.count(user), 1u) << "user " << user;
+          EXPECT_EQ(got[user], state.result()) << "user " << user << " seed " << seed << " modes " << modes;
+        }
+        EXPECT_EQ(got.size(), with_rows);
+      }
+    }
+  }
 }
 
 TEST(FunnelLevels, NoRowsNoUsers) {
@@ -140,7 +222,7 @@ TEST(FunnelLevels, StrictOrderIsRefused) {
 
 // Rows sorted by user, time and tie key (as the SQL function's on-disk sort delivers them) give
 // SortedRunLevels the same levels, in the same user order, as FunnelLevels over the same rows;
-// FunnelLevels hands every row over with its user id.
+// FunnelLevels hands every row over with its user.
 TEST(SortedRunLevels, SameLevelsAsFunnelLevels) {
   for (unsigned seed = 1; seed <= 12; ++seed) {
     for (uint32_t modes : {0u, uint32_t{cohort::kStrictDeduplication}, uint32_t{cohort::kStrictIncrease},
@@ -163,7 +245,8 @@ TEST(SortedRunLevels, SameLevelsAsFunnelLevels) {
         cohort::TimedEvent event;
       };
       std::vector<Row> rows;
-      levels.for_each_user_row([&](int64_t user, const cohort::TimedEvent& e) { rows.push_back(Row{user, e}); });
+      for (uint32_t b = 0; b < cohort::FunnelLevels::kBuckets; ++b)
+        levels.for_each_bucket_row(b, [&](uint32_t user, const cohort::TimedEvent& e) { rows.push_back(Row{levels.user_id(user), e}); });
       std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
         if (a.user != b.user) return a.user < b.user;
         return cohort::event_before(a.event, b.event);
