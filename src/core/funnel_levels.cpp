@@ -132,7 +132,10 @@ void FunnelLevels::set_level(std::uint32_t user, int level) {
 
 void FunnelLevels::level_bucket(std::uint32_t b) {
   Bucket& bucket = buckets_[b];
-  if (bucket.first == nullptr) return;
+  if (bucket.first == nullptr || b >= users_.size()) {  // no rows (a bucket past the users has none)
+    free_chunks(bucket);
+    return;
+  }
   ensure_levels();
   // Counting sort of the bucket's rows by user (index within the bucket), times and masks into
   // `events`.

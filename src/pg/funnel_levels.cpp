@@ -112,7 +112,7 @@ void check_users(const cohort::FunnelLevels& levels, std::size_t limit) {
   if (levels.user_bytes() > limit)
     throw cohort::pg::SqlError(ERRCODE_OUT_OF_MEMORY,
                                "cohort.funnel_levels needs more than " + std::to_string(limit / 1024) + " kB for its users",
-                               std::to_string(levels.users()) + " users so far, about 17 bytes each.",
+                               std::to_string(levels.users()) + " users so far, 20 to 40 bytes each.",
                                "Raise cohort.state_memory_limit (or work_mem, whose 64-fold is the default limit).");
 }
 

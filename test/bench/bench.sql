@@ -93,7 +93,7 @@ SELECT 9, 'win-back vs hand SQL filtering first, time-ordered with BRIN on ts',
 
 -- The same funnel through funnel_levels past its memory limit: cohort.state_memory_limit at a
 -- quarter of what its rows need in memory (12 bytes each) plus room for its users (which stay in
--- memory, about 17 bytes each), so that the rows go to a temporary file (a function with that
+-- memory, 20 to 40 bytes each), so that the rows go to a temporary file (a function with that
 -- setting, in the database: the peak-memory runs below call it from other backends).
 DO $do$
 BEGIN
