@@ -29,7 +29,9 @@ if [ "$(id -u)" -eq 0 ]; then
   as_owner=(runuser -u postgres --)
 fi
 "${as_owner[@]}" "$pgbin/initdb" -D "$dir/data" -A trust -U postgres > "$dir/initdb.log"
+cp scripts/valgrind-postgres.supp "$dir/"
 "${as_owner[@]}" bash -c "valgrind --trace-children=yes --leak-check=no --error-limit=no --num-callers=40 \
+    --suppressions='$dir/valgrind-postgres.supp' \
     --log-file='$dir/valgrind.%p.log' '$pgbin/postgres' -D '$dir/data' -p $port -k '$dir' \
     -c listen_addresses='' -c max_parallel_workers=4 > '$dir/server.log' 2>&1 &"
 stop_server() { "${as_owner[@]}" "$pgbin/pg_ctl" -D "$dir/data" stop -m fast > /dev/null 2>&1 || true; }

@@ -14,11 +14,11 @@ INSERT INTO fl_events VALUES (NULL, 'a', '2026-01-02', NULL), (7, 'a', NULL, NUL
 CREATE VIEW fl_view AS SELECT * FROM fl_events;
 
 -- Rows of funnel_levels that differ from the aggregate's, both ways. With `sorted`, funnel_levels
--- runs with a 64 kB cohort.state_memory_limit and work_mem, so that its rows go to a temporary
--- file (and a bucket of users too large to hold goes through a sort within work_mem); the
--- aggregate's levels are computed first, at the default limit.
+-- runs with cohort.state_memory_limit at `lim` and a 64 kB work_mem, so that its rows go to a
+-- temporary file (and a bucket of users too large to hold goes through a sort within work_mem);
+-- the aggregate's levels are computed first, at the default limit.
 CREATE FUNCTION pg_temp.differing(rel regclass, win interval, steps text[], as_of timestamptz, direct boolean,
-                                  sorted boolean DEFAULT false)
+                                  sorted boolean DEFAULT false, lim text DEFAULT '64kB')
   RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
   conditions text := (SELECT string_agg(format('event = %L', s), ', ' ORDER BY i) FROM unnest(steps) WITH ORDINALITY u(s, i));
@@ -34,7 +34,7 @@ BEGIN
   IF sorted THEN
     limit_before := current_setting('cohort.state_memory_limit');
     work_mem_before := current_setting('work_mem');
-    PERFORM set_config('cohort.state_memory_limit', '64kB', true);
+    PERFORM set_config('cohort.state_memory_limit', lim, true);
     PERFORM set_config('work_mem', '64kB', true);
   END IF;
   EXECUTE format('SELECT (SELECT count(*) FROM ((TABLE fl_expected) EXCEPT ALL (%s)) x) + (SELECT count(*) FROM ((%s) EXCEPT ALL (TABLE fl_expected)) y)',
@@ -115,11 +115,35 @@ SELECT CASE WHEN i % 2 = 0 THEN 1000 ELSE 2000 END,
   FROM generate_series(1, 6000) i;
 SELECT pg_temp.differing('fl_shared', '1 hour', ARRAY['a', 'b', 'c'], '2026-02-01', true, sorted => true) AS direct,
        pg_temp.differing('fl_shared', '1 hour', ARRAY['a', 'b', 'c'], '2026-02-01', false, sorted => true) AS executor;
+-- Buckets of several thousand rows (50 users of 3,000 rows each, 1.8 MB) past a 1 MB limit: each
+-- bucket fills several blocks of the file and comes back into memory whole.
+CREATE TABLE fl_wide AS
+SELECT i % 50 AS user_id, (ARRAY['a', 'b', 'c'])[1 + (i * 7 / 5) % (1 + i % 50 % 3)] AS event,  -- 1 to 3 event names
+       '2026-01-01'::timestamptz + (i * 7919 % 150000) * interval '1 minute' AS ts
+  FROM generate_series(1, 150000) i;
+SELECT pg_temp.differing('fl_wide', '1 hour', ARRAY['a', 'b', 'c'], '2026-12-01', true, sorted => true, lim => '1MB') AS direct,
+       pg_temp.differing('fl_wide', '20 minutes', ARRAY['c', 'a', 'b'], '2026-12-01', false, sorted => true, lim => '1MB') AS executor;
+-- not vacuous: several levels
+SELECT count(DISTINCT level) AS levels FROM cohort.funnel_levels('fl_wide', '20 minutes', ARRAY['c', 'a', 'b'], '2026-12-01');
+-- Users beyond the limit too (one user's 4,000 rows go to the file first, then 20,000 more users
+-- arrive): every row goes to a sort by user id within work_mem.
+CREATE TABLE fl_many AS
+SELECT 0::bigint AS user_id, (ARRAY['a', 'b'])[1 + i % 2] AS event, '2026-01-01'::timestamptz + i * interval '1 minute' AS ts
+  FROM generate_series(1, 4000) i;
+INSERT INTO fl_many
+SELECT 1 + i / 2, (ARRAY['a', 'b', 'a'])[1 + i % 3], '2026-01-01'::timestamptz + (i % 7) * interval '10 minutes'
+  FROM generate_series(1, 40000) i;
+SELECT pg_temp.differing('fl_many', '15 minutes', ARRAY['a', 'b'], '2026-02-01', true, sorted => true) AS direct,
+       pg_temp.differing('fl_many', '15 minutes', ARRAY['a', 'b'], '2026-02-01', false, sorted => true) AS executor;
 SET cohort.state_memory_limit = '64kB';
 SET work_mem = '64kB';
 SET client_min_messages = debug1;
 SELECT user_id, level FROM cohort.funnel_levels('fl_shared', '1 hour', ARRAY['a', 'b', 'c'], '2026-02-01')
  WHERE user_id IN (1, 255, 1000, 2000) ORDER BY user_id;
+SELECT count(*) AS users, count(DISTINCT level) AS levels FROM cohort.funnel_levels('fl_many', '15 minutes', ARRAY['a', 'b'], '2026-02-01');
+SET cohort.state_memory_limit = '1MB';
+SELECT count(*) AS users, count(DISTINCT level) AS levels FROM cohort.funnel_levels('fl_wide', '20 minutes', ARRAY['c', 'a', 'b'], '2026-12-01');
+SET cohort.state_memory_limit = '64kB';
 RESET client_min_messages;
 -- One user's rows are held together: more of them than the limit holds is a clean 53200.
 \set VERBOSITY terse
@@ -127,11 +151,6 @@ CREATE TABLE fl_one AS
 SELECT 1::bigint AS user_id, (ARRAY['a', 'b'])[1 + i % 2] AS event, '2026-01-01'::timestamptz + i * interval '1 second' AS ts
   FROM generate_series(1, 20000) i;
 SELECT count(*) FROM cohort.funnel_levels('fl_one', '2 hours', ARRAY['a', 'b'], '2026-02-01');
--- The users stay in memory while their rows are in the file: more of them than the limit holds
--- (20,000 users, 20 to 40 bytes each) is a clean 53200 too.
-CREATE TABLE fl_many AS
-SELECT i::bigint AS user_id, 'a' AS event, '2026-01-01'::timestamptz AS ts FROM generate_series(1, 20000) i;
-SELECT count(*) FROM cohort.funnel_levels('fl_many', '1 hour', ARRAY['a'], '2026-02-01');
 \set VERBOSITY default
 SET client_min_messages = debug1;
 SELECT count(*) AS users, count(DISTINCT level) AS levels FROM cohort.funnel_levels('fl_events', '1 day', ARRAY['a', 'b', 'c', 'd'], '2026-02-01');
@@ -139,4 +158,4 @@ RESET client_min_messages;
 RESET work_mem;
 RESET cohort.state_memory_limit;
 DROP VIEW fl_view;
-DROP TABLE fl_events, fl_edge, fl_one, fl_shared, fl_many;
+DROP TABLE fl_events, fl_edge, fl_one, fl_shared, fl_many, fl_wide;

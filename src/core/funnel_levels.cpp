@@ -63,9 +63,13 @@ void FunnelLevels::new_chunk(Bucket& b) {
     b.next = b.last->rows();
     return;
   }
-  const std::uint32_t rows = sink_ ? kSpillBlockRows
-                             : b.last == nullptr ? kFirstChunkRows
-                                                 : std::min(2 * b.last->capacity, kMaxChunkRows);
+  std::size_t bytes = sizeof(Chunk) + std::size_t{kSpillBlockRows} * sizeof(Row);
+  if (!sink_) {  // the power of two after the last chunk's (whose rows fill all but its tail)
+    const std::size_t last = b.last == nullptr ? 0 : sizeof(Chunk) + std::size_t{b.last->capacity} * sizeof(Row);
+    bytes = kFirstChunkBytes;
+    while (bytes <= last && bytes < kMaxChunkBytes) bytes *= 2;
+  }
+  const auto rows = static_cast<std::uint32_t>((bytes - sizeof(Chunk)) / sizeof(Row));
   Chunk* c = static_cast<Chunk*>(arena_.allocate(sizeof(Chunk) + std::size_t{rows} * sizeof(Row)));
   c->next_chunk = nullptr;
   c->capacity = rows;
@@ -99,6 +103,16 @@ std::size_t FunnelLevels::user_bytes() const {
 
 void FunnelLevels::spill(Sink sink) {
   sink_ = std::move(sink);
+  send_held_rows();
+  max_bucket_rows_ = 0;
+}
+
+void FunnelLevels::end_spill() {
+  send_held_rows();
+  sink_ = nullptr;
+}
+
+void FunnelLevels::send_held_rows() {
   for (std::uint32_t b = 0; b < kBuckets; ++b) {
     Bucket& bucket = buckets_[b];
     for (const Chunk* c = bucket.first; c != nullptr; c = c->next_chunk) {
@@ -110,6 +124,7 @@ void FunnelLevels::spill(Sink sink) {
 }
 
 void FunnelLevels::append(std::uint32_t b, const Row* rows, std::size_t count) {
+  if (sink_) throw std::logic_error("FunnelLevels::append() while spilling");
   Bucket& bucket = buckets_[b];
   while (count > 0) {
     if (bucket.next == bucket.end) new_chunk(bucket);
@@ -169,8 +184,12 @@ void FunnelLevels::emit_levels(const std::function<void(std::int64_t, int)>& emi
   for (std::uint32_t u : order) emit(users_[u], levels_[u]);
 }
 
-void FunnelLevels::finish(const std::function<void(std::int64_t, int)>& emit) {
-  for (std::uint32_t b = 0; b < kBuckets; ++b) level_bucket(b);
+void FunnelLevels::finish(const std::function<void(std::int64_t, int)>& emit,
+                          const std::function<void()>& between_buckets) {
+  for (std::uint32_t b = 0; b < kBuckets; ++b) {
+    if (between_buckets) between_buckets();
+    level_bucket(b);
+  }
   emit_levels(emit);
 }
 

@@ -31,7 +31,7 @@ class FunnelLevels {
   static_assert(sizeof(Row) == 12, "a row is 12 bytes");
   // Where spilled rows go: (bucket, rows, count).
   using Sink = std::function<void(std::uint32_t, const Row*, std::size_t)>;
-  // Rows a spilling bucket holds before they go to the sink.
+  // Rows a spilling bucket holds before they go to the sink (a 12 kB block).
   static constexpr std::uint32_t kSpillBlockRows = 1024;
 
   // `params`: window, steps (1..32) and modes (kStrictOrder is not allowed: only step rows are
@@ -57,30 +57,26 @@ class FunnelLevels {
   // Bytes held for the users alone (ids, their index and levels), which grow while spilling.
   std::size_t user_bytes() const;
   // Calls emit(user_id, level) once per user with rows, in ascending user order; frees the rows.
-  // Not while spilling.
-  void finish(const std::function<void(std::int64_t, int)>& emit);
+  // Calls between_buckets(), if given, before each bucket (to check for interrupts). Not after
+  // spill().
+  void finish(const std::function<void(std::int64_t, int)>& emit, const std::function<void()>& between_buckets = {});
 
   // From now on every bucket's rows go to `sink`: those held now at once, later ones
   // kSpillBlockRows at a time (so that each bucket holds at most one block).
   void spill(Sink sink);
-  // Stops spilling (rows of a bucket stay in memory again); the sink is not called any more.
-  void end_spill() { sink_ = nullptr; }
-  // Appends rows a sink was given, back to their bucket `b` (not while spilling).
+  // Stops spilling: every row still held goes to the sink and is freed, and the sink is not
+  // called any more (rows appended from then on stay in memory).
+  void end_spill();
+  // Appends rows a sink was given, back to their bucket `b`; throws std::logic_error while
+  // spilling (end_spill() first).
   void append(std::uint32_t b, const Row* rows, std::size_t count);
   // The rows bucket `b` holds in memory.
   std::size_t bucket_rows(std::uint32_t b) const { return buckets_[b].capacity - static_cast<std::size_t>(buckets_[b].end - buckets_[b].next); }
   // Computes the levels of bucket `b`'s users from the rows it holds, then frees them.
   void level_bucket(std::uint32_t b);
-  // Calls f(user index, event) for every row bucket `b` holds, in no particular order.
-  template <typename F>
-  void for_each_bucket_row(std::uint32_t b, F&& f) const {
-    for_each_row(buckets_[b], [&](const Row& r) { f(user_of(r, b), event_of(r)); });
-  }
   // The user index and the event of row `r` of bucket `b` (one a sink was given).
   static std::uint32_t user_of(const Row& r, std::uint32_t b) { return ((r.tag >> 8) << kBucketBits) | b; }
   TimedEvent event_of(const Row& r) const { return TimedEvent{r.ts, masks_[r.tag & 0xFF]}; }
-  // Frees the rows bucket `b` holds.
-  void free_bucket(std::uint32_t b) noexcept { free_chunks(buckets_[b]); }
   // Records the level of the user with index `user` (computed elsewhere from its rows).
   void set_level(std::uint32_t user, int level);
   // Calls emit(user_id, level) once per user, in ascending user order (every bucket's levels
@@ -91,9 +87,10 @@ class FunnelLevels {
   std::int64_t user_id(std::uint32_t user) const { return users_[user]; }
 
  private:
-  // A bucket's rows are kept in chunks from 64 rows doubling up to 4,096: growing never copies
-  // them, and a small call holds little.
-  static constexpr std::uint32_t kFirstChunkRows = 1 << 6, kMaxChunkRows = 1 << 12;
+  // A bucket's rows are kept in chunks of 1 kB doubling up to 64 kB (header included: powers of
+  // two, as PostgreSQL's allocator rounds small chunks): growing never copies them, and a small
+  // call holds little.
+  static constexpr std::size_t kFirstChunkBytes = 1 << 10, kMaxChunkBytes = 1 << 16;
   struct Chunk {
     Chunk* next_chunk;
     std::uint32_t capacity;
@@ -133,6 +130,8 @@ class FunnelLevels {
   void new_chunk(Bucket& b);
   // Frees bucket `b`'s chunks.
   void free_chunks(Bucket& b) noexcept;
+  // Sends every row held to the sink and frees them.
+  void send_held_rows();
   // The level array, allocated on first use (every user known by then).
   void ensure_levels();
   // Calls f(row) for every row of bucket `b`, in the order added.

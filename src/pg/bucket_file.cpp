@@ -15,13 +15,12 @@ BucketFile::BucketFile(MemoryContext context, std::size_t buckets) : pieces_(buc
 
 void BucketFile::write(std::uint32_t bucket, const void* data, std::size_t bytes) {
   Piece piece{0, 0, bytes};
-  pieces_[bucket].reserve(pieces_[bucket].size() + 1);  // so that push_back cannot throw after the write
   pg_call([&] {
     BufFileTell(file_, &piece.fileno, &piece.offset);
     BufFileWrite(file_, const_cast<void*>(data), bytes);
     CHECK_FOR_INTERRUPTS();
   });
-  pieces_[bucket].push_back(piece);
+  pieces_[bucket].push_back(piece);  // if this throws, the call fails and the file goes with it
   bytes_[bucket] += bytes;
 }
 

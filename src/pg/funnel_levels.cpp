@@ -106,59 +106,54 @@ void check_run(const cohort::SortedRunLevels& runs, std::size_t limit) {
                                {}, "Raise cohort.state_memory_limit (or work_mem, whose 64-fold is the default limit).");
 }
 
-// Raises 53200 when the users alone (their ids, index and levels), which stay in memory while
-// the rows are in the temporary file, outgrow cohort.state_memory_limit.
-void check_users(const cohort::FunnelLevels& levels, std::size_t limit) {
-  if (levels.user_bytes() > limit)
-    throw cohort::pg::SqlError(ERRCODE_OUT_OF_MEMORY,
-                               "cohort.funnel_levels needs more than " + std::to_string(limit / 1024) + " kB for its users",
-                               std::to_string(levels.users()) + " users so far, 20 to 40 bytes each.",
-                               "Raise cohort.state_memory_limit (or work_mem, whose 64-fold is the default limit).");
-}
-
 // Writes a DEBUG1 message.
 void debug(const char* message) {
   cohort::pg::pg_call([&] { ereport(DEBUG1, (errmsg_internal("%s", message))); });
 }
 
-// The levels of bucket `b`'s users, whose rows (in memory and in `file`) are too many to hold
-// twice: sorted by user index, time and tie key in a tuplesort within work_mem, one user's run at
-// a time.
-void level_bucket_sorted(cohort::FunnelLevels& levels, cohort::pg::BucketFile& file, std::uint32_t b,
-                         const cohort::FunnelParams& params, cohort::Arena& arena, MemoryContext context,
-                         std::size_t limit) {
-  cohort::pg::StepSort sort(context);
-  file.read(b, [&](const void* data, std::size_t bytes) {
-    const auto* rows = static_cast<const cohort::FunnelLevels::Row*>(data);
-    for (std::size_t i = 0; i < bytes / sizeof(cohort::FunnelLevels::Row); ++i)
-      sort.add(cohort::FunnelLevels::user_of(rows[i], b), levels.event_of(rows[i]));
-  });
-  levels.for_each_bucket_row(b, [&](std::uint32_t user, const cohort::TimedEvent& event) { sort.add(user, event); });
-  levels.free_bucket(b);
+// Checks for interrupts (between buckets of the in-memory levels).
+void check_interrupts() {
+  cohort::pg::pg_call([] { CHECK_FOR_INTERRUPTS(); });
+}
+
+// Sorts `sort` and calls emit(user key, level) for every user key in it, one user's run at a time.
+template <typename Emit>
+void level_sorted(cohort::pg::StepSort& sort, const cohort::FunnelParams& params, cohort::Arena& arena,
+                  std::size_t limit, Emit&& emit) {
   sort.sort();
   cohort::SortedRunLevels runs(params, arena);
-  const auto set = [&](int64_t user, int level) { levels.set_level(static_cast<std::uint32_t>(user), level); };
   std::vector<int64_t> users;
   std::vector<cohort::TimedEvent> events;
   while (sort.next(kBatchRows, users, events)) {
-    for (std::size_t i = 0; i < users.size(); ++i) runs.add(users[i], events[i], set);
+    for (std::size_t i = 0; i < users.size(); ++i) runs.add(users[i], events[i], emit);
     check_run(runs, limit);
   }
-  runs.finish(set);
+  runs.finish(emit);
   sort.end();
 }
 
-// The levels of every user once the rows went to `file`: bucket by bucket, read back and levelled
-// in memory, or sorted within work_mem when a bucket's rows and their regrouped copy would
-// outgrow cohort.state_memory_limit.
+// Calls f(user index, event) for every row of bucket `b` in `file`.
+template <typename F>
+void for_each_file_row(const cohort::FunnelLevels& levels, cohort::pg::BucketFile& file, std::uint32_t b, F&& f) {
+  using Row = cohort::FunnelLevels::Row;
+  file.read(b, [&](const void* data, std::size_t bytes) {
+    const auto* rows = static_cast<const Row*>(data);
+    for (std::size_t i = 0; i < bytes / sizeof(Row); ++i) f(cohort::FunnelLevels::user_of(rows[i], b), levels.event_of(rows[i]));
+  });
+}
+
+// The levels of every user once the rows went to `file` (the held ones too: end_spill()):
+// bucket by bucket, read back and levelled in memory, or, when a bucket's rows and their
+// regrouped copy (24 bytes a row) with the users would outgrow cohort.state_memory_limit, sorted
+// by user index within work_mem.
 void level_spilled(cohort::FunnelLevels& levels, cohort::pg::BucketFile& file, const cohort::FunnelParams& params,
                    cohort::Arena& arena, MemoryContext context, std::size_t limit) {
   using Row = cohort::FunnelLevels::Row;
   levels.end_spill();
   bool told = false;
   for (std::uint32_t b = 0; b < cohort::FunnelLevels::kBuckets; ++b) {
-    const std::size_t rows = levels.bucket_rows(b) + file.bytes(b) / sizeof(Row);
-    if (rows * (sizeof(Row) + sizeof(cohort::TimedEvent)) <= limit) {
+    const std::size_t rows = file.bytes(b) / sizeof(Row);
+    if (rows * (sizeof(Row) + sizeof(cohort::TimedEvent)) + levels.user_bytes() <= limit) {
       file.read(b, [&](const void* data, std::size_t bytes) {
         levels.append(b, static_cast<const Row*>(data), bytes / sizeof(Row));
       });
@@ -167,8 +162,23 @@ void level_spilled(cohort::FunnelLevels& levels, cohort::pg::BucketFile& file, c
     }
     if (!told) debug("cohort.funnel_levels: a bucket of step rows beyond cohort.state_memory_limit, sorting it within work_mem");
     told = true;
-    level_bucket_sorted(levels, file, b, params, arena, context, limit);
+    cohort::pg::StepSort sort(context);
+    for_each_file_row(levels, file, b, [&](std::uint32_t user, const cohort::TimedEvent& event) { sort.add(user, event); });
+    level_sorted(sort, params, arena, limit, [&](int64_t user, int level) {
+      levels.set_level(static_cast<std::uint32_t>(user), level);
+    });
   }
+  file.close();
+}
+
+// Hands every row (all in `file` after end_spill()) to `sort` by user id, once the users alone
+// outgrow cohort.state_memory_limit.
+void sort_all_rows(cohort::FunnelLevels& levels, cohort::pg::BucketFile& file, cohort::pg::StepSort& sort) {
+  levels.end_spill();
+  for (std::uint32_t b = 0; b < cohort::FunnelLevels::kBuckets; ++b)
+    for_each_file_row(levels, file, b, [&](std::uint32_t user, const cohort::TimedEvent& event) {
+      sort.add(levels.user_id(user), event);
+    });
   file.close();
 }
 
@@ -198,10 +208,12 @@ COHORT_FUNCTION(cohort_funnel_levels) {
     cohort::pg::ScopedContext state_context("cohort funnel levels");
     cohort::pg::ScopedContext batch_context("cohort funnel levels batch");
     cohort::pg::MemoryContextArena arena(state_context.get());
-    // The rows in memory until they outgrow cohort.state_memory_limit; from then on, every
-    // bucket's rows go to a temporary file a block at a time, and come back one bucket at a time.
-    cohort::FunnelLevels levels(params, masks, arena);
+    // The rows in memory until they outgrow cohort.state_memory_limit; then every bucket's rows
+    // go to a temporary file a block at a time (and come back one bucket at a time); if the users
+    // alone outgrow the limit too, all rows go to a sort by user id within work_mem.
+    std::optional<cohort::FunnelLevels> levels(std::in_place, params, masks, arena);
     std::optional<cohort::pg::BucketFile> file;
+    std::optional<cohort::pg::StepSort> sort;
     const std::size_t limit = cohort::pg::state_memory_limit_bytes();
     cohort::pg::SpiConnection spi;
     std::unique_ptr<cohort::pg::EventSource> source = cohort::pg::open_events(program, spec);
@@ -210,27 +222,39 @@ COHORT_FUNCTION(cohort_funnel_levels) {
     while (true) {
       batch_context.reset();
       if (!source->next(batch, batch_context.get())) break;
+      if (sort) {
+        for (std::size_t r = 0; r < batch.rows; ++r)
+          if (batch.events[r] >= 0) sort->add(batch.users[r], cohort::TimedEvent{batch.ts[r], masks[batch.events[r]]});
+        continue;
+      }
       for (std::size_t r = 0; r < batch.rows; ++r)
-        if (batch.events[r] >= 0) levels.add(batch.users[r], batch.ts[r], static_cast<uint32_t>(batch.events[r]));
-      if (file) {
-        check_users(levels, limit);
-      } else if (levels.bytes() > limit) {
+        if (batch.events[r] >= 0) levels->add(batch.users[r], batch.ts[r], static_cast<uint32_t>(batch.events[r]));
+      if (!file && levels->bytes() > limit) {
         debug("cohort.funnel_levels: step rows beyond cohort.state_memory_limit, writing them to a temporary file by user");
         file.emplace(state_context.get(), cohort::FunnelLevels::kBuckets);
-        levels.spill([&](std::uint32_t b, const cohort::FunnelLevels::Row* rows, std::size_t n) {
+        levels->spill([&](std::uint32_t b, const cohort::FunnelLevels::Row* rows, std::size_t n) {
           file->write(b, rows, n * sizeof(cohort::FunnelLevels::Row));
         });
-        check_users(levels, limit);
+      }
+      if (file && levels->user_bytes() > limit) {
+        debug("cohort.funnel_levels: users beyond cohort.state_memory_limit, sorting every step row within work_mem");
+        sort.emplace(state_context.get());
+        sort_all_rows(*levels, *file, *sort);
+        levels.reset();
+        file.reset();
       }
     }
     source->close();
     spi.finish();
-    if (file) level_spilled(levels, *file, params, arena, state_context.get(), limit);
     const auto emit = [&](int64_t user, int level) { results.add(user, level); };
-    if (file)
-      levels.emit_levels(emit);
-    else
-      levels.finish(emit);
+    if (sort) {
+      level_sorted(*sort, params, arena, limit, emit);  // users in ascending id order
+    } else if (file) {
+      level_spilled(*levels, *file, params, arena, state_context.get(), limit);
+      levels->emit_levels(emit);
+    } else {
+      levels->finish(emit, check_interrupts);
+    }
   }
   results.flush();
   return (Datum)0;

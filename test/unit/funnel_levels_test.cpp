@@ -7,6 +7,7 @@
 #include <tuple>
 #include <utility>
 #include <random>
+#include <set>
 #include <vector>
 
 #include "core/arena.hpp"
@@ -92,76 +93,114 @@ TEST(FunnelLevels, ManyChunksManyUsersRandomAndTimeOrdered) {
   }
 }
 
-// for_each_bucket_row() hands over exactly the step rows added (users in every bucket, with
-// indexes within a bucket above 0), each with its user id and its code's mask.
-TEST(FunnelLevels, HandsOverEveryStepRow) {
+// An Arena that counts the bytes it has out, and their peak.
+class CountingArena final : public cohort::Arena {
+ public:
+  void* allocate(std::size_t bytes) override {
+    void* p = cohort::heap_arena().allocate(bytes);
+    sizes_[p] = bytes;
+    current_ += bytes;
+    peak_ = std::max(peak_, current_);
+    return p;
+  }
+  void deallocate(void* p) noexcept override {
+    auto it = sizes_.find(p);
+    current_ -= it->second;
+    sizes_.erase(it);
+    cohort::heap_arena().deallocate(p);
+  }
+  std::size_t current() const { return current_; }
+  std::size_t peak() const { return peak_; }
+  void reset_peak() { peak_ = current_; }
+
+ private:
+  std::map<void*, std::size_t> sizes_;
+  std::size_t current_ = 0, peak_ = 0;
+};
+
+using Row = cohort::FunnelLevels::Row;
+constexpr uint32_t kBuckets = cohort::FunnelLevels::kBuckets;
+
+// Every step row added goes to the sink exactly once, whenever spill() is called: the rows held
+// at spill(), full blocks while spilling, and the rest at end_spill(); nothing is held after it,
+// and append() is refused while spilling.
+TEST(FunnelLevels, SpillSendsEveryRowOnce) {
   FunnelParams p;
   p.window = 10;
   p.steps = 3;
-  std::vector<uint32_t> masks = {0, 1, 2, 4, 5};
-  cohort::FunnelLevels levels(p, masks, cohort::heap_arena());
-  std::mt19937 rng(3);
-  std::vector<std::tuple<int64_t, int64_t, uint32_t>> added, got;
-  for (int i = 0; i < 20000; ++i) {
-    int64_t user = static_cast<int64_t>(rng() % 3000) * 7919 - 10000000;
-    int64_t ts = static_cast<int64_t>(rng());
-    uint32_t code = rng() % masks.size();
-    levels.add(user, ts, code);
-    if (masks[code] != 0) added.emplace_back(user, ts, masks[code]);
+  for (int users : {20, 600}) {
+    for (int spill_at : {0, 1, 65, 193, 30000}) {
+      cohort::FunnelLevels levels(p, identity_masks(), cohort::heap_arena());
+      std::mt19937 rng(static_cast<unsigned>(users + spill_at));
+      std::vector<std::tuple<int64_t, int64_t, uint32_t>> added, got;
+      bool spilling = false;
+      std::size_t blocks = 0;
+      const auto sink = [&](uint32_t b, const Row* r, std::size_t n) {
+        for (std::size_t i = 0; i < n; ++i)
+          got.emplace_back(levels.user_id(cohort::FunnelLevels::user_of(r[i], b)), r[i].ts, levels.event_of(r[i]).mask);
+        if (spilling) {
+          ++blocks;
+          EXPECT_EQ(n, std::size_t{cohort::FunnelLevels::kSpillBlockRows}) << "a full block while spilling";
+        }
+      };
+      for (int i = 0; i < 40000; ++i) {
+        if (i == spill_at) {
+          levels.spill(sink);
+          spilling = true;
+          EXPECT_THROW(levels.append(0, nullptr, 0), std::logic_error);
+        }
+        int64_t user = static_cast<int64_t>(rng() % static_cast<unsigned>(users)) * 7 - 100;
+        int64_t ts = static_cast<int64_t>(rng() % 100000);
+        uint32_t mask = rng() % 8;
+        levels.add(user, ts, mask);
+        if (mask != 0) added.emplace_back(user, ts, mask);
+      }
+      spilling = false;
+      levels.end_spill();
+      if (users == 20 && spill_at < 20000) EXPECT_GT(blocks, 0u) << "full blocks went out while spilling";
+      for (uint32_t b = 0; b < kBuckets; ++b) EXPECT_EQ(levels.bucket_rows(b), 0u);
+      std::sort(added.begin(), added.end());
+      std::sort(got.begin(), got.end());
+      EXPECT_EQ(got, added) << "users " << users << " spill at " << spill_at;
+    }
   }
-  for (uint32_t b = 0; b < cohort::FunnelLevels::kBuckets; ++b)
-    levels.for_each_bucket_row(b, [&](uint32_t user, const cohort::TimedEvent& e) {
-      EXPECT_EQ(user % cohort::FunnelLevels::kBuckets, b);
-      got.emplace_back(levels.user_id(user), e.ts, e.mask);
-    });
-  std::sort(added.begin(), added.end());
-  std::sort(got.begin(), got.end());
-  EXPECT_EQ(got, added);
 }
 
 // Rows spilled half-way (some buckets filling several blocks, some holding several users) and
 // brought back: odd buckets appended again and levelled in memory, even ones levelled elsewhere
-// (sorted, through SortedRunLevels) and set; every user's level is the aggregate state's.
+// (sorted, through SortedRunLevels) and set; every user's level is the aggregate state's, and the
+// levels vary (6,000 users of 10 rows each).
 TEST(FunnelLevels, SpilledBucketsComeBackWithTheSameLevels) {
-  using Row = cohort::FunnelLevels::Row;
-  constexpr uint32_t kBuckets = cohort::FunnelLevels::kBuckets;
   for (unsigned seed = 1; seed <= 4; ++seed) {
     for (uint32_t modes : {0u, uint32_t{cohort::kStrictDeduplication}, uint32_t{cohort::kStrictIncrease},
                            uint32_t{cohort::kStrictOnce}}) {
-      for (int users : {20, 600}) {
+      for (int users : {20, 6000}) {
         FunnelParams p;
         p.window = int64_t{5} * 1000000 * (1 + seed % 4);
-        p.steps = 1 + seed % 4;
+        p.steps = 2 + seed % 3;
         p.modes = modes;
         std::mt19937 rng(seed * 31 + modes + static_cast<unsigned>(users));
         cohort::FunnelLevels levels(p, identity_masks(), cohort::heap_arena());
         std::map<int64_t, cohort::FunnelState> states;
         std::vector<std::vector<Row>> file(kBuckets);
-        std::size_t blocks_after = 0;  // sink calls after spill() returned: full blocks
-        bool spilled = false;
         const uint32_t all = (1u << p.steps) - 1;
         const int rows = 60000;
+        // A user's rows about two windows apart on average, so that every level occurs.
+        const auto span = static_cast<unsigned>(rows / users) * 2 * static_cast<unsigned>(p.window / 1000000);
         for (int i = 0; i < rows; ++i) {
           if (i == rows / 2)
-            levels.spill([&](uint32_t b, const Row* r, std::size_t n) {
-              file[b].insert(file[b].end(), r, r + n);
-              if (spilled) {
-                ++blocks_after;
-                EXPECT_EQ(n, std::size_t{cohort::FunnelLevels::kSpillBlockRows});
-              }
-            });
-          if (i == rows / 2) spilled = true;
+            levels.spill([&](uint32_t b, const Row* r, std::size_t n) { file[b].insert(file[b].end(), r, r + n); });
           int64_t user = static_cast<int64_t>(rng() % static_cast<unsigned>(users)) * 1009 - 5000;
-          int64_t ts = static_cast<int64_t>(rng() % 60) * 1000000;
+          int64_t ts = static_cast<int64_t>(rng() % span) * 1000000;
           uint32_t mask = rng() % 6 == 0 ? (rng() & all) : (1u << (rng() % p.steps));
           levels.add(user, ts, mask);
           if (mask != 0) states.try_emplace(user, cohort::heap_arena(), p).first->second.add(ts, mask);
         }
         levels.end_spill();
-        if (users == 20) ASSERT_GT(blocks_after, 0u) << "full blocks went to the sink after spill()";
         for (uint32_t b = 0; b < kBuckets; ++b) {
           if (b % 2 == 1) {
             levels.append(b, file[b].data(), file[b].size());
+            EXPECT_EQ(levels.bucket_rows(b), file[b].size());
             levels.level_bucket(b);
             EXPECT_EQ(levels.bucket_rows(b), 0u);
             continue;
@@ -172,8 +211,6 @@ TEST(FunnelLevels, SpilledBucketsComeBackWithTheSameLevels) {
           };
           std::vector<Keyed> keyed;
           for (const Row& r : file[b]) keyed.push_back(Keyed{cohort::FunnelLevels::user_of(r, b), levels.event_of(r)});
-          levels.for_each_bucket_row(b, [&](uint32_t user, const cohort::TimedEvent& e) { keyed.push_back(Keyed{user, e}); });
-          levels.free_bucket(b);
           std::sort(keyed.begin(), keyed.end(), [](const Keyed& x, const Keyed& y) {
             return x.user != y.user ? x.user < y.user : cohort::event_before(x.event, y.event);
           });
@@ -183,7 +220,11 @@ TEST(FunnelLevels, SpilledBucketsComeBackWithTheSameLevels) {
           runs.finish(set);
         }
         std::map<int64_t, int> got;
-        levels.emit_levels([&](int64_t user, int level) { got[user] = level; });
+        std::set<int> distinct;
+        levels.emit_levels([&](int64_t user, int level) {
+          got[user] = level;
+          distinct.insert(level);
+        });
         std::size_t with_rows = 0;
         for (auto& [user, state] : states) {
           if (state.size() == 0) continue;
@@ -192,8 +233,45 @@ TEST(FunnelLevels, SpilledBucketsComeBackWithTheSameLevels) {
           EXPECT_EQ(got[user], state.result()) << "user " << user << " seed " << seed << " modes " << modes;
         }
         EXPECT_EQ(got.size(), with_rows);
+        if (users == 6000) EXPECT_GE(distinct.size(), 3u) << "levels vary";
       }
     }
+  }
+}
+
+// bytes() is at least what the rows and users hold once added, and what finish() holds at its
+// peak; bucket_rows() counts the rows a bucket holds.
+TEST(FunnelLevels, BytesCoverWhatIsHeld) {
+  FunnelParams p;
+  p.window = 1000;
+  p.steps = 2;
+  for (int users : {3, 3000}) {
+    CountingArena arena;
+    std::size_t held = 0;
+    {
+      cohort::FunnelLevels levels(p, identity_masks(), arena);
+      std::mt19937 rng(static_cast<unsigned>(users));
+      std::vector<std::size_t> per_bucket(kBuckets, 0);
+      std::map<int64_t, uint32_t> index;
+      for (int i = 0; i < 50000; ++i) {
+        int64_t user = static_cast<int64_t>(rng() % static_cast<unsigned>(users));
+        levels.add(user, static_cast<int64_t>(rng() % 5000), 1 + rng() % 3);
+        index.try_emplace(user, static_cast<uint32_t>(index.size()));
+        ++per_bucket[index[user] % kBuckets];
+      }
+      for (uint32_t b = 0; b < kBuckets; ++b) EXPECT_EQ(levels.bucket_rows(b), per_bucket[b]) << "bucket " << b;
+      const std::size_t bytes = levels.bytes();
+      held = arena.current();
+      EXPECT_LE(held, bytes) << "users " << users;
+      EXPECT_GE(held, 50000 * sizeof(Row)) << "the rows are held";
+      arena.reset_peak();
+      int emitted = 0;
+      levels.finish([&](int64_t, int) { ++emitted; });
+      EXPECT_EQ(emitted, users);
+      EXPECT_LE(arena.peak(), bytes + 4096) << "finish() stays within bytes() (users " << users << ")";
+      EXPECT_LT(arena.current(), held) << "finish() freed the rows";
+    }
+    EXPECT_EQ(arena.current(), 0u) << "everything freed";
   }
 }
 
@@ -220,9 +298,8 @@ TEST(FunnelLevels, StrictOrderIsRefused) {
 
 }  // namespace
 
-// Rows sorted by user, time and tie key (as the SQL function's on-disk sort delivers them) give
-// SortedRunLevels the same levels, in the same user order, as FunnelLevels over the same rows;
-// FunnelLevels hands every row over with its user.
+// Rows sorted by user, time and tie key (as the SQL function's sort delivers them) give
+// SortedRunLevels the same levels, in the same user order, as FunnelLevels over the same rows.
 TEST(SortedRunLevels, SameLevelsAsFunnelLevels) {
   for (unsigned seed = 1; seed <= 12; ++seed) {
     for (uint32_t modes : {0u, uint32_t{cohort::kStrictDeduplication}, uint32_t{cohort::kStrictIncrease},
@@ -234,19 +311,18 @@ TEST(SortedRunLevels, SameLevelsAsFunnelLevels) {
       std::mt19937 rng(seed);
       cohort::FunnelLevels levels(p, identity_masks(), cohort::heap_arena());
       const uint32_t all = (1u << p.steps) - 1;
-      for (int i = 0; i < 3000; ++i) {
-        int64_t user = static_cast<int64_t>(rng() % 80) - 40;
-        int64_t ts = static_cast<int64_t>(rng() % 40) * 1000000;
-        uint32_t mask = rng() % 5 == 0 ? (rng() & all) : (1u << (rng() % p.steps));  // some 0: dropped
-        levels.add(user, ts, mask);
-      }
       struct Row {
         int64_t user;
         cohort::TimedEvent event;
       };
       std::vector<Row> rows;
-      for (uint32_t b = 0; b < cohort::FunnelLevels::kBuckets; ++b)
-        levels.for_each_bucket_row(b, [&](uint32_t user, const cohort::TimedEvent& e) { rows.push_back(Row{levels.user_id(user), e}); });
+      for (int i = 0; i < 3000; ++i) {
+        int64_t user = static_cast<int64_t>(rng() % 80) - 40;
+        int64_t ts = static_cast<int64_t>(rng() % 40) * 1000000;
+        uint32_t mask = rng() % 5 == 0 ? (rng() & all) : (1u << (rng() % p.steps));  // some 0: dropped
+        levels.add(user, ts, mask);
+        if (mask != 0) rows.push_back(Row{user, cohort::TimedEvent{ts, mask}});
+      }
       std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
         if (a.user != b.user) return a.user < b.user;
         return cohort::event_before(a.event, b.event);
