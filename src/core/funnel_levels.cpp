@@ -64,10 +64,13 @@ void FunnelLevels::new_chunk(Bucket& b) {
     return;
   }
   std::size_t bytes = sizeof(Chunk) + std::size_t{kSpillBlockRows} * sizeof(Row);
-  if (!sink_) {  // the power of two after the last chunk's (whose rows fill all but its tail)
-    const std::size_t last = b.last == nullptr ? 0 : sizeof(Chunk) + std::size_t{b.last->capacity} * sizeof(Row);
+  if (!sink_) {  // twice the last chunk's power of two (its rows fill all but its tail)
     bytes = kFirstChunkBytes;
-    while (bytes <= last && bytes < kMaxChunkBytes) bytes *= 2;
+    if (b.last != nullptr) {
+      const std::size_t last = sizeof(Chunk) + std::size_t{b.last->capacity} * sizeof(Row);
+      while (bytes < last) bytes *= 2;
+      bytes = std::min(2 * bytes, kMaxChunkBytes);
+    }
   }
   const auto rows = static_cast<std::uint32_t>((bytes - sizeof(Chunk)) / sizeof(Row));
   Chunk* c = static_cast<Chunk*>(arena_.allocate(sizeof(Chunk) + std::size_t{rows} * sizeof(Row)));

@@ -99,6 +99,7 @@ class CountingArena final : public cohort::Arena {
   void* allocate(std::size_t bytes) override {
     void* p = cohort::heap_arena().allocate(bytes);
     sizes_[p] = bytes;
+    ++allocations_;
     current_ += bytes;
     peak_ = std::max(peak_, current_);
     return p;
@@ -110,12 +111,13 @@ class CountingArena final : public cohort::Arena {
     cohort::heap_arena().deallocate(p);
   }
   std::size_t current() const { return current_; }
+  std::size_t allocations() const { return allocations_; }
   std::size_t peak() const { return peak_; }
   void reset_peak() { peak_ = current_; }
 
  private:
   std::map<void*, std::size_t> sizes_;
-  std::size_t current_ = 0, peak_ = 0;
+  std::size_t current_ = 0, peak_ = 0, allocations_ = 0;
 };
 
 using Row = cohort::FunnelLevels::Row;
@@ -237,6 +239,20 @@ TEST(FunnelLevels, SpilledBucketsComeBackWithTheSameLevels) {
       }
     }
   }
+}
+
+// A bucket's chunks double up to 64 kB: one user's 100,000 rows (1.2 MB) take a few dozen
+// allocations, not one per small chunk.
+TEST(FunnelLevels, ChunksGrow) {
+  FunnelParams p;
+  p.window = 10;
+  p.steps = 1;
+  CountingArena arena;
+  cohort::FunnelLevels levels(p, identity_masks(), arena);
+  const std::size_t before = arena.allocations();
+  for (int i = 0; i < 100000; ++i) levels.add(42, i, 1);
+  EXPECT_LT(arena.allocations() - before, 40u);
+  EXPECT_EQ(levels.bucket_rows(0), 100000u);
 }
 
 // bytes() is at least what the rows and users hold once added, and what finish() holds at its
