@@ -126,12 +126,13 @@ SELECT pg_temp.differing('fl_wide', '1 hour', ARRAY['a', 'b', 'c'], '2026-12-01'
 -- not vacuous: several levels
 SELECT count(DISTINCT level) AS levels FROM cohort.funnel_levels('fl_wide', '20 minutes', ARRAY['c', 'a', 'b'], '2026-12-01');
 -- Users beyond the limit too (one user's 4,000 rows go to the file first, then 20,000 more users
--- arrive): every row goes to a sort by user id within work_mem.
+-- arrive, their ids in descending order, unlike their dense indexes): every row goes to a sort by
+-- user id within work_mem.
 CREATE TABLE fl_many AS
 SELECT 0::bigint AS user_id, (ARRAY['a', 'b'])[1 + i % 2] AS event, '2026-01-01'::timestamptz + i * interval '1 minute' AS ts
   FROM generate_series(1, 4000) i;
 INSERT INTO fl_many
-SELECT 1 + i / 2, (ARRAY['a', 'b', 'a'])[1 + i % 3], '2026-01-01'::timestamptz + (i % 7) * interval '10 minutes'
+SELECT 100000 - i / 2, (ARRAY['a', 'b', 'a'])[1 + i % 3], '2026-01-01'::timestamptz + (i % 7) * interval '10 minutes'
   FROM generate_series(1, 40000) i;
 SELECT pg_temp.differing('fl_many', '15 minutes', ARRAY['a', 'b'], '2026-02-01', true, sorted => true) AS direct,
        pg_temp.differing('fl_many', '15 minutes', ARRAY['a', 'b'], '2026-02-01', false, sorted => true) AS executor;

@@ -72,10 +72,14 @@ void FunnelLevels::new_chunk(Bucket& b) {
       bytes = std::min(2 * bytes, kMaxChunkBytes);
     }
   }
-  const auto rows = static_cast<std::uint32_t>((bytes - sizeof(Chunk)) / sizeof(Row));
-  Chunk* c = static_cast<Chunk*>(arena_.allocate(sizeof(Chunk) + std::size_t{rows} * sizeof(Row)));
+  add_chunk(b, (bytes - sizeof(Chunk)) / sizeof(Row));
+}
+
+void FunnelLevels::add_chunk(Bucket& b, std::size_t rows) {
+  if (rows > UINT32_MAX) throw std::bad_alloc();
+  Chunk* c = static_cast<Chunk*>(arena_.allocate(sizeof(Chunk) + rows * sizeof(Row)));
   c->next_chunk = nullptr;
-  c->capacity = rows;
+  c->capacity = static_cast<std::uint32_t>(rows);
   (b.last == nullptr ? b.first : b.last->next_chunk) = c;
   b.last = c;
   b.next = c->rows();
@@ -111,6 +115,7 @@ void FunnelLevels::spill(Sink sink) {
 }
 
 void FunnelLevels::end_spill() {
+  if (!sink_) return;
   send_held_rows();
   sink_ = nullptr;
 }
@@ -137,6 +142,12 @@ void FunnelLevels::append(std::uint32_t b, const Row* rows, std::size_t count) {
     rows += n;
     count -= n;
   }
+}
+
+void FunnelLevels::reserve(std::uint32_t b, std::size_t rows) {
+  if (sink_) throw std::logic_error("FunnelLevels::reserve() while spilling");
+  Bucket& bucket = buckets_[b];
+  if (bucket.first == nullptr && rows > 0) add_chunk(bucket, rows);
 }
 
 void FunnelLevels::ensure_levels() {

@@ -70,6 +70,9 @@ class FunnelLevels {
   // Appends rows a sink was given, back to their bucket `b`; throws std::logic_error while
   // spilling (end_spill() first).
   void append(std::uint32_t b, const Row* rows, std::size_t count);
+  // Makes an empty bucket `b` ready for exactly `rows` rows in one chunk (so that appending them
+  // holds rows * 12 bytes and no more; not while spilling).
+  void reserve(std::uint32_t b, std::size_t rows);
   // The rows bucket `b` holds in memory.
   std::size_t bucket_rows(std::uint32_t b) const { return buckets_[b].capacity - static_cast<std::size_t>(buckets_[b].end - buckets_[b].next); }
   // Computes the levels of bucket `b`'s users from the rows it holds, then frees them.
@@ -128,6 +131,8 @@ class FunnelLevels {
   // Makes room in bucket `b` (which is full): a new chunk, or, while spilling, its block goes to
   // the sink and is reused.
   void new_chunk(Bucket& b);
+  // Appends a chunk of `rows` rows to bucket `b`.
+  void add_chunk(Bucket& b, std::size_t rows);
   // Frees bucket `b`'s chunks.
   void free_chunks(Bucket& b) noexcept;
   // Sends every row held to the sink and frees them.

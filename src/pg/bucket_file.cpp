@@ -1,6 +1,7 @@
 // BucketFile: a BufFile written sequentially in pieces and read back one bucket at a time.
 #include "pg/bucket_file.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace cohort::pg {
@@ -22,6 +23,7 @@ void BucketFile::write(std::uint32_t bucket, const void* data, std::size_t bytes
   });
   pieces_[bucket].push_back(piece);  // if this throws, the call fails and the file goes with it
   bytes_[bucket] += bytes;
+  largest_piece_ = std::max(largest_piece_, bytes);
 }
 
 const void* BucketFile::read_piece(const Piece& piece) {

@@ -25,6 +25,8 @@ class BucketFile {
   void write(std::uint32_t bucket, const void* data, std::size_t bytes);
   // Bytes written to bucket `bucket`.
   std::size_t bytes(std::uint32_t bucket) const { return bytes_[bucket]; }
+  // The largest piece written (what read() buffers at most).
+  std::size_t largest_piece() const { return largest_piece_; }
   // Calls f(data, bytes) for every piece of bucket `bucket`, in the order written.
   template <typename F>
   void read(std::uint32_t bucket, F&& f) {
@@ -46,6 +48,7 @@ class BucketFile {
   std::vector<std::vector<Piece>> pieces_;  // per bucket, in the order written (24 bytes a 12 kB piece)
   std::vector<std::size_t> bytes_;          // per bucket
   std::vector<char> buffer_;                // the piece read last
+  std::size_t largest_piece_ = 0;
 };
 
 }  // namespace cohort::pg

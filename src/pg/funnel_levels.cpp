@@ -143,9 +143,9 @@ void for_each_file_row(const cohort::FunnelLevels& levels, cohort::pg::BucketFil
 }
 
 // The levels of every user once the rows went to `file` (the held ones too: end_spill()):
-// bucket by bucket, read back and levelled in memory, or, when a bucket's rows and their
-// regrouped copy (24 bytes a row) with the users would outgrow cohort.state_memory_limit, sorted
-// by user index within work_mem.
+// bucket by bucket, read back (into one chunk of its size) and levelled in memory, or, when a
+// bucket's rows and their regrouped copy (24 bytes a row) with the users and the read buffer would
+// outgrow cohort.state_memory_limit, sorted by user index within work_mem.
 void level_spilled(cohort::FunnelLevels& levels, cohort::pg::BucketFile& file, const cohort::FunnelParams& params,
                    cohort::Arena& arena, MemoryContext context, std::size_t limit) {
   using Row = cohort::FunnelLevels::Row;
@@ -153,7 +153,8 @@ void level_spilled(cohort::FunnelLevels& levels, cohort::pg::BucketFile& file, c
   bool told = false;
   for (std::uint32_t b = 0; b < cohort::FunnelLevels::kBuckets; ++b) {
     const std::size_t rows = file.bytes(b) / sizeof(Row);
-    if (rows * (sizeof(Row) + sizeof(cohort::TimedEvent)) + levels.user_bytes() <= limit) {
+    if (rows * (sizeof(Row) + sizeof(cohort::TimedEvent)) + levels.user_bytes() + file.largest_piece() <= limit) {
+      levels.reserve(b, rows);
       file.read(b, [&](const void* data, std::size_t bytes) {
         levels.append(b, static_cast<const Row*>(data), bytes / sizeof(Row));
       });

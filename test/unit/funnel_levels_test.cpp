@@ -99,6 +99,7 @@ class CountingArena final : public cohort::Arena {
   void* allocate(std::size_t bytes) override {
     void* p = cohort::heap_arena().allocate(bytes);
     sizes_[p] = bytes;
+    all_sizes_.push_back(bytes);
     ++allocations_;
     current_ += bytes;
     peak_ = std::max(peak_, current_);
@@ -112,11 +113,14 @@ class CountingArena final : public cohort::Arena {
   }
   std::size_t current() const { return current_; }
   std::size_t allocations() const { return allocations_; }
+  // The size of every allocation so far, in order.
+  const std::vector<std::size_t>& all_sizes() const { return all_sizes_; }
   std::size_t peak() const { return peak_; }
   void reset_peak() { peak_ = current_; }
 
  private:
   std::map<void*, std::size_t> sizes_;
+  std::vector<std::size_t> all_sizes_;
   std::size_t current_ = 0, peak_ = 0, allocations_ = 0;
 };
 
@@ -241,18 +245,59 @@ TEST(FunnelLevels, SpilledBucketsComeBackWithTheSameLevels) {
   }
 }
 
-// A bucket's chunks double up to 64 kB: one user's 100,000 rows (1.2 MB) take a few dozen
-// allocations, not one per small chunk.
+// A bucket's chunks are powers of two doubling from 1 kB to 64 kB (one user's 100,000 rows take a
+// few dozen allocations); one row in each of the 256 buckets holds 256 kB of chunks.
 TEST(FunnelLevels, ChunksGrow) {
   FunnelParams p;
   p.window = 10;
   p.steps = 1;
+  {
+    CountingArena arena;
+    cohort::FunnelLevels levels(p, identity_masks(), arena);
+    const std::size_t before = arena.allocations();
+    for (int i = 0; i < 100000; ++i) levels.add(42, i, 1);
+    EXPECT_EQ(levels.bucket_rows(0), 100000u);
+    std::vector<std::size_t> chunks;  // the row chunks (the user table's allocations are smaller)
+    for (std::size_t i = before; i < arena.all_sizes().size(); ++i)
+      if (arena.all_sizes()[i] >= 1000) chunks.push_back(arena.all_sizes()[i]);
+    ASSERT_GE(chunks.size(), 8u);
+    ASSERT_LT(chunks.size(), 40u);
+    for (std::size_t i = 0; i < chunks.size(); ++i) {  // a power of two but for less than a row
+      const std::size_t power = std::min(std::size_t{1024} << std::min<std::size_t>(i, 6), std::size_t{65536});
+      EXPECT_LE(chunks[i], power) << "chunk " << i;
+      EXPECT_GT(chunks[i], power - sizeof(Row)) << "chunk " << i;
+    }
+  }
   CountingArena arena;
   cohort::FunnelLevels levels(p, identity_masks(), arena);
-  const std::size_t before = arena.allocations();
-  for (int i = 0; i < 100000; ++i) levels.add(42, i, 1);
-  EXPECT_LT(arena.allocations() - before, 40u);
-  EXPECT_EQ(levels.bucket_rows(0), 100000u);
+  const std::size_t before = arena.current();
+  for (int u = 0; u < 256; ++u) levels.add(u, 0, 1);
+  EXPECT_LE(arena.current() - before, 256u * 1024 + levels.user_bytes());
+}
+
+// finish() calls between_buckets() once per bucket; an exception it throws (a cancel) ends
+// finish() and leaves nothing held once the levels are destroyed.
+TEST(FunnelLevels, FinishChecksBetweenBuckets) {
+  FunnelParams p;
+  p.window = 10;
+  p.steps = 2;
+  CountingArena arena;
+  {
+    cohort::FunnelLevels levels(p, identity_masks(), arena);
+    for (int i = 0; i < 5000; ++i) levels.add(i % 700, i, 1 + i % 3);
+    int calls = 0;
+    levels.finish([](int64_t, int) {}, [&] { ++calls; });
+    EXPECT_EQ(calls, static_cast<int>(kBuckets));
+  }
+  {
+    cohort::FunnelLevels levels(p, identity_masks(), arena);
+    for (int i = 0; i < 5000; ++i) levels.add(i % 700, i, 1 + i % 3);
+    int calls = 0;
+    EXPECT_THROW(levels.finish([](int64_t, int) {}, [&] {
+      if (++calls == 10) throw std::runtime_error("canceled");
+    }), std::runtime_error);
+  }
+  EXPECT_EQ(arena.current(), 0u);
 }
 
 // bytes() is at least what the rows and users hold once added, and what finish() holds at its
