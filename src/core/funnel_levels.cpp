@@ -58,19 +58,21 @@ void FunnelLevels::grow() {
 }
 
 void FunnelLevels::new_chunk(Bucket& b) {
-  if (sink_ && b.last != nullptr) {  // spilling: the bucket's one block goes out and is reused
-    sink_(static_cast<std::uint32_t>(&b - buckets_), b.last->rows(), b.last->capacity);
-    b.next = b.last->rows();
+  if (sink_) {  // spilling: the bucket's one block is made, or goes out and is reused
+    if (b.last == nullptr) {
+      add_chunk(b, kSpillBlockRows);
+    } else {
+      sink_(static_cast<std::uint32_t>(&b - buckets_), b.last->rows(), b.last->capacity);
+      b.next = b.last->rows();
+    }
     return;
   }
-  std::size_t bytes = sizeof(Chunk) + std::size_t{kSpillBlockRows} * sizeof(Row);
-  if (!sink_) {  // twice the last chunk's power of two (its rows fill all but its tail)
-    bytes = kFirstChunkBytes;
-    if (b.last != nullptr) {
-      const std::size_t last = sizeof(Chunk) + std::size_t{b.last->capacity} * sizeof(Row);
-      while (bytes < last) bytes *= 2;
-      bytes = std::min(2 * bytes, kMaxChunkBytes);
-    }
+  // Twice the last chunk's power of two (its rows fill all but its tail).
+  std::size_t bytes = kFirstChunkBytes;
+  if (b.last != nullptr) {
+    const std::size_t last = sizeof(Chunk) + std::size_t{b.last->capacity} * sizeof(Row);
+    while (bytes < last) bytes *= 2;
+    bytes = std::min(2 * bytes, kMaxChunkBytes);
   }
   add_chunk(b, (bytes - sizeof(Chunk)) / sizeof(Row));
 }
@@ -111,7 +113,6 @@ std::size_t FunnelLevels::user_bytes() const {
 void FunnelLevels::spill(Sink sink) {
   sink_ = std::move(sink);
   send_held_rows();
-  max_bucket_rows_ = 0;
 }
 
 void FunnelLevels::end_spill() {
@@ -122,12 +123,8 @@ void FunnelLevels::end_spill() {
 
 void FunnelLevels::send_held_rows() {
   for (std::uint32_t b = 0; b < kBuckets; ++b) {
-    Bucket& bucket = buckets_[b];
-    for (const Chunk* c = bucket.first; c != nullptr; c = c->next_chunk) {
-      const std::size_t n = c == bucket.last ? static_cast<std::size_t>(bucket.next - c->rows()) : c->capacity;
-      if (n > 0) sink_(b, c->rows(), n);
-    }
-    free_chunks(bucket);
+    for_each_run(buckets_[b], [&](const Row* rows, std::size_t n) { sink_(b, rows, n); });
+    free_chunks(buckets_[b]);
   }
 }
 

@@ -139,14 +139,20 @@ class FunnelLevels {
   void send_held_rows();
   // The level array, allocated on first use (every user known by then).
   void ensure_levels();
+  // Calls f(rows, count) for every chunk of bucket `b` holding rows, in the order added.
+  template <typename F>
+  static void for_each_run(const Bucket& b, F&& f) {
+    for (const Chunk* c = b.first; c != nullptr; c = c->next_chunk) {
+      const std::size_t n = c == b.last ? static_cast<std::size_t>(b.next - c->rows()) : c->capacity;
+      if (n > 0) f(c->rows(), n);
+    }
+  }
   // Calls f(row) for every row of bucket `b`, in the order added.
   template <typename F>
   static void for_each_row(const Bucket& b, F&& f) {
-    for (const Chunk* c = b.first; c != nullptr; c = c->next_chunk) {
-      const Row* rows = c->rows();
-      const Row* end = c == b.last ? b.next : rows + c->capacity;
-      for (const Row* r = rows; r != end; ++r) f(*r);
-    }
+    for_each_run(b, [&](const Row* rows, std::size_t n) {
+      for (std::size_t i = 0; i < n; ++i) f(rows[i]);
+    });
   }
 
   FunnelParams params_;

@@ -19,6 +19,15 @@ namespace {
 
 using cohort::FunnelParams;
 
+// Parameters with `window` microseconds, `steps` steps and `modes`.
+FunnelParams params_of(int64_t window, uint32_t steps, uint32_t modes = 0) {
+  FunnelParams p;
+  p.window = window;
+  p.steps = steps;
+  p.modes = modes;
+  return p;
+}
+
 // Row codes whose step mask is the code itself (every mask of up to 8 steps, 0 dropping the row).
 std::vector<uint32_t> identity_masks() {
   std::vector<uint32_t> masks(256);
@@ -131,9 +140,7 @@ constexpr uint32_t kBuckets = cohort::FunnelLevels::kBuckets;
 // at spill(), full blocks while spilling, and the rest at end_spill(); nothing is held after it,
 // and append() is refused while spilling.
 TEST(FunnelLevels, SpillSendsEveryRowOnce) {
-  FunnelParams p;
-  p.window = 10;
-  p.steps = 3;
+  const FunnelParams p = params_of(10, 3);
   for (int users : {20, 600}) {
     for (int spill_at : {0, 1, 65, 193, 30000}) {
       cohort::FunnelLevels levels(p, identity_masks(), cohort::heap_arena());
@@ -248,9 +255,7 @@ TEST(FunnelLevels, SpilledBucketsComeBackWithTheSameLevels) {
 // A bucket's chunks are powers of two doubling from 1 kB to 64 kB (one user's 100,000 rows take a
 // few dozen allocations); one row in each of the 256 buckets holds 256 kB of chunks.
 TEST(FunnelLevels, ChunksGrow) {
-  FunnelParams p;
-  p.window = 10;
-  p.steps = 1;
+  const FunnelParams p = params_of(10, 1);
   {
     CountingArena arena;
     cohort::FunnelLevels levels(p, identity_masks(), arena);
@@ -278,20 +283,21 @@ TEST(FunnelLevels, ChunksGrow) {
 // finish() calls between_buckets() once per bucket; an exception it throws (a cancel) ends
 // finish() and leaves nothing held once the levels are destroyed.
 TEST(FunnelLevels, FinishChecksBetweenBuckets) {
-  FunnelParams p;
-  p.window = 10;
-  p.steps = 2;
+  const FunnelParams p = params_of(10, 2);
   CountingArena arena;
+  const auto fill = [](cohort::FunnelLevels& levels) {
+    for (int i = 0; i < 5000; ++i) levels.add(i % 700, i, 1 + i % 3);
+  };
   {
     cohort::FunnelLevels levels(p, identity_masks(), arena);
-    for (int i = 0; i < 5000; ++i) levels.add(i % 700, i, 1 + i % 3);
+    fill(levels);
     int calls = 0;
     levels.finish([](int64_t, int) {}, [&] { ++calls; });
     EXPECT_EQ(calls, static_cast<int>(kBuckets));
   }
   {
     cohort::FunnelLevels levels(p, identity_masks(), arena);
-    for (int i = 0; i < 5000; ++i) levels.add(i % 700, i, 1 + i % 3);
+    fill(levels);
     int calls = 0;
     EXPECT_THROW(levels.finish([](int64_t, int) {}, [&] {
       if (++calls == 10) throw std::runtime_error("canceled");
@@ -303,9 +309,7 @@ TEST(FunnelLevels, FinishChecksBetweenBuckets) {
 // bytes() is at least what the rows and users hold once added, and what finish() holds at its
 // peak; bucket_rows() counts the rows a bucket holds.
 TEST(FunnelLevels, BytesCoverWhatIsHeld) {
-  FunnelParams p;
-  p.window = 1000;
-  p.steps = 2;
+  const FunnelParams p = params_of(1000, 2);
   for (int users : {3, 3000}) {
     CountingArena arena;
     std::size_t held = 0;
