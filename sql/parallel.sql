@@ -184,6 +184,71 @@ SELECT count(*) FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=
 RESET cohort.state_memory_limit;
 RESET parallel_leader_participation;
 
+-- The executor path (a view, row-level security, or cohort.direct_scan off) runs its generated
+-- query to the end in one call, its rows pushed to cohort, so the planner may give it parallel
+-- workers as it would the caller's own SQL. A filter that fails in a worker shows that workers
+-- read the rows (of evaluate and of funnel_levels); with the same settings and no such filter,
+-- members and levels equal the serial direct scan's, and the state limit still ends in 53200.
+CREATE FUNCTION par_read_by_leader(bigint) RETURNS boolean LANGUAGE plpgsql PARALLEL SAFE AS $$
+BEGIN
+  IF pg_backend_pid() <> current_setting('par.leader_pid')::int THEN
+    RAISE EXCEPTION 'row read by a parallel worker';
+  END IF;
+  RETURN true;
+END $$;
+SELECT set_config('par.leader_pid', pg_backend_pid()::text, false) IS NOT NULL AS leader_pid_set;
+CREATE VIEW par_events_leader AS SELECT * FROM par_events WHERE par_read_by_leader(user_id);
+CREATE VIEW par_events_view AS SELECT * FROM par_events;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+\set VERBOSITY terse
+SELECT count(*) FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events_leader', NULL, '2026-06-01');
+SELECT count(*) FROM cohort.funnel_levels('par_events_leader', '7 days', ARRAY['product_viewed', 'cart_added'], '2026-06-01');
+\set VERBOSITY default
+SET max_parallel_workers_per_gather = 0;
+SELECT count(*) > 0 AS serial_reads_in_the_leader
+  FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events_leader', NULL, '2026-06-01');
+SELECT events_scan FROM cohort.last_evaluation();
+CREATE TEMP TABLE par_direct AS
+SELECT id, with_customers,
+       (SELECT array_agg(user_id ORDER BY user_id)
+          FROM cohort.evaluate(d, 'par_events', CASE WHEN with_customers THEN 'par_customers'::regclass END, '2026-06-01')) AS m
+  FROM par_defs, (VALUES (true), (false)) c(with_customers)
+ WHERE with_customers OR NOT (d::jsonb::text ~ 'level|attribute');
+CREATE TEMP TABLE par_direct_levels AS
+SELECT user_id, level FROM cohort.funnel_levels('par_events', '7 days', ARRAY['product_viewed', 'cart_added', 'payment_successful'], '2026-06-01');
+SET max_parallel_workers_per_gather = 2;
+SELECT count(*) AS evaluations,
+       count(*) FILTER (WHERE (SELECT array_agg(user_id ORDER BY user_id)
+                                 FROM cohort.evaluate(d, 'par_events_view', CASE WHEN with_customers THEN 'par_customers'::regclass END, '2026-06-01'))
+                              IS NOT DISTINCT FROM p.m) AS identical
+  FROM par_defs JOIN par_direct p USING (id);
+SELECT events_scan FROM cohort.last_evaluation();
+SELECT count(*) AS users, count(*) FILTER (WHERE v.level IS NOT DISTINCT FROM d.level) AS same_level
+  FROM par_direct_levels d
+  FULL JOIN cohort.funnel_levels('par_events_view', '7 days', ARRAY['product_viewed', 'cart_added', 'payment_successful'], '2026-06-01') v
+       USING (user_id);
+SET cohort.state_memory_limit = '8kB';
+\set VERBOSITY sqlstate
+SELECT count(*) FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events_view', NULL, '2026-06-01');
+\set VERBOSITY terse
+SET max_parallel_workers_per_gather = 0;
+SELECT count(*) FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events_view', NULL, '2026-06-01');
+\set VERBOSITY default
+RESET cohort.state_memory_limit;
+SET max_parallel_workers_per_gather = 2;
+SELECT count(*) > 0 AS works_again
+  FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events_view', NULL, '2026-06-01');
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET parallel_leader_participation;
+DROP VIEW par_events_leader, par_events_view;
+DROP FUNCTION par_read_by_leader(bigint);
+
 DROP OWNED BY par_reader;
 DROP ROLE par_reader;
 DROP TABLE par_events, par_customers, par_defs, par_small;

@@ -53,13 +53,11 @@ uint64_t fold_events(EventSource& source, UserTable& table, MemoryContext batch_
   EventBatch batch;
   batch.reserve(kBatchRows, program.properties().size(), program.filters().size());
   uint64_t rows = 0;
-  while (true) {
-    MemoryContextReset(batch_context);
-    if (!source.next(batch, batch_context)) break;
-    fold(batch, table);
-    rows += batch.rows;
+  source.for_each_batch(batch, batch_context, [&](const EventBatch& b) {
+    fold(b, table);
+    rows += b.rows;
     budget.charge(table);
-  }
+  });
   return rows;
 }
 

@@ -220,16 +220,14 @@ COHORT_FUNCTION(cohort_funnel_levels) {
     std::unique_ptr<cohort::pg::EventSource> source = cohort::pg::open_events(program, spec);
     cohort::pg::EventBatch batch;
     batch.reserve(kBatchRows, program.properties().size(), program.filters().size());
-    while (true) {
-      batch_context.reset();
-      if (!source->next(batch, batch_context.get())) break;
+    source->for_each_batch(batch, batch_context.get(), [&](const cohort::pg::EventBatch& b) {
       if (sort) {
-        for (std::size_t r = 0; r < batch.rows; ++r)
-          if (batch.events[r] >= 0) sort->add(batch.users[r], cohort::TimedEvent{batch.ts[r], masks[batch.events[r]]});
-        continue;
+        for (std::size_t r = 0; r < b.rows; ++r)
+          if (b.events[r] >= 0) sort->add(b.users[r], cohort::TimedEvent{b.ts[r], masks[b.events[r]]});
+        return;
       }
-      for (std::size_t r = 0; r < batch.rows; ++r)
-        if (batch.events[r] >= 0) levels->add(batch.users[r], batch.ts[r], static_cast<uint32_t>(batch.events[r]));
+      for (std::size_t r = 0; r < b.rows; ++r)
+        if (b.events[r] >= 0) levels->add(b.users[r], b.ts[r], static_cast<uint32_t>(b.events[r]));
       if (!file && levels->bytes() > limit) {
         debug("cohort.funnel_levels: step rows beyond cohort.state_memory_limit, writing them to a temporary file by user");
         file.emplace(state_context.get(), cohort::FunnelLevels::kBuckets);
@@ -244,7 +242,7 @@ COHORT_FUNCTION(cohort_funnel_levels) {
         levels.reset();
         file.reset();
       }
-    }
+    });
     source->close();
     spi.finish();
     const auto emit = [&](int64_t user, int level) { results.add(user, level); };

@@ -112,7 +112,30 @@ class HeapEventSource final : public EventSource {
     if (ts.index == event.index + 1) scan_.prepare_text_then_int64(event.index);
   }
 
-  bool next(EventBatch& b, MemoryContext batch_context) override {
+  void for_each_batch(EventBatch& b, MemoryContext batch_context, const BatchConsumer& consume) override {
+    while (true) {
+      MemoryContextReset(batch_context);
+      if (!next(b, batch_context)) break;
+      consume(b);
+    }
+  }
+
+  void close() override { scan_.close(); }
+  const char* kind() const override { return "direct"; }
+  bool is_direct() const override { return true; }
+  uint64_t pages_skipped() const override { return scan_.pages_skipped(); }
+  uint64_t pages_to_read() override {
+    decide_pages();
+    return scan_.pages_to_read();
+  }
+  const PageSet* page_set() override {
+    decide_pages();
+    return &scan_.page_set();
+  }
+
+ private:
+  // Fills `b` with the next rows (texts allocated in `batch_context`); false at the end.
+  bool next(EventBatch& b, MemoryContext batch_context) {
     decide_pages();
     const std::size_t P = props_.size(), F = filters_.size();
     const auto& filter_specs = program_.filters();
@@ -176,20 +199,6 @@ class HeapEventSource final : public EventSource {
     return more;
   }
 
-  void close() override { scan_.close(); }
-  const char* kind() const override { return "direct"; }
-  bool is_direct() const override { return true; }
-  uint64_t pages_skipped() const override { return scan_.pages_skipped(); }
-  uint64_t pages_to_read() override {
-    decide_pages();
-    return scan_.pages_to_read();
-  }
-  const PageSet* page_set() override {
-    decide_pages();
-    return &scan_.page_set();
-  }
-
- private:
   // Rows before the lower bound are dropped anyway: the pages a BRIN index on ts rules out go
   // unread. Decided once, when first needed (by pages_to_read() or the first batch), or given
   // (a parallel participant reads the leader's set).

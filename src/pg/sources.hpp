@@ -1,6 +1,7 @@
 // Scans of the events and customers relations, by the executor (SPI) or directly page by page.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,12 +30,17 @@ struct EventScanSpec {
   const RowRelevance* relevance = nullptr;
 };
 
+// What takes each batch of an events scan (it may throw; the scan then stops).
+using BatchConsumer = std::function<void(const EventBatch&)>;
+
 // A source of event batches.
 class EventSource {
  public:
   virtual ~EventSource() = default;
-  // Fills `batch` with the next rows (allocating texts in `batch_context`); false at the end.
-  virtual bool next(EventBatch& batch, MemoryContext batch_context) = 0;
+  // Hands every batch of rows, in turn, to `consume`: each in `batch`, its texts allocated in
+  // `batch_context`, which is reset between batches. The executor's source calls `consume` from
+  // inside its query's run (so that the query runs in one call and may use parallel workers).
+  virtual void for_each_batch(EventBatch& batch, MemoryContext batch_context, const BatchConsumer& consume) = 0;
   // Releases the scan (on the normal path; an error path leaves it to transaction abort).
   virtual void close() = 0;
   // "direct" or "executor", for EXPLAIN-like reporting and tests.

@@ -1,5 +1,6 @@
 // Executor path: the sources are read by a generated query through SPI, so views, partitioned and
 // foreign tables, and row-level security policies all behave exactly as in the caller's own SQL.
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -54,12 +55,50 @@ class Cursor {
   Portal portal_ = nullptr;
 };
 
-// Copies a text datum's bytes into the current memory context.
-std::string_view copy_text(Datum d) {
+// The bytes of a text datum (detoasted into the current memory context where it must be).
+std::string_view text_bytes(Datum d) {
   text* t = DatumGetTextPP(d);
   return std::string_view(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 }
 
+// Copies a text datum's bytes into the current memory context.
+std::string_view copied_text(Datum d) {
+  text* t = DatumGetTextPP(d);
+  const std::size_t n = VARSIZE_ANY_EXHDR(t);
+  char* p = static_cast<char*>(palloc(n + 1));
+  memcpy(p, VARDATA_ANY(t), n);
+  return std::string_view(p, n);
+}
+
+class SpiEventSource;
+
+// The executor's receiver of the generated query's rows: it fills a batch and hands each full
+// one to the consumer. The executor calls it, so it holds nothing with a destructor, and the
+// consumer (C++ that may throw) runs under run_guarded().
+struct BatchReceiver {
+  DestReceiver dest;  // first: the executor sees a DestReceiver*
+  SpiEventSource* source;
+  EventBatch* batch;
+  MemoryContext batch_context;
+  const BatchConsumer* consume;
+};
+
+bool receive_event_row(TupleTableSlot* slot, DestReceiver* self);
+void receiver_startup(DestReceiver*, int, TupleDesc) {}
+void receiver_shutdown(DestReceiver*) {}
+void receiver_destroy(DestReceiver*) {}
+
+// Hands a full batch to the consumer and empties it (run_guarded: exceptions become errors).
+Datum hand_over_batch(void* arg) {
+  auto* r = static_cast<BatchReceiver*>(arg);
+  (*r->consume)(*r->batch);
+  r->batch->rows = 0;
+  pg_call([&] { MemoryContextReset(r->batch_context); });
+  return Datum(0);
+}
+
+// Events through one run of a generated query, its rows pushed to a receiver (a cursor would
+// forbid parallel workers: the planner may give this query some, as to the caller's own SQL).
 class SpiEventSource final : public EventSource {
  public:
   SpiEventSource(const Program& program, const EventScanSpec& spec) : program_(program), relevance_(spec.relevance) {
@@ -91,60 +130,94 @@ class SpiEventSource final : public EventSource {
       values.push_back(text_array(program.events()));
       sql += " AND e.event::pg_catalog.text OPERATOR(pg_catalog.=) ANY ($" + std::to_string(types.size()) + ")";
     }
-    cursor_ = std::make_unique<Cursor>(sql, types, values);
-  }
-
-  bool next(EventBatch& b, MemoryContext batch_context) override {
-    uint64 rows = cursor_->fetch(static_cast<long>(b.capacity()));
-    if (rows == 0) {
-      b.rows = 0;
-      return false;
-    }
-    const auto& props = program_.properties();
-    const std::size_t P = b.props, F = b.filters;
-    std::size_t n = 0;  // rows kept (those that feed an accumulator, with relevance_)
     pg_call([&] {
-      MemoryContext old = MemoryContextSwitchTo(batch_context);
-      SPITupleTable* tt = SPI_tuptable;
-      TupleDesc desc = tt->tupdesc;
-      for (uint64 r = 0; r < rows; ++r) {
-        HeapTuple tup = tt->vals[r];
-        bool isnull;
-        b.users[n] = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
-        Datum ev = SPI_getbinval(tup, desc, 2, &isnull);
-        b.events[n] = isnull ? -1 : program_.event_index(copy_text(ev));
-        b.ts[n] = DatumGetTimestampTz(SPI_getbinval(tup, desc, 3, &isnull));
-        for (std::size_t f = 0; f < F; ++f)
-          b.passes[n * F + f] = DatumGetBool(SPI_getbinval(tup, desc, static_cast<int>(4 + P + f), &isnull));
-        if (relevance_ != nullptr &&
-            (b.events[n] < 0 || !relevance_->feeds(b.events[n], b.ts[n], b.passes.data() + n * F)))
-          continue;
-        for (std::size_t p = 0; p < P; ++p) {
-          Datum d = SPI_getbinval(tup, desc, static_cast<int>(4 + p), &isnull);
-          b.nulls[n * P + p] = isnull;
-          if (isnull) continue;
-          if (props[p].as_text)
-            b.texts[n * P + p] = copy_text(d);
-          else
-            b.numbers[n * P + p] = DatumGetFloat8(d);
-        }
-        ++n;
+      plan_ = SPI_prepare_cursor(sql.c_str(), static_cast<int>(types.size()), types.data(), CURSOR_OPT_PARALLEL_OK);
+      if (plan_ == nullptr) elog(ERROR, "cohort: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+      params_ = makeParamList(static_cast<int>(types.size()));
+      for (std::size_t i = 0; i < types.size(); ++i) {
+        ParamExternData& p = params_->params[i];
+        p.value = values[i];
+        p.isnull = false;
+        p.pflags = PARAM_FLAG_CONST;
+        p.ptype = types[i];
       }
-      MemoryContextSwitchTo(old);
     });
-    b.rows = n;
-    return true;
   }
 
-  void close() override { cursor_->close(); }
+  void for_each_batch(EventBatch& b, MemoryContext batch_context, const BatchConsumer& consume) override {
+    BatchReceiver r{};
+    r.dest.receiveSlot = receive_event_row;
+    r.dest.rStartup = receiver_startup;
+    r.dest.rShutdown = receiver_shutdown;
+    r.dest.rDestroy = receiver_destroy;
+    r.dest.mydest = DestNone;
+    r.source = this;
+    r.batch = &b;
+    r.batch_context = batch_context;
+    r.consume = &consume;
+    b.rows = 0;
+    pg_call([&] {
+      MemoryContextReset(batch_context);
+      SPIExecuteOptions options;
+      memset(&options, 0, sizeof options);
+      options.params = params_;
+      options.read_only = true;
+      options.dest = &r.dest;
+      int rc = SPI_execute_plan_extended(plan_, &options);
+      if (rc < 0) elog(ERROR, "cohort: SPI_execute_plan_extended failed: %s", SPI_result_code_string(rc));
+    });
+    if (b.rows > 0) consume(b);
+  }
+
+  // Appends the row in `slot` to `b` when it may feed an accumulator; whether it did. Called by
+  // the executor (PostgreSQL calls and plain stores only); texts go to `batch_context`.
+  bool take(TupleTableSlot* slot, EventBatch& b, MemoryContext batch_context) {
+    MemoryContext old = MemoryContextSwitchTo(batch_context);
+    slot_getallattrs(slot);
+    const Datum* v = slot->tts_values;
+    const bool* isnull = slot->tts_isnull;
+    const auto& props = program_.properties();
+    const std::size_t n = b.rows, P = b.props, F = b.filters;
+    b.users[n] = DatumGetInt64(v[0]);  // the query keeps non-NULL ids and times only
+    b.events[n] = isnull[1] ? -1 : program_.event_index(text_bytes(v[1]));
+    b.ts[n] = DatumGetTimestampTz(v[2]);
+    for (std::size_t f = 0; f < F; ++f) b.passes[n * F + f] = DatumGetBool(v[3 + P + f]);
+    const bool kept =
+        relevance_ == nullptr || (b.events[n] >= 0 && relevance_->feeds(b.events[n], b.ts[n], b.passes.data() + n * F));
+    if (kept) {
+      for (std::size_t p = 0; p < P; ++p) {
+        b.nulls[n * P + p] = isnull[3 + p];
+        if (isnull[3 + p]) continue;
+        if (props[p].as_text)
+          b.texts[n * P + p] = copied_text(v[3 + p]);
+        else
+          b.numbers[n * P + p] = DatumGetFloat8(v[3 + p]);
+      }
+      b.rows = n + 1;
+    }
+    MemoryContextSwitchTo(old);
+    return kept;
+  }
+
+  void close() override {
+    pg_call([&] { SPI_freeplan(plan_); });
+  }
   const char* kind() const override { return "executor"; }
   bool is_direct() const override { return false; }
 
  private:
   const Program& program_;
   const RowRelevance* relevance_;  // as EventScanSpec::relevance
-  std::unique_ptr<Cursor> cursor_;
+  SPIPlanPtr plan_ = nullptr;
+  ParamListInfo params_ = nullptr;
 };
+
+bool receive_event_row(TupleTableSlot* slot, DestReceiver* self) {
+  auto* r = reinterpret_cast<BatchReceiver*>(self);
+  if (r->source->take(slot, *r->batch, r->batch_context) && r->batch->rows == r->batch->capacity())
+    run_guarded(hand_over_batch, r);
+  return true;
+}
 
 class SpiCustomerSource final : public CustomerSource {
  public:
@@ -182,7 +255,7 @@ class SpiCustomerSource final : public CustomerSource {
         if (risk) {
           Datum d = SPI_getbinval(tt->vals[r], tt->tupdesc, static_cast<int>(2 + A), &isnull);
           b.risk_null[r] = isnull;
-          if (!isnull) b.risk[r] = copy_text(d);
+          if (!isnull) b.risk[r] = text_bytes(d);
         }
       }
       MemoryContextSwitchTo(old);
