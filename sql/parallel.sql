@@ -121,8 +121,9 @@ SELECT events_scan, workers_planned, workers_launched FROM cohort.last_evaluatio
 RESET max_parallel_workers;
 RESET parallel_leader_participation;
 
--- Where parallel scans do not apply: temporary tables, row-level security (executor), small
--- tables without the storage parameter, max_parallel_workers_per_gather = 0.
+-- Where cohort's own parallel scans do not apply: temporary tables, row-level security (the
+-- executor, whose query the planner may still give workers: below), small tables without the
+-- storage parameter, max_parallel_workers_per_gather = 0.
 CREATE TEMP TABLE par_temp AS SELECT * FROM par_events;
 ALTER TABLE par_temp SET (parallel_workers = 2);
 SELECT count(*) > 0 AS some FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_temp', NULL, '2026-06-01');
@@ -231,17 +232,85 @@ SELECT count(*) AS users, count(*) FILTER (WHERE v.level IS NOT DISTINCT FROM d.
   FROM par_direct_levels d
   FULL JOIN cohort.funnel_levels('par_events_view', '7 days', ARRAY['product_viewed', 'cart_added', 'payment_successful'], '2026-06-01') v
        USING (user_id);
+-- Errors of cohort's own (53200) and of PostgreSQL inside cohort's handling of a batch (a
+-- temporary file past temp_file_limit) end the statement cleanly, without the generated query as
+-- their context; a subtransaction catches them and the session goes on.
 SET cohort.state_memory_limit = '8kB';
 \set VERBOSITY sqlstate
 SELECT count(*) FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events_view', NULL, '2026-06-01');
-\set VERBOSITY terse
+\set VERBOSITY default
 SET max_parallel_workers_per_gather = 0;
 SELECT count(*) FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events_view', NULL, '2026-06-01');
-\set VERBOSITY default
+SET max_parallel_workers_per_gather = 2;
+DO $$
+DECLARE n bigint;
+BEGIN
+  BEGIN
+    SELECT count(*) INTO n FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events_view', NULL, '2026-06-01');
+  EXCEPTION WHEN out_of_memory THEN
+    RAISE NOTICE 'caught %', SQLSTATE;
+  END;
+  PERFORM set_config('cohort.state_memory_limit', '-1', true);
+  SELECT count(*) INTO n FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events_view', NULL, '2026-06-01');
+  RAISE NOTICE 'then % members', n;
+END $$;
 RESET cohort.state_memory_limit;
+SET work_mem = '64kB';
+SET cohort.state_memory_limit = '64kB';
+SET temp_file_limit = '64kB';
+SELECT count(*) FROM cohort.funnel_levels('par_events_view', '7 days', ARRAY['product_viewed', 'cart_added', 'payment_successful'], '2026-06-01');
+RESET temp_file_limit;
+SELECT count(*) AS temporary_files_left FROM pg_ls_tmpdir();
+-- funnel_levels past its limit through the executor with workers: its temporary file (64 kB) and
+-- its sort of every row (8 kB: the users alone outgrow it) give the serial direct levels (the
+-- DEBUG1 messages name the path).
+SET client_min_messages = debug1;
+SELECT count(*) AS users, count(*) FILTER (WHERE v.level IS NOT DISTINCT FROM d.level) AS same_level
+  FROM par_direct_levels d
+  FULL JOIN cohort.funnel_levels('par_events_view', '7 days', ARRAY['product_viewed', 'cart_added', 'payment_successful'], '2026-06-01') v
+       USING (user_id);
+SET cohort.state_memory_limit = '8kB';
+SELECT count(*) AS users, count(*) FILTER (WHERE v.level IS NOT DISTINCT FROM d.level) AS same_level
+  FROM par_direct_levels d
+  FULL JOIN cohort.funnel_levels('par_events_view', '7 days', ARRAY['product_viewed', 'cart_added', 'payment_successful'], '2026-06-01') v
+       USING (user_id);
+RESET client_min_messages;
+RESET cohort.state_memory_limit;
+RESET work_mem;
 SET max_parallel_workers_per_gather = 2;
 SELECT count(*) > 0 AS works_again
   FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events_view', NULL, '2026-06-01');
+-- Workers of the executor's query see the transaction's own uncommitted inserts and deletes.
+BEGIN;
+INSERT INTO par_events SELECT 100000 + g, 'cart_added', '2026-03-01', 1, 'books', 'x' FROM generate_series(1, 20) g;
+DELETE FROM par_events WHERE user_id = 7;
+SELECT count(*) FILTER (WHERE user_id >= 100000) AS inserted_seen, count(*) FILTER (WHERE user_id = 7) AS deleted_seen
+  FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events_view', NULL, '2026-06-01');
+ROLLBACK;
+-- Out-of-line (EXTERNAL) texts read by workers: count_distinct of them as over the table itself.
+CREATE TABLE par_ext (LIKE par_events);
+ALTER TABLE par_ext ALTER COLUMN note SET STORAGE EXTERNAL;
+ALTER TABLE par_ext SET (parallel_workers = 2);
+INSERT INTO par_ext SELECT user_id, event, ts, price, category, repeat(md5(user_id::text || (ts::date)::text), 80)
+  FROM par_events WHERE user_id <= 40;
+CREATE VIEW par_ext_view AS SELECT * FROM par_ext;
+SELECT (SELECT array_agg(user_id ORDER BY user_id) FROM cohort.evaluate(d, 'par_ext_view', NULL, '2026-06-01'))
+       = (SELECT array_agg(user_id ORDER BY user_id) FROM cohort.evaluate(d, 'par_ext', NULL, '2026-06-01')) AS identical,
+       (SELECT count(*) FROM cohort.evaluate(d, 'par_ext', NULL, '2026-06-01')) AS members
+  FROM (SELECT '[{"action": "product_viewed", "operation": "count_distinct", "property": "note", "condition": ">=", "value": 9}]'::cohort.definition d) x;
+DROP VIEW par_ext_view;
+DROP TABLE par_ext;
+-- Called while an outer query's own workers run (a parallel scan of par_events): the inner
+-- query may start workers of its own and gives what the direct scan gives.
+EXPLAIN (COSTS OFF)
+SELECT bool_and((SELECT count(*) FROM cohort.evaluate(x.d, 'par_events_view', NULL, e.ts)) =
+                (SELECT count(*) FROM cohort.evaluate(x.d, 'par_events', NULL, e.ts))) AS identical, count(*) AS calls
+  FROM par_events e, (SELECT '[{"action": "cart_added", "condition": ">=", "value": 1}]'::cohort.definition d) x
+ WHERE e.user_id = 7;
+SELECT bool_and((SELECT count(*) FROM cohort.evaluate(x.d, 'par_events_view', NULL, e.ts)) =
+                (SELECT count(*) FROM cohort.evaluate(x.d, 'par_events', NULL, e.ts))) AS identical, count(*) AS calls
+  FROM par_events e, (SELECT '[{"action": "cart_added", "condition": ">=", "value": 1}]'::cohort.definition d) x
+ WHERE e.user_id = 7;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;

@@ -1,6 +1,8 @@
 # statement_timeout and pg_cancel_backend stop a long cohort.evaluate over ~3M events within a
-# fraction of its run time (it checks for interrupts between batches), serially and with parallel
-# workers (none is left running; a terminated worker fails the statement, not the server); a
+# fraction of its run time (it checks for interrupts between batches; its executor path, the
+# executor's own checks), serially and with parallel workers (cohort's own, and those the planner
+# gives the executor path's query; none is left running; a terminated worker fails the
+# statement, not the server); a
 # timeout stops funnel_levels while its rows are in a temporary file, leaving none; and a
 # cancelled cohort.recalculate_all leaves no partial writes: every stored statistic is unchanged.
 use strict;
@@ -116,6 +118,32 @@ ok($node->poll_query_until('postgres', $no_workers), 'no parallel worker left af
 like($err, qr/canceling statement due to user request/, 'pg_cancel_backend cancels a parallel evaluation');
 cmp_ok($elapsed, '<', 1.5, sprintf('cancelled %.2f s after pg_cancel_backend', $elapsed));
 ok($node->poll_query_until('postgres', $no_workers), 'no parallel worker left after the cancel');
+
+# The executor path (the view): its query runs in one call, so the planner may give it workers
+# (here made cheap); they read the rows, and a timeout and a cancel stop it with none left.
+my $par_exec = "$par SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0;";
+is($node->safe_psql('postgres', "$par_exec $eval_view"), $node->safe_psql('postgres', $eval_view),
+   'the executor path with workers finds the same members');
+$t0 = time;
+($ret, $out, $err) = $node->psql('postgres', "$par_exec SET statement_timeout = '200ms'; $eval_view");
+$elapsed = time - $t0;
+like($err, qr/canceling statement due to statement timeout/, 'statement_timeout cancels the executor path with workers');
+cmp_ok($elapsed, '<', 0.2 + 0.5 * $full{$eval_view}, sprintf('stopped after %.2f s', $elapsed));
+ok($node->poll_query_until('postgres', $no_workers), 'no parallel worker left after the timeout');
+{
+	my ($pout, $perr) = ('', '');
+	my $h = IPC::Run::start([ 'psql', '-X', '-d', $node->connstr('postgres'), '-c', "$par_exec $eval_view" ],
+		'>', \$pout, '2>', \$perr);
+	ok($node->poll_query_until('postgres', q{SELECT count(*) = 2 FROM pg_stat_activity WHERE backend_type = 'parallel worker'}),
+	   'the executor path\'s query runs in two workers');
+	my $t1 = time;
+	$node->safe_psql('postgres',
+		q{SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE backend_type = 'client backend' AND query LIKE 'SET max_parallel%'});
+	$h->finish;
+	like($perr, qr/canceling statement due to user request/, 'pg_cancel_backend cancels the executor path with workers');
+	cmp_ok(time - $t1, '<', 1.5, sprintf('cancelled %.2f s after pg_cancel_backend', time - $t1));
+	ok($node->poll_query_until('postgres', $no_workers), 'no parallel worker left after the cancel');
+}
 
 # Terminating one worker mid-scan fails the statement with the worker's error; the leader's
 # session and the server go on.

@@ -38,8 +38,10 @@ class EventSource {
  public:
   virtual ~EventSource() = default;
   // Hands every batch of rows, in turn, to `consume`: each in `batch`, its texts allocated in
-  // `batch_context`, which is reset between batches. The executor's source calls `consume` from
-  // inside its query's run (so that the query runs in one call and may use parallel workers).
+  // `batch_context`, which is reset between batches. `consume` runs in the caller's memory
+  // context. The executor's source calls it from inside its query's run (so that the query runs
+  // in one call and may use parallel workers): there, in parallel mode, it must not run SPI,
+  // write, change settings or start subtransactions, and its errors end the query.
   virtual void for_each_batch(EventBatch& batch, MemoryContext batch_context, const BatchConsumer& consume) = 0;
   // Releases the scan (on the normal path; an error path leaves it to transaction abort).
   virtual void close() = 0;

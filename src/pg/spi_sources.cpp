@@ -61,11 +61,12 @@ std::string_view text_bytes(Datum d) {
   return std::string_view(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 }
 
-// Copies a text datum's bytes into the current memory context.
+// A text datum's bytes, copied into the current memory context unless detoasting already did.
 std::string_view copied_text(Datum d) {
   text* t = DatumGetTextPP(d);
   const std::size_t n = VARSIZE_ANY_EXHDR(t);
-  char* p = static_cast<char*>(palloc(n + 1));
+  if (reinterpret_cast<Pointer>(t) != DatumGetPointer(d)) return std::string_view(VARDATA_ANY(t), n);
+  char* p = static_cast<char*>(palloc(n));
   memcpy(p, VARDATA_ANY(t), n);
   return std::string_view(p, n);
 }
@@ -74,16 +75,19 @@ class SpiEventSource;
 
 // The executor's receiver of the generated query's rows: it fills a batch and hands each full
 // one to the consumer. The executor calls it, so it holds nothing with a destructor, and the
-// consumer (C++ that may throw) runs under run_guarded().
+// consumer (C++ that may throw) runs under run_guarded(), in the caller's memory context and
+// error context (errors of its own do not carry SPI's "SQL statement" context line).
 struct BatchReceiver {
   DestReceiver dest;  // first: the executor sees a DestReceiver*
   SpiEventSource* source;
   EventBatch* batch;
   MemoryContext batch_context;
   const BatchConsumer* consume;
+  MemoryContext caller_context;                  // CurrentMemoryContext of for_each_batch()
+  ErrorContextCallback* caller_error_context;    // error_context_stack of for_each_batch()
 };
 
-bool receive_event_row(TupleTableSlot* slot, DestReceiver* self);
+bool receive_event_row(TupleTableSlot* slot, DestReceiver* self) noexcept;
 void receiver_startup(DestReceiver*, int, TupleDesc) {}
 void receiver_shutdown(DestReceiver*) {}
 void receiver_destroy(DestReceiver*) {}
@@ -95,6 +99,17 @@ Datum hand_over_batch(void* arg) {
   r->batch->rows = 0;
   pg_call([&] { MemoryContextReset(r->batch_context); });
   return Datum(0);
+}
+
+// Runs hand_over_batch() as if from for_each_batch(): its memory context and error context
+// stack (an error longjmps to for_each_batch's pg_call, which restores both).
+void hand_over_in_caller_context(BatchReceiver* r) noexcept {
+  MemoryContext executor_context = MemoryContextSwitchTo(r->caller_context);
+  ErrorContextCallback* executor_error_context = error_context_stack;
+  error_context_stack = r->caller_error_context;
+  run_guarded(hand_over_batch, r);
+  error_context_stack = executor_error_context;
+  MemoryContextSwitchTo(executor_context);
 }
 
 // Events through one run of a generated query, its rows pushed to a receiver (a cursor would
@@ -155,6 +170,8 @@ class SpiEventSource final : public EventSource {
     r.batch = &b;
     r.batch_context = batch_context;
     r.consume = &consume;
+    r.caller_context = CurrentMemoryContext;
+    r.caller_error_context = error_context_stack;
     b.rows = 0;
     pg_call([&] {
       MemoryContextReset(batch_context);
@@ -163,15 +180,16 @@ class SpiEventSource final : public EventSource {
       options.params = params_;
       options.read_only = true;
       options.dest = &r.dest;
+      // A SELECT whose receiver is not SPI's own (DestNone) returns SPI_OK_UTILITY.
       int rc = SPI_execute_plan_extended(plan_, &options);
-      if (rc < 0) elog(ERROR, "cohort: SPI_execute_plan_extended failed: %s", SPI_result_code_string(rc));
+      if (rc != SPI_OK_UTILITY) elog(ERROR, "cohort: SPI_execute_plan_extended returned %s", SPI_result_code_string(rc));
     });
     if (b.rows > 0) consume(b);
   }
 
   // Appends the row in `slot` to `b` when it may feed an accumulator; whether it did. Called by
   // the executor (PostgreSQL calls and plain stores only); texts go to `batch_context`.
-  bool take(TupleTableSlot* slot, EventBatch& b, MemoryContext batch_context) {
+  bool take(TupleTableSlot* slot, EventBatch& b, MemoryContext batch_context) noexcept {
     MemoryContext old = MemoryContextSwitchTo(batch_context);
     slot_getallattrs(slot);
     const Datum* v = slot->tts_values;
@@ -179,7 +197,12 @@ class SpiEventSource final : public EventSource {
     const auto& props = program_.properties();
     const std::size_t n = b.rows, P = b.props, F = b.filters;
     b.users[n] = DatumGetInt64(v[0]);  // the query keeps non-NULL ids and times only
-    b.events[n] = isnull[1] ? -1 : program_.event_index(text_bytes(v[1]));
+    b.events[n] = -1;
+    if (!isnull[1]) {
+      text* name = DatumGetTextPP(v[1]);
+      b.events[n] = program_.event_index(std::string_view(VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name)));
+      if (reinterpret_cast<Pointer>(name) != DatumGetPointer(v[1])) pfree(name);  // a detoasted copy
+    }
     b.ts[n] = DatumGetTimestampTz(v[2]);
     for (std::size_t f = 0; f < F; ++f) b.passes[n * F + f] = DatumGetBool(v[3 + P + f]);
     const bool kept =
@@ -212,10 +235,10 @@ class SpiEventSource final : public EventSource {
   ParamListInfo params_ = nullptr;
 };
 
-bool receive_event_row(TupleTableSlot* slot, DestReceiver* self) {
+bool receive_event_row(TupleTableSlot* slot, DestReceiver* self) noexcept {
   auto* r = reinterpret_cast<BatchReceiver*>(self);
   if (r->source->take(slot, *r->batch, r->batch_context) && r->batch->rows == r->batch->capacity())
-    run_guarded(hand_over_batch, r);
+    hand_over_in_caller_context(r);
   return true;
 }
 
