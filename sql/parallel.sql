@@ -154,18 +154,20 @@ SET cohort.state_memory_limit = '8kB';
 \set VERBOSITY sqlstate
 SELECT count(*) FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events', NULL, '2026-06-01');
 \set VERBOSITY default
-DO $$
+-- Evaluates over `rel` in a subtransaction that catches 53200, then again without the limit.
+CREATE FUNCTION pg_temp.caught_then_members(rel regclass) RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE n bigint;
 BEGIN
   BEGIN
-    SELECT count(*) INTO n FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events', NULL, '2026-06-01');
+    SELECT count(*) INTO n FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', rel, NULL, '2026-06-01');
   EXCEPTION WHEN out_of_memory THEN
     RAISE NOTICE 'caught %', SQLSTATE;
   END;
   PERFORM set_config('cohort.state_memory_limit', '-1', true);
-  SELECT count(*) INTO n FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events', NULL, '2026-06-01');
-  RAISE NOTICE 'then % members', n;
+  SELECT count(*) INTO n FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', rel, NULL, '2026-06-01');
+  RETURN n;
 END $$;
+SELECT pg_temp.caught_then_members('par_events') AS then_members;
 RESET cohort.state_memory_limit;
 RESET parallel_leader_participation;
 SELECT events_scan, workers_planned FROM cohort.last_evaluation();
@@ -242,18 +244,7 @@ SELECT count(*) FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=
 SET max_parallel_workers_per_gather = 0;
 SELECT count(*) FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events_view', NULL, '2026-06-01');
 SET max_parallel_workers_per_gather = 2;
-DO $$
-DECLARE n bigint;
-BEGIN
-  BEGIN
-    SELECT count(*) INTO n FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events_view', NULL, '2026-06-01');
-  EXCEPTION WHEN out_of_memory THEN
-    RAISE NOTICE 'caught %', SQLSTATE;
-  END;
-  PERFORM set_config('cohort.state_memory_limit', '-1', true);
-  SELECT count(*) INTO n FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events_view', NULL, '2026-06-01');
-  RAISE NOTICE 'then % members', n;
-END $$;
+SELECT pg_temp.caught_then_members('par_events_view') AS then_members;
 RESET cohort.state_memory_limit;
 SET work_mem = '64kB';
 SET cohort.state_memory_limit = '64kB';
