@@ -56,6 +56,12 @@ class FunnelLevels {
   std::size_t bytes() const;
   // Bytes held for the users alone (ids, their index and levels), which grow while spilling.
   std::size_t user_bytes() const;
+  // Bytes held at the peak of bringing `rows` spilled rows back into an empty bucket (reserve(),
+  // append() and level_bucket()) once every other bucket is empty: the rows, their copy
+  // regrouped by user, and the users.
+  std::size_t reload_bytes(std::size_t rows) const {
+    return rows * (sizeof(Row) + sizeof(TimedEvent)) + user_bytes();
+  }
   // Calls emit(user_id, level) once per user with rows, in ascending user order; frees the rows.
   // Calls between_buckets(), if given, before each bucket (to check for interrupts). Not after
   // spill().

@@ -153,7 +153,7 @@ void level_spilled(cohort::FunnelLevels& levels, cohort::pg::BucketFile& file, c
   bool told = false;
   for (std::uint32_t b = 0; b < cohort::FunnelLevels::kBuckets; ++b) {
     const std::size_t rows = file.bytes(b) / sizeof(Row);
-    if (rows * (sizeof(Row) + sizeof(cohort::TimedEvent)) + levels.user_bytes() + file.largest_piece() <= limit) {
+    if (levels.reload_bytes(rows) + file.largest_piece() <= limit) {  // the read buffer too
       levels.reserve(b, rows);
       file.read(b, [&](const void* data, std::size_t bytes) {
         levels.append(b, static_cast<const Row*>(data), bytes / sizeof(Row));

@@ -306,6 +306,40 @@ TEST(FunnelLevels, FinishChecksBetweenBuckets) {
   EXPECT_EQ(arena.current(), 0u);
 }
 
+// reload_bytes(rows), which decides whether a spilled bucket is brought back into memory, covers
+// what bringing it back holds at its peak but for 4 kB (the per-user counters of level_bucket()
+// and the funnel's scratch are not counted) and is at most a quarter over it (user_bytes() counts
+// 4 more bytes a user for the index's growth): with few users of many rows (the rows and their
+// regrouped copy dominate) and with many users of few rows (the users dominate).
+TEST(FunnelLevels, ReloadBytesAreWhatABucketBroughtBackHolds) {
+  const FunnelParams p = params_of(1000, 2);
+  for (int users : {5, 200000}) {
+    CountingArena arena;
+    cohort::FunnelLevels levels(p, identity_masks(), arena);
+    std::vector<std::vector<Row>> file(kBuckets);
+    std::mt19937 rng(static_cast<unsigned>(users));
+    for (int i = 0; i < 400000; ++i) {
+      if (i == 1000) levels.spill([&](uint32_t b, const Row* r, std::size_t n) { file[b].insert(file[b].end(), r, r + n); });
+      const int64_t user = i < users ? i : static_cast<int64_t>(rng() % static_cast<unsigned>(users));
+      levels.add(user * 7 + 1, static_cast<int64_t>(rng() % 100000), 1 + rng() % 3);
+    }
+    levels.end_spill();
+    std::size_t buckets = 0;
+    for (uint32_t b = 0; b < kBuckets; ++b) {
+      if (file[b].empty()) continue;
+      ++buckets;
+      arena.reset_peak();
+      levels.reserve(b, file[b].size());
+      levels.append(b, file[b].data(), file[b].size());
+      levels.level_bucket(b);
+      const std::size_t estimate = levels.reload_bytes(file[b].size());
+      EXPECT_LE(arena.peak(), estimate + 4096) << "users " << users << " bucket " << b;
+      EXPECT_LE(estimate, arena.peak() + arena.peak() / 4 + 4096) << "users " << users << " bucket " << b;
+    }
+    EXPECT_EQ(buckets, std::min<std::size_t>(static_cast<std::size_t>(users), kBuckets));
+  }
+}
+
 // bytes() is at least what the rows and users hold once added, and what finish() holds at its
 // peak; bucket_rows() counts the rows a bucket holds.
 TEST(FunnelLevels, BytesCoverWhatIsHeld) {
