@@ -302,6 +302,28 @@ SELECT bool_and((SELECT count(*) FROM cohort.evaluate(x.d, 'par_events_view', NU
                 (SELECT count(*) FROM cohort.evaluate(x.d, 'par_events', NULL, e.ts))) AS identical, count(*) AS calls
   FROM par_events e, (SELECT '[{"action": "cart_added", "condition": ">=", "value": 1}]'::cohort.definition d) x
  WHERE e.user_id = 7;
+-- Row-level security in the planner's workers, as an ordinary role: the executor path with
+-- workers gives exactly what the role's own SQL sees (the even users of the policy), and the
+-- workers evaluate the policies (a second, permissive policy calling the leader-only filter fails
+-- in them).
+ALTER TABLE par_events ENABLE ROW LEVEL SECURITY;
+SET ROLE par_reader;
+SELECT (SELECT array_agg(user_id ORDER BY user_id)
+          FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events', NULL, '2026-06-01'))
+       = (SELECT array_agg(DISTINCT user_id ORDER BY user_id) FROM par_events
+           WHERE event = 'cart_added' AND ts <= '2026-06-01' AND user_id IS NOT NULL) AS same_as_own_sql,
+       (SELECT bool_and(user_id % 2 = 0)
+          FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events', NULL, '2026-06-01')) AS only_visible_rows;
+SELECT events_scan FROM cohort.last_evaluation();
+RESET ROLE;
+CREATE POLICY par_leader ON par_events TO par_reader USING (par_read_by_leader(user_id));
+SET ROLE par_reader;
+\set VERBOSITY terse
+SELECT count(*) FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events', NULL, '2026-06-01');
+\set VERBOSITY default
+RESET ROLE;
+DROP POLICY par_leader ON par_events;
+ALTER TABLE par_events DISABLE ROW LEVEL SECURITY;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
