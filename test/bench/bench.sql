@@ -334,7 +334,8 @@ SELECT floor, round(seconds, 3) AS seconds FROM floor_report ORDER BY id;
 CREATE FUNCTION pg_temp.floor_seconds(n int) RETURNS numeric LANGUAGE sql AS 'SELECT nullif(seconds, 0) FROM floor_report WHERE id = n';
 -- Verdicts compare the reports' unrounded ratios; only the printed figure is rounded.
 SELECT target, measured, bound, holds FROM (
-  SELECT 1 AS o, id AS sub, format('case %s: serial speedup over hand SQL', id) AS target,
+  SELECT 1 AS o, id AS sub, format('case %s: serial speedup over hand SQL%s', id,
+                                   CASE WHEN id >= 11 THEN ' (executor path)' ELSE '' END) AS target,
          round(ratio, 1)::text || 'x' AS measured, '>= 10x' AS bound, ratio >= 10 AS holds
     FROM (SELECT id, hand_s / nullif(cohort_s, 0) AS ratio FROM serial_report) r
   UNION ALL
