@@ -220,14 +220,14 @@ COHORT_FUNCTION(cohort_funnel_levels) {
     std::unique_ptr<cohort::pg::EventSource> source = cohort::pg::open_events(program, spec);
     cohort::pg::EventBatch batch;
     batch.reserve(kBatchRows, program.properties().size(), program.filters().size());
-    source->for_each_batch(batch, batch_context.get(), [&](const cohort::pg::EventBatch& b) {
+    source->for_each_batch(batch, batch_context.get(), [&](const cohort::pg::EventBatch& in) {
       if (sort) {
-        for (std::size_t r = 0; r < b.rows; ++r)
-          if (b.events[r] >= 0) sort->add(b.users[r], cohort::TimedEvent{b.ts[r], masks[b.events[r]]});
+        for (std::size_t r = 0; r < in.rows; ++r)
+          if (in.events[r] >= 0) sort->add(in.users[r], cohort::TimedEvent{in.ts[r], masks[in.events[r]]});
         return;
       }
-      for (std::size_t r = 0; r < b.rows; ++r)
-        if (b.events[r] >= 0) levels->add(b.users[r], b.ts[r], static_cast<uint32_t>(b.events[r]));
+      for (std::size_t r = 0; r < in.rows; ++r)
+        if (in.events[r] >= 0) levels->add(in.users[r], in.ts[r], static_cast<uint32_t>(in.events[r]));
       if (!file && levels->bytes() > limit) {
         debug("cohort.funnel_levels: step rows beyond cohort.state_memory_limit, writing them to a temporary file by user");
         file.emplace(state_context.get(), cohort::FunnelLevels::kBuckets);
