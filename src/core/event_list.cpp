@@ -1,30 +1,14 @@
-// EventList: append, merge, deterministic sort and validated (de)serialization.
+// EventList: chunks, append, deterministic sorted view and validated (de)serialization.
 #include "core/event_list.hpp"
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 
 #include "core/errors.hpp"
 
 namespace cohort {
 namespace {
-
-// Requests up to this size are power-of-two chunks in a PostgreSQL AllocSet (ALLOC_CHUNK_LIMIT);
-// larger ones are allocated exactly.
-constexpr std::size_t kSmallChunkLimit = 8192;
-
-// The capacity after `capacity` (holding `size` events) is full: the most events that fit the
-// next power-of-two chunk while chunks are small (so no rounding is wasted), then 1.5 times the
-// old capacity (less slack than doubling for the few very active users).
-std::size_t next_capacity(std::size_t size, std::size_t capacity) {
-  std::size_t need = (size + 1) * sizeof(TimedEvent);
-  if (need <= kSmallChunkLimit) {
-    std::size_t bytes = 64;
-    while (bytes < need) bytes *= 2;
-    return bytes / sizeof(TimedEvent);
-  }
-  return std::max(size + 1, capacity + capacity / 2);
-}
 
 // Sorts by event_before (the comparison inlined).
 void sort_events(TimedEvent* first, TimedEvent* last) {
@@ -33,35 +17,64 @@ void sort_events(TimedEvent* first, TimedEvent* last) {
 
 }  // namespace
 
-void EventList::grow() { events_.reserve(next_capacity(events_.size(), events_.capacity())); }
-
-void EventList::append(const EventList& other) {
-  if (other.events_.empty()) return;
-  std::size_t middle = events_.size();
-  bool was_sorted = sorted_;
-  events_.insert(events_.end(), other.events_.begin(), other.events_.end());
-  if (was_sorted && other.sorted_) {
-    std::inplace_merge(events_.begin(), events_.begin() + static_cast<std::ptrdiff_t>(middle), events_.end(),
-                       [](const TimedEvent& a, const TimedEvent& b) { return event_before(a, b); });
-    sorted_ = true;
-  } else {
-    sorted_ = false;
-  }
+EventList::EventList(EventList&& other) noexcept
+    : next_(other.next_),
+      end_(other.end_),
+      last_(other.last_),
+      size_(other.size_),
+      sorted_(other.sorted_),
+      chunks_(other.chunks_),
+      tail_(other.tail_),
+      arena_(other.arena_) {
+  std::copy(other.listed_, other.listed_ + kListedChunks, listed_);
+  std::fill(other.listed_, other.listed_ + kListedChunks, nullptr);
+  other.tail_ = nullptr;
+  other.next_ = other.end_ = other.last_ = nullptr;
+  other.size_ = 0;
+  other.chunks_ = 0;
+  other.sorted_ = true;
 }
 
-void EventList::sort() {
-  if (sorted_) return;
-  sort_events(events_.data(), events_.data() + events_.size());
+void EventList::grow() {
+  auto* chunk = static_cast<Chunk*>(arena_->allocate(chunk_bytes(chunks_)));
+  chunk->next = nullptr;
+  if (tail_ != nullptr) tail_->next = chunk;
+  if (chunks_ < kListedChunks) listed_[chunks_] = chunk;
+  tail_ = chunk;
+  next_ = events_of(chunk);
+  end_ = next_ + chunk_capacity(chunks_);
+  ++chunks_;
+}
+
+void EventList::release() noexcept {
+  for (Chunk* c = listed_[0]; c != nullptr;) {
+    Chunk* next = c->next;
+    arena_->deallocate(c);
+    c = next;
+  }
+  std::fill(listed_, listed_ + kListedChunks, nullptr);
+  tail_ = nullptr;
+  next_ = end_ = last_ = nullptr;
+  size_ = 0;
+  chunks_ = 0;
   sorted_ = true;
+}
+
+void EventList::append(const EventList& other) {
+  other.for_each_chunk([&](const TimedEvent* first, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) add(first[i].ts, first[i].mask);
+  });
 }
 
 unsigned char* EventList::write_to(unsigned char* out) const noexcept {
   ByteWriter w(out);
-  w.i64(static_cast<std::int64_t>(events_.size()));
-  for (const TimedEvent& e : events_) {
-    w.i64(e.ts);
-    w.u32(e.mask);
-  }
+  w.i64(static_cast<std::int64_t>(size_));
+  for_each_chunk([&](const TimedEvent* first, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+      w.i64(first[i].ts);
+      w.u32(first[i].mask);
+    }
+  });
   return w.position();
 }
 
@@ -71,9 +84,7 @@ void EventList::read_from(std::string_view bytes, unsigned conditions, bool allo
   if (count < 0 || static_cast<std::uint64_t>(count) != r.rest().size() / 12 || r.rest().size() % 12 != 0)
     invalid_state("event count does not match the state length");
   std::uint32_t allowed = conditions >= 32 ? 0xFFFFFFFFu : ((1u << conditions) - 1);
-  events_.clear();
-  events_.reserve(static_cast<std::size_t>(count));
-  sorted_ = true;
+  release();
   for (std::int64_t i = 0; i < count; ++i) {
     std::int64_t ts = r.i64();
     std::uint32_t mask = r.u32();
@@ -81,6 +92,37 @@ void EventList::read_from(std::string_view bytes, unsigned conditions, bool allo
     if (mask == 0 && !allow_empty_mask) invalid_state("an event has no true condition");
     add(ts, mask);
   }
+}
+
+SortedEvents::SortedEvents(EventList& list) : arena_(list.arena_), size_(list.size_) {
+  if (list.chunks_ <= 1) {  // one piece already: sort it in place
+    TimedEvent* first = list.listed_[0] == nullptr ? nullptr : EventList::events_of(list.listed_[0]);
+    if (!list.sorted_) {
+      sort_events(first, first + size_);  // last_ still points at the last slot, now the greatest
+      list.sorted_ = true;
+    }
+    data_ = first;
+    return;
+  }
+  if (size_ > static_cast<std::size_t>(-1) / sizeof(TimedEvent)) throw std::bad_alloc();
+  copy_ = static_cast<TimedEvent*>(arena_->allocate(size_ * sizeof(TimedEvent)));
+  // Every line of the listed chunks is asked for at once (written here, not in a function of its
+  // own: GCC drops a call to a function that only prefetches, as having no effect).
+  for (unsigned k = 0; k < list.chunks_ && k < EventList::kListedChunks; ++k) {
+    const char* first = reinterpret_cast<const char*>(list.listed_[k]);
+    for (std::size_t line = 0; line < EventList::chunk_bytes(k); line += 64) __builtin_prefetch(first + line);
+  }
+  TimedEvent* out = copy_;
+  list.for_each_chunk([&](const TimedEvent* first, std::size_t n) {
+    std::memcpy(static_cast<void*>(out), first, n * sizeof(TimedEvent));
+    out += n;
+  });
+  if (!list.sorted_) sort_events(copy_, copy_ + size_);
+  data_ = copy_;
+}
+
+SortedEvents::~SortedEvents() {
+  if (copy_ != nullptr) arena_->deallocate(copy_);
 }
 
 void ByteWriter::u8(std::uint8_t v) { *p_++ = v; }

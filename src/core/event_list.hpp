@@ -5,7 +5,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
-#include <vector>
 
 #include "core/arena.hpp"
 
@@ -36,43 +35,109 @@ inline bool event_before(const TimedEvent& a, const TimedEvent& b) noexcept {
   return tie_key(a.mask) < tie_key(b.mask);
 }
 
-// A growable list of events on an Arena, with a "known sorted" flag.
+// A growable list of events on an Arena, in chunks that never move: growing copies nothing and
+// frees nothing, so no freed copies are left behind in the host's free lists. Chunk k holds
+// chunk_capacity(k) events; every chunk but the last is full. Also keeps a "known sorted" flag.
 class EventList {
  public:
-  explicit EventList(Arena& arena) : events_(ArenaAllocator<TimedEvent>(arena)) {}
+  explicit EventList(Arena& arena) noexcept : arena_(&arena) {}
+  EventList(EventList&& other) noexcept;
+  EventList(const EventList&) = delete;
+  EventList& operator=(const EventList&) = delete;
+  EventList& operator=(EventList&&) = delete;
+  ~EventList() { release(); }
 
   // Appends one row (inline: this is the per-row path of the aggregates).
   void add(std::int64_t ts, std::uint32_t mask) {
     TimedEvent e{ts, mask};
-    if (events_.size() == events_.capacity()) grow();
-    if (sorted_ && !events_.empty() && event_before(e, events_.back())) sorted_ = false;
-    events_.push_back(e);
+    if (next_ == end_) grow();
+    if (sorted_ && last_ != nullptr && event_before(e, *last_)) sorted_ = false;
+    *next_ = e;
+    last_ = next_++;
+    ++size_;
   }
-  // Appends every row of `other`.
+  // Appends every row `other` had when called (`other` may be this list).
   void append(const EventList& other);
-  // Sorts by event_before (does not change the multiset, so it is safe in a final function).
-  void sort();
+  // Calls f(first, count) for each chunk's events, in the order they were added.
+  template <typename F>
+  void for_each_chunk(F&& f) const {
+    std::size_t left = size_;
+    unsigned k = 0;
+    for (const Chunk* c = listed_[0]; left != 0; c = c->next, ++k) {
+      std::size_t n = left < chunk_capacity(k) ? left : chunk_capacity(k);
+      f(events_of(c), n);
+      left -= n;
+    }
+  }
 
-  std::size_t size() const noexcept { return events_.size(); }
-  const TimedEvent* data() const noexcept { return events_.data(); }
-  // Where the next add() writes (past the end of the memory when full): for prefetching.
-  const TimedEvent* next_slot() const noexcept { return events_.data() + events_.size(); }
+  std::size_t size() const noexcept { return size_; }
+  // Where the next add() writes (the end of the last chunk when it is full): for prefetching.
+  const TimedEvent* next_slot() const noexcept { return next_; }
   bool sorted() const noexcept { return sorted_; }
 
   // Bytes write_to() produces: an 8-byte count then 12 bytes per event.
-  std::size_t serialized_size() const noexcept { return 8 + 12 * events_.size(); }
+  std::size_t serialized_size() const noexcept { return 8 + 12 * size_; }
   // Writes the count and the events (host byte order) to `out`; returns the end.
   unsigned char* write_to(unsigned char* out) const noexcept;
-  // Reads what write_to() wrote from exactly `bytes`; every event's mask must be non-zero unless
-  // `allow_empty_mask` and must use only the low `conditions` bits. Throws InvalidBinary.
+  // Replaces the list by what write_to() wrote, read from exactly `bytes`; every event's mask must
+  // be non-zero unless `allow_empty_mask` and must use only the low `conditions` bits. Throws
+  // InvalidBinary.
   void read_from(std::string_view bytes, unsigned conditions, bool allow_empty_mask);
 
- private:
-  // Makes room for at least one more event (see next_capacity in event_list.cpp).
-  void grow();
+  // Allocation size of chunk k (a power of two, so a PostgreSQL AllocSet rounds nothing up): each
+  // size twice, from 64 bytes to 8 kB, so that the list holds about 1.5 times its capacity after
+  // each new chunk and its last chunk's free room stays below a third of what it holds.
+  static std::size_t chunk_bytes(unsigned k) noexcept { return std::size_t{128} << (k / 2 < 6 ? k / 2 : 6); }
+  // Events chunk k holds (after its link to the next chunk).
+  static std::size_t chunk_capacity(unsigned k) noexcept { return (chunk_bytes(k) - sizeof(Chunk)) / sizeof(TimedEvent); }
 
-  std::vector<TimedEvent, ArenaAllocator<TimedEvent>> events_;
+ private:
+  friend class SortedEvents;
+  struct Chunk {
+    Chunk* next;
+  };
+  static TimedEvent* events_of(const Chunk* c) noexcept {
+    return reinterpret_cast<TimedEvent*>(const_cast<Chunk*>(c) + 1);
+  }
+  // The first chunks, whose addresses the list keeps so that reading them all (the sorted view)
+  // waits for memory once instead of once per link: most lists have no more than these.
+  static constexpr unsigned kListedChunks = 8;
+  // Adds the next chunk (the list is full).
+  void grow();
+  // Frees every chunk and empties the list.
+  void release() noexcept;
+
+  // What add() reads and writes comes first, so that it shares a cache line with the start of
+  // the list (the aggregates prefetch their states' first line).
+  TimedEvent* next_ = nullptr;  // where the next event goes
+  TimedEvent* end_ = nullptr;   // the end of the last chunk
+  TimedEvent* last_ = nullptr;  // the last event added
+  std::size_t size_ = 0;
   bool sorted_ = true;
+  unsigned chunks_ = 0;
+  Chunk* tail_ = nullptr;
+  Arena* arena_;
+  Chunk* listed_[kListedChunks] = {};  // listed_[0] is the first chunk
+};
+
+// A list's events in event_before order, in one piece: the list's own chunk when it has only one
+// (sorted there in place if need be: the multiset does not change), else a sorted copy on the
+// list's arena, freed with this view. Valid while the list is not changed.
+class SortedEvents {
+ public:
+  explicit SortedEvents(EventList& list);
+  ~SortedEvents();
+  SortedEvents(const SortedEvents&) = delete;
+  SortedEvents& operator=(const SortedEvents&) = delete;
+
+  const TimedEvent* data() const noexcept { return data_; }
+  std::size_t size() const noexcept { return size_; }
+
+ private:
+  Arena* arena_;
+  TimedEvent* copy_ = nullptr;
+  const TimedEvent* data_ = nullptr;
+  std::size_t size_ = 0;
 };
 
 // Little helpers to write and read fixed-size fields of a serialized state.

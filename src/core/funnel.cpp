@@ -272,8 +272,8 @@ void FunnelState::merge(const FunnelState& other) {
 }
 
 int FunnelState::result() {
-  events_.sort();
-  return window_funnel(params_, events_.data(), events_.size(), *arena_);
+  SortedEvents sorted(events_);
+  return window_funnel(params_, sorted.data(), sorted.size(), *arena_);
 }
 
 std::size_t FunnelState::serialized_size() const { return kHeaderSize + events_.serialized_size(); }

@@ -59,7 +59,7 @@ class FunnelState {
   }
   // Folds another partial state in (same parameters required).
   void merge(const FunnelState& other);
-  // The funnel level; sorts the event list in place (not destructive).
+  // The funnel level (a one-chunk event list may be sorted in place; its rows do not change).
   int result();
   std::size_t size() const { return events_.size(); }
   // Where the next row's bytes go (see EventList::next_slot).

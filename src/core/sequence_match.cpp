@@ -182,16 +182,16 @@ void SequenceState::merge(const SequenceState& other) {
 
 bool SequenceState::match() {
   if ((used_ & ~seen_) != 0) return false;  // a condition the pattern needs never held
-  events_.sort();
+  SortedEvents sorted(events_);
   SequencePattern compiled = parse_sequence_pattern(pattern(), conditions_);
-  return sequence_match(compiled, events_.data(), events_.size(), *arena_);
+  return sequence_match(compiled, sorted.data(), sorted.size(), *arena_);
 }
 
 std::uint64_t SequenceState::count() {
   if ((used_ & ~seen_) != 0) return 0;
-  events_.sort();
+  SortedEvents sorted(events_);
   SequencePattern compiled = parse_sequence_pattern(pattern(), conditions_);
-  return sequence_count(compiled, events_.data(), events_.size(), *arena_);
+  return sequence_count(compiled, sorted.data(), sorted.size(), *arena_);
 }
 
 std::size_t SequenceState::serialized_size() const { return 2 + 4 + 4 + pattern_.size() + events_.serialized_size(); }
@@ -222,7 +222,9 @@ SequenceState SequenceState::deserialize(Arena& arena, std::string_view bytes) {
     }
   }();
   s.events_.read_from(r.rest(), conditions, false);
-  for (std::size_t i = 0; i < s.events_.size(); ++i) s.seen_ |= s.events_.data()[i].mask;
+  s.events_.for_each_chunk([&](const TimedEvent* first, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) s.seen_ |= first[i].mask;
+  });
   return s;
 }
 

@@ -38,7 +38,7 @@ class SequenceState {
   void add(std::int64_t ts, std::uint32_t mask);
   // Folds another partial state in.
   void merge(const SequenceState& other);
-  // sequence_match / sequence_count results; sort the event list in place (not destructive).
+  // sequence_match / sequence_count results (a one-chunk event list may be sorted in place).
   bool match();
   std::uint64_t count();
   std::size_t size() const { return events_.size(); }

@@ -14,6 +14,7 @@
 #include "core/errors.hpp"
 #include "core/funnel.hpp"
 #include "core/funnel_levels.hpp"
+#include "test_util.hpp"
 
 namespace {
 
@@ -102,36 +103,6 @@ TEST(FunnelLevels, ManyChunksManyUsersRandomAndTimeOrdered) {
   }
 }
 
-// An Arena that counts the bytes it has out, and their peak.
-class CountingArena final : public cohort::Arena {
- public:
-  void* allocate(std::size_t bytes) override {
-    void* p = cohort::heap_arena().allocate(bytes);
-    sizes_[p] = bytes;
-    all_sizes_.push_back(bytes);
-    ++allocations_;
-    current_ += bytes;
-    peak_ = std::max(peak_, current_);
-    return p;
-  }
-  void deallocate(void* p) noexcept override {
-    auto it = sizes_.find(p);
-    current_ -= it->second;
-    sizes_.erase(it);
-    cohort::heap_arena().deallocate(p);
-  }
-  std::size_t current() const { return current_; }
-  std::size_t allocations() const { return allocations_; }
-  // The size of every allocation so far, in order.
-  const std::vector<std::size_t>& all_sizes() const { return all_sizes_; }
-  std::size_t peak() const { return peak_; }
-  void reset_peak() { peak_ = current_; }
-
- private:
-  std::map<void*, std::size_t> sizes_;
-  std::vector<std::size_t> all_sizes_;
-  std::size_t current_ = 0, peak_ = 0, allocations_ = 0;
-};
 
 using Row = cohort::FunnelLevels::Row;
 constexpr uint32_t kBuckets = cohort::FunnelLevels::kBuckets;
@@ -257,7 +228,7 @@ TEST(FunnelLevels, SpilledBucketsComeBackWithTheSameLevels) {
 TEST(FunnelLevels, ChunksGrow) {
   const FunnelParams p = params_of(10, 1);
   {
-    CountingArena arena;
+    cohort_test::CountingArena arena;
     cohort::FunnelLevels levels(p, identity_masks(), arena);
     const std::size_t before = arena.allocations();
     for (int i = 0; i < 100000; ++i) levels.add(42, i, 1);
@@ -273,7 +244,7 @@ TEST(FunnelLevels, ChunksGrow) {
       EXPECT_GT(chunks[i], power - sizeof(Row)) << "chunk " << i;
     }
   }
-  CountingArena arena;
+  cohort_test::CountingArena arena;
   cohort::FunnelLevels levels(p, identity_masks(), arena);
   const std::size_t before = arena.current();
   for (int u = 0; u < 256; ++u) levels.add(u, 0, 1);
@@ -284,7 +255,7 @@ TEST(FunnelLevels, ChunksGrow) {
 // finish() and leaves nothing held once the levels are destroyed.
 TEST(FunnelLevels, FinishChecksBetweenBuckets) {
   const FunnelParams p = params_of(10, 2);
-  CountingArena arena;
+  cohort_test::CountingArena arena;
   const auto fill = [](cohort::FunnelLevels& levels) {
     for (int i = 0; i < 5000; ++i) levels.add(i % 700, i, 1 + i % 3);
   };
@@ -314,7 +285,7 @@ TEST(FunnelLevels, FinishChecksBetweenBuckets) {
 TEST(FunnelLevels, ReloadBytesAreWhatABucketBroughtBackHolds) {
   const FunnelParams p = params_of(1000, 2);
   for (int users : {5, 200000}) {
-    CountingArena arena;
+    cohort_test::CountingArena arena;
     cohort::FunnelLevels levels(p, identity_masks(), arena);
     std::vector<std::vector<Row>> file(kBuckets);
     std::mt19937 rng(static_cast<unsigned>(users));
@@ -345,7 +316,7 @@ TEST(FunnelLevels, ReloadBytesAreWhatABucketBroughtBackHolds) {
 TEST(FunnelLevels, BytesCoverWhatIsHeld) {
   const FunnelParams p = params_of(1000, 2);
   for (int users : {3, 3000}) {
-    CountingArena arena;
+    cohort_test::CountingArena arena;
     std::size_t held = 0;
     {
       cohort::FunnelLevels levels(p, identity_masks(), arena);

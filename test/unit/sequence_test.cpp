@@ -175,8 +175,8 @@ TEST(SequenceMatch, MatchesBruteForceOnRandomInputs) {
     std::size_t n = rng() % 9;
     for (std::size_t i = 0; i < n; ++i)
       list.add(static_cast<std::int64_t>(rng() % 6) * S, 1 + static_cast<std::uint32_t>(rng() % 7));
-    list.sort();
-    std::vector<TimedEvent> ev(list.data(), list.data() + list.size());
+    cohort::SortedEvents sorted(list);
+    std::vector<TimedEvent> ev(sorted.data(), sorted.data() + sorted.size());
     for (std::size_t from = 0; from <= ev.size(); ++from) {
       ASSERT_EQ(cohort::find_sequence(p, ev.data(), ev.size(), from, cohort::heap_arena()), brute_find(p, ev, from))
           << pattern << " from " << from << " round " << round;

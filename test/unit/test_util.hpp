@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -20,6 +21,37 @@
 #include "core/user_table.hpp"
 
 namespace cohort_test {
+
+// An Arena that counts the bytes it has out, and their peak.
+class CountingArena final : public cohort::Arena {
+ public:
+  void* allocate(std::size_t bytes) override {
+    void* p = cohort::heap_arena().allocate(bytes);
+    sizes_[p] = bytes;
+    all_sizes_.push_back(bytes);
+    ++allocations_;
+    current_ += bytes;
+    peak_ = std::max(peak_, current_);
+    return p;
+  }
+  void deallocate(void* p) noexcept override {
+    auto it = sizes_.find(p);
+    current_ -= it->second;
+    sizes_.erase(it);
+    cohort::heap_arena().deallocate(p);
+  }
+  std::size_t current() const { return current_; }
+  std::size_t allocations() const { return allocations_; }
+  // The size of every allocation so far, in order.
+  const std::vector<std::size_t>& all_sizes() const { return all_sizes_; }
+  std::size_t peak() const { return peak_; }
+  void reset_peak() { peak_ = current_; }
+
+ private:
+  std::map<void*, std::size_t> sizes_;
+  std::vector<std::size_t> all_sizes_;
+  std::size_t current_ = 0, peak_ = 0, allocations_ = 0;
+};
 
 // Canonical text of any accepted input.
 inline std::string canon(std::string_view json) {
