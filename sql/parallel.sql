@@ -234,6 +234,37 @@ SELECT count(*) AS users, count(*) FILTER (WHERE v.level IS NOT DISTINCT FROM d.
   FROM par_direct_levels d
   FULL JOIN cohort.funnel_levels('par_events_view', '7 days', ARRAY['product_viewed', 'cart_added', 'payment_successful'], '2026-06-01') v
        USING (user_id);
+-- The customers through a view run the same way: a leader-only filter fails in the workers (of
+-- evaluate and of member_statistics), and without it the members equal the direct scan's and the
+-- statistics the serial plan's (the views add a churn score of whole numbers, whose float sums do
+-- not depend on the order the workers deliver the rows in).
+ALTER TABLE par_customers SET (parallel_workers = 2);
+CREATE VIEW par_customers_leader AS
+  SELECT *, (user_id % 7)::float8 AS churn_score FROM par_customers WHERE par_read_by_leader(user_id);
+CREATE VIEW par_customers_view AS SELECT *, (user_id % 7)::float8 AS churn_score FROM par_customers;
+\set VERBOSITY terse
+SELECT count(*) FROM cohort.evaluate('{"engagement_level": "medium"}', 'par_events', 'par_customers_leader', '2026-06-01');
+SELECT count(*) FROM cohort.member_statistics(ARRAY['{"churn_risk_level": "high"}']::cohort.definition[], 'par_events', 'par_customers_leader', '2026-06-01');
+\set VERBOSITY default
+SELECT count(*) AS evaluations,
+       count(*) FILTER (WHERE (SELECT array_agg(user_id ORDER BY user_id)
+                                 FROM cohort.evaluate(d, 'par_events', 'par_customers_view', '2026-06-01'))
+                              IS NOT DISTINCT FROM p.m) AS identical
+  FROM par_defs JOIN par_direct p USING (id)
+ WHERE p.with_customers;
+SELECT events_scan, customers_scan FROM cohort.last_evaluation();
+CREATE TEMP TABLE par_view_statistics AS
+SELECT * FROM cohort.member_statistics((SELECT array_agg(d ORDER BY id) FROM par_defs), 'par_events', 'par_customers_view', '2026-06-01');
+SET max_parallel_workers_per_gather = 0;
+SELECT (SELECT array_agg(s::text ORDER BY s.definition_index) FROM par_view_statistics s)
+       = (SELECT array_agg(s::text ORDER BY s.definition_index)
+            FROM cohort.member_statistics((SELECT array_agg(d ORDER BY id) FROM par_defs), 'par_events', 'par_customers_view', '2026-06-01') s)
+       AS same_statistics,
+       (SELECT sum(total_customers) FROM par_view_statistics) AS customers_counted,
+       (SELECT sum(high_risk_count + medium_risk_count + low_risk_count) FROM par_view_statistics) AS with_risk_level;
+SET max_parallel_workers_per_gather = 2;
+DROP VIEW par_customers_leader, par_customers_view;
+ALTER TABLE par_customers RESET (parallel_workers);
 -- Errors of cohort's own (53200) and of PostgreSQL inside cohort's handling of a batch (a
 -- temporary file past temp_file_limit) end the statement cleanly, without the generated query as
 -- their context; a subtransaction catches them and the session goes on.

@@ -96,29 +96,27 @@ void scan_customers(const Program& program, const EvaluationInput& input, const 
   batch.reserve(kBatchRows, program.attributes().size());
   const std::size_t A = batch.attrs;
   const bool prefetch = table.size() > 0;  // rows look their users up in the table
-  while (true) {
-    batch_context.reset();
-    if (!source->next(batch, batch_context.get())) break;
-    for (std::size_t r = 0; r < batch.rows; ++r) {
-      if (prefetch && r + 2 * kPrefetchDistance < batch.rows) table.prefetch(batch.users[r + 2 * kPrefetchDistance]);
-      if (prefetch && !masks && r + kPrefetchDistance < batch.rows) table.prefetch_slots(batch.users[r + kPrefetchDistance]);
+  source->for_each_batch(batch, batch_context.get(), [&](const CustomerBatch& in) {
+    for (std::size_t r = 0; r < in.rows; ++r) {
+      if (prefetch && r + 2 * kPrefetchDistance < in.rows) table.prefetch(in.users[r + 2 * kPrefetchDistance]);
+      if (prefetch && !masks && r + kPrefetchDistance < in.rows) table.prefetch_slots(in.users[r + kPrefetchDistance]);
       if (masks) {
-        const uint64_t* bits = masks->of(batch.users[r]);
+        const uint64_t* bits = masks->of(in.users[r]);
         for (std::size_t w = 0; w < masks->words(); ++w)
           for (uint64_t word = bits[w]; word != 0; word &= word - 1)
-            members[w * 64 + static_cast<std::size_t>(__builtin_ctzll(word))].push_back(batch.users[r]);
+            members[w * 64 + static_cast<std::size_t>(__builtin_ctzll(word))].push_back(in.users[r]);
         continue;
       }
       CustomerRow c;
-      c.numbers = batch.numbers.data() + r * A;
-      c.nulls = reinterpret_cast<const bool*>(batch.nulls.data() + r * A);
-      c.risk_level_null = batch.risk_null[r] != 0;
-      c.risk_level = batch.risk[r];
-      const double* slots = table.find(batch.users[r]);
+      c.numbers = in.numbers.data() + r * A;
+      c.nulls = reinterpret_cast<const bool*>(in.nulls.data() + r * A);
+      c.risk_level_null = in.risk_null[r] != 0;
+      c.risk_level = in.risk[r];
+      const double* slots = table.find(in.users[r]);
       for (std::size_t d = 0; d < members.size(); ++d)
-        if (program.matches(d, slots, &c)) members[d].push_back(batch.users[r]);
+        if (program.matches(d, slots, &c)) members[d].push_back(in.users[r]);
     }
-  }
+  });
   source->close();
 }
 

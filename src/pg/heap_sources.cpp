@@ -231,7 +231,20 @@ class HeapCustomerSource final : public CustomerSource {
                      int natts)
       : user_(user), attrs_(std::move(attrs)), has_risk_(has_risk), risk_(risk), natts_(natts), scan_(relid) {}
 
-  bool next(CustomerBatch& b, MemoryContext batch_context) override {
+  void for_each_batch(CustomerBatch& b, MemoryContext batch_context, const CustomerConsumer& consume) override {
+    while (true) {
+      MemoryContextReset(batch_context);
+      if (!next(b, batch_context)) break;
+      consume(b);
+    }
+  }
+
+  void close() override { scan_.close(); }
+  const char* kind() const override { return "direct"; }
+
+ private:
+  // Fills `b` with the next rows; false at the end.
+  bool next(CustomerBatch& b, MemoryContext batch_context) {
     const std::size_t A = attrs_.size();
     return scan_.fill(batch_context, b.capacity(), natts_, b.rows, [&](std::size_t n) {
       bool isnull;
@@ -253,10 +266,6 @@ class HeapCustomerSource final : public CustomerSource {
     });
   }
 
-  void close() override { scan_.close(); }
-  const char* kind() const override { return "direct"; }
-
- private:
   HeapColumn user_;
   std::vector<HeapColumn> attrs_;
   bool has_risk_;

@@ -64,21 +64,19 @@ std::vector<RiskCounts> member_statistics(const std::vector<std::vector<int64_t>
   std::unique_ptr<CustomerSource> source = open_customers(columns, customers);
   CustomerBatch batch;
   batch.reserve(kBatchRows, 1);
-  while (true) {
-    batch_context.reset();
-    if (!source->next(batch, batch_context.get())) break;
-    for (std::size_t r = 0; r < batch.rows; ++r) {
-      const uint64_t* bits = index.find(batch.users[r]);
+  source->for_each_batch(batch, batch_context.get(), [&](const CustomerBatch& in) {
+    for (std::size_t r = 0; r < in.rows; ++r) {
+      const uint64_t* bits = index.find(in.users[r]);
       if (bits == nullptr) continue;
       std::optional<std::string_view> level;
-      if (!batch.risk_null[r]) level = batch.risk[r];
+      if (!in.risk_null[r]) level = in.risk[r];
       std::optional<double> score;
-      if (!batch.nulls[r]) score = batch.numbers[r];
+      if (!in.nulls[r]) score = in.numbers[r];
       for (std::size_t w = 0; w < index.words(); ++w)
         for (uint64_t word = bits[w]; word != 0; word &= word - 1)
           out[w * 64 + static_cast<std::size_t>(__builtin_ctzll(word))].add(level, score);
     }
-  }
+  });
   source->close();
   spi.finish();
   return out;

@@ -69,12 +69,19 @@ inline CustomerColumns customer_columns(const Program& program) {
   return {program.attributes(), program.needs_risk_level()};
 }
 
+// What takes each batch of a customers scan (it may throw; the scan then stops).
+using CustomerConsumer = std::function<void(const CustomerBatch&)>;
+
 // A source of customers batches.
 class CustomerSource {
  public:
   virtual ~CustomerSource() = default;
-  virtual bool next(CustomerBatch& batch, MemoryContext batch_context) = 0;
+  // Hands every batch of rows, in turn, to `consume`, as EventSource::for_each_batch does (the
+  // same memory contexts, and the same limits on `consume` inside the executor's query).
+  virtual void for_each_batch(CustomerBatch& batch, MemoryContext batch_context, const CustomerConsumer& consume) = 0;
+  // Releases the scan (on the normal path; an error path leaves it to transaction abort).
   virtual void close() = 0;
+  // "direct" or "executor".
   virtual const char* kind() const = 0;
 };
 

@@ -1,6 +1,7 @@
 // Executor path: the sources are read by a generated query through SPI, so views, partitioned and
 // foreign tables, and row-level security policies all behave exactly as in the caller's own SQL.
 #include <cstring>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,42 +24,30 @@ Datum text_array(const std::vector<std::string>& items) {
   return out;
 }
 
-// A read-only SPI cursor over a generated query.
-class Cursor {
- public:
-  Cursor(const std::string& sql, std::vector<Oid>& types, std::vector<Datum>& values) {
-    pg_call([&] {
-      SPIPlanPtr plan = SPI_prepare(sql.c_str(), static_cast<int>(types.size()), types.data());
-      if (plan == nullptr) elog(ERROR, "cohort: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-      portal_ = SPI_cursor_open(nullptr, plan, values.data(), nullptr, true);
-    });
-  }
-  // Fetches up to `rows` rows into SPI_tuptable; returns how many.
-  uint64 fetch(long rows) {
-    uint64 n = 0;
-    pg_call([&] {
-      CHECK_FOR_INTERRUPTS();
-      if (SPI_tuptable != nullptr) SPI_freetuptable(SPI_tuptable);
-      SPI_cursor_fetch(portal_, true, rows);
-      n = SPI_processed;
-    });
-    return n;
-  }
-  void close() {
-    pg_call([&] {
-      if (SPI_tuptable != nullptr) SPI_freetuptable(SPI_tuptable);
-      SPI_cursor_close(portal_);
-    });
-  }
-
- private:
-  Portal portal_ = nullptr;
+// A generated query prepared so that the planner may give it parallel workers (as it would the
+// caller's own SQL), with its parameters. A cursor would forbid them.
+struct PreparedQuery {
+  SPIPlanPtr plan = nullptr;
+  ParamListInfo params = nullptr;
 };
 
-// The bytes of a text datum (detoasted into the current memory context where it must be).
-std::string_view text_bytes(Datum d) {
-  text* t = DatumGetTextPP(d);
-  return std::string_view(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+// Prepares `sql` with parameters $1.. of `types` set to `values` (none NULL).
+PreparedQuery prepare_query(const std::string& sql, const std::vector<Oid>& types, const std::vector<Datum>& values) {
+  PreparedQuery q;
+  pg_call([&] {
+    q.plan = SPI_prepare_cursor(sql.c_str(), static_cast<int>(types.size()), const_cast<Oid*>(types.data()),
+                                CURSOR_OPT_PARALLEL_OK);
+    if (q.plan == nullptr) elog(ERROR, "cohort: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+    q.params = makeParamList(static_cast<int>(types.size()));
+    for (std::size_t i = 0; i < types.size(); ++i) {
+      ParamExternData& p = q.params->params[i];
+      p.value = values[i];
+      p.isnull = false;
+      p.pflags = PARAM_FLAG_CONST;
+      p.ptype = types[i];
+    }
+  });
+  return q;
 }
 
 // A text datum's bytes, copied into the current memory context unless detoasting already did.
@@ -71,45 +60,89 @@ std::string_view copied_text(Datum d) {
   return std::string_view(p, n);
 }
 
-class SpiEventSource;
-
-// The executor's receiver of the generated query's rows: it fills a batch and hands each full
-// one to the consumer. The executor calls it, so it holds nothing with a destructor, and the
-// consumer (C++ that may throw) runs under run_guarded(), in the caller's memory context and
-// error context (errors of its own do not carry SPI's "SQL statement" context line).
+// The executor's receiver of a generated query's rows: it fills a batch through the source's
+// take() and hands each full one to the consumer. The executor calls it, so it holds nothing with
+// a destructor, and the consumer (C++ that may throw) runs under run_guarded(), in the caller's
+// memory context and error context (errors of its own do not carry SPI's "SQL statement" context
+// line). `Source` names its `Batch` type and has `bool take(TupleTableSlot*, Batch&, MemoryContext)
+// noexcept`.
+template <typename Source>
 struct BatchReceiver {
+  using Batch = typename Source::Batch;
   DestReceiver dest;  // first: the executor sees a DestReceiver*
-  SpiEventSource* source;
-  EventBatch* batch;
+  Source* source;
+  Batch* batch;
   MemoryContext batch_context;
-  const BatchConsumer* consume;
-  MemoryContext caller_context;                  // CurrentMemoryContext of for_each_batch()
-  ErrorContextCallback* caller_error_context;    // error_context_stack of for_each_batch()
+  const std::function<void(const Batch&)>* consume;
+  MemoryContext caller_context;                  // CurrentMemoryContext of run_batches()
+  ErrorContextCallback* caller_error_context;    // error_context_stack of run_batches()
 };
 
-bool receive_event_row(TupleTableSlot* slot, DestReceiver* self) noexcept;
 void receiver_startup(DestReceiver*, int, TupleDesc) {}
 void receiver_shutdown(DestReceiver*) {}
 void receiver_destroy(DestReceiver*) {}
 
 // Hands a full batch to the consumer and empties it (run_guarded: exceptions become errors).
+template <typename Source>
 Datum hand_over_batch(void* arg) {
-  auto* r = static_cast<BatchReceiver*>(arg);
+  auto* r = static_cast<BatchReceiver<Source>*>(arg);
   (*r->consume)(*r->batch);
   r->batch->rows = 0;
   pg_call([&] { MemoryContextReset(r->batch_context); });
   return Datum(0);
 }
 
-// Runs hand_over_batch() as if from for_each_batch(): its memory context and error context
-// stack (an error longjmps to for_each_batch's pg_call, which restores both).
-void hand_over_in_caller_context(BatchReceiver* r) noexcept {
+// Runs hand_over_batch() as if from run_batches(): its memory context and error context stack
+// (an error longjmps to run_batches' pg_call, which restores both).
+template <typename Source>
+void hand_over_in_caller_context(BatchReceiver<Source>* r) noexcept {
   MemoryContext executor_context = MemoryContextSwitchTo(r->caller_context);
   ErrorContextCallback* executor_error_context = error_context_stack;
   error_context_stack = r->caller_error_context;
-  run_guarded(hand_over_batch, r);
+  run_guarded(hand_over_batch<Source>, r);
   error_context_stack = executor_error_context;
   MemoryContextSwitchTo(executor_context);
+}
+
+// The executor's call for each row: the source takes it, and a full batch goes to the consumer.
+template <typename Source>
+bool receive_row(TupleTableSlot* slot, DestReceiver* self) noexcept {
+  auto* r = reinterpret_cast<BatchReceiver<Source>*>(self);
+  if (r->source->take(slot, *r->batch, r->batch_context) && r->batch->rows == r->batch->capacity())
+    hand_over_in_caller_context(r);
+  return true;
+}
+
+// Runs `query` once to its end, its rows going through `source`'s take() into `b` and every batch
+// to `consume` (the last, partial one after the run).
+template <typename Source>
+void run_batches(Source* source, const PreparedQuery& query, typename Source::Batch& b, MemoryContext batch_context,
+                 const std::function<void(const typename Source::Batch&)>& consume) {
+  BatchReceiver<Source> r{};
+  r.dest.receiveSlot = receive_row<Source>;
+  r.dest.rStartup = receiver_startup;
+  r.dest.rShutdown = receiver_shutdown;
+  r.dest.rDestroy = receiver_destroy;
+  r.dest.mydest = DestNone;
+  r.source = source;
+  r.batch = &b;
+  r.batch_context = batch_context;
+  r.consume = &consume;
+  r.caller_context = CurrentMemoryContext;
+  r.caller_error_context = error_context_stack;
+  b.rows = 0;
+  pg_call([&] {
+    MemoryContextReset(batch_context);
+    SPIExecuteOptions options;
+    memset(&options, 0, sizeof options);
+    options.params = query.params;
+    options.read_only = true;
+    options.dest = &r.dest;
+    // A SELECT whose receiver is not SPI's own (DestNone) returns SPI_OK_UTILITY.
+    int rc = SPI_execute_plan_extended(query.plan, &options);
+    if (rc != SPI_OK_UTILITY) elog(ERROR, "cohort: SPI_execute_plan_extended returned %s", SPI_result_code_string(rc));
+  });
+  if (b.rows > 0) consume(b);
 }
 
 // Events through one run of a generated query, its rows pushed to a receiver (a cursor would
@@ -145,46 +178,13 @@ class SpiEventSource final : public EventSource {
       values.push_back(text_array(program.events()));
       sql += " AND e.event::pg_catalog.text OPERATOR(pg_catalog.=) ANY ($" + std::to_string(types.size()) + ")";
     }
-    pg_call([&] {
-      plan_ = SPI_prepare_cursor(sql.c_str(), static_cast<int>(types.size()), types.data(), CURSOR_OPT_PARALLEL_OK);
-      if (plan_ == nullptr) elog(ERROR, "cohort: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-      params_ = makeParamList(static_cast<int>(types.size()));
-      for (std::size_t i = 0; i < types.size(); ++i) {
-        ParamExternData& p = params_->params[i];
-        p.value = values[i];
-        p.isnull = false;
-        p.pflags = PARAM_FLAG_CONST;
-        p.ptype = types[i];
-      }
-    });
+    query_ = prepare_query(sql, types, values);
   }
 
+  using Batch = EventBatch;
+
   void for_each_batch(EventBatch& b, MemoryContext batch_context, const BatchConsumer& consume) override {
-    BatchReceiver r{};
-    r.dest.receiveSlot = receive_event_row;
-    r.dest.rStartup = receiver_startup;
-    r.dest.rShutdown = receiver_shutdown;
-    r.dest.rDestroy = receiver_destroy;
-    r.dest.mydest = DestNone;
-    r.source = this;
-    r.batch = &b;
-    r.batch_context = batch_context;
-    r.consume = &consume;
-    r.caller_context = CurrentMemoryContext;
-    r.caller_error_context = error_context_stack;
-    b.rows = 0;
-    pg_call([&] {
-      MemoryContextReset(batch_context);
-      SPIExecuteOptions options;
-      memset(&options, 0, sizeof options);
-      options.params = params_;
-      options.read_only = true;
-      options.dest = &r.dest;
-      // A SELECT whose receiver is not SPI's own (DestNone) returns SPI_OK_UTILITY.
-      int rc = SPI_execute_plan_extended(plan_, &options);
-      if (rc != SPI_OK_UTILITY) elog(ERROR, "cohort: SPI_execute_plan_extended returned %s", SPI_result_code_string(rc));
-    });
-    if (b.rows > 0) consume(b);
+    run_batches(this, query_, b, batch_context, consume);
   }
 
   // Appends the row in `slot` to `b` when it may feed an accumulator; whether it did. Called by
@@ -223,7 +223,7 @@ class SpiEventSource final : public EventSource {
   }
 
   void close() override {
-    pg_call([&] { SPI_freeplan(plan_); });
+    pg_call([&] { SPI_freeplan(query_.plan); });
   }
   const char* kind() const override { return "executor"; }
   bool is_direct() const override { return false; }
@@ -231,17 +231,10 @@ class SpiEventSource final : public EventSource {
  private:
   const Program& program_;
   const RowRelevance* relevance_;  // as EventScanSpec::relevance
-  SPIPlanPtr plan_ = nullptr;
-  ParamListInfo params_ = nullptr;
+  PreparedQuery query_;
 };
 
-bool receive_event_row(TupleTableSlot* slot, DestReceiver* self) noexcept {
-  auto* r = reinterpret_cast<BatchReceiver*>(self);
-  if (r->source->take(slot, *r->batch, r->batch_context) && r->batch->rows == r->batch->capacity())
-    hand_over_in_caller_context(r);
-  return true;
-}
-
+// Customers through one run of a generated query, as SpiEventSource reads events.
 class SpiCustomerSource final : public CustomerSource {
  public:
   SpiCustomerSource(const CustomerColumns& columns, Oid relid) : risk_level_(columns.risk_level) {
@@ -252,46 +245,46 @@ class SpiCustomerSource final : public CustomerSource {
     if (columns.risk_level)
       sql += ", c." + customers.column("risk_level", ColumnType::Text) + "::pg_catalog.text";
     sql += " FROM " + customers.sql_name() + " c WHERE c.user_id IS NOT NULL";
-    std::vector<Oid> types;
-    std::vector<Datum> values;
-    cursor_ = std::make_unique<Cursor>(sql, types, values);
+    query_ = prepare_query(sql, {}, {});
   }
 
-  bool next(CustomerBatch& b, MemoryContext batch_context) override {
-    uint64 rows = cursor_->fetch(static_cast<long>(b.capacity()));
-    b.rows = rows;
-    if (rows == 0) return false;
-    const std::size_t A = b.attrs;
-    const bool risk = risk_level_;
-    pg_call([&] {
-      MemoryContext old = MemoryContextSwitchTo(batch_context);
-      SPITupleTable* tt = SPI_tuptable;
-      for (uint64 r = 0; r < rows; ++r) {
-        bool isnull;
-        b.users[r] = DatumGetInt64(SPI_getbinval(tt->vals[r], tt->tupdesc, 1, &isnull));
-        for (std::size_t a = 0; a < A; ++a) {
-          Datum d = SPI_getbinval(tt->vals[r], tt->tupdesc, static_cast<int>(2 + a), &isnull);
-          b.nulls[r * A + a] = isnull;
-          b.numbers[r * A + a] = isnull ? 0 : DatumGetFloat8(d);
-        }
-        b.risk_null[r] = true;
-        if (risk) {
-          Datum d = SPI_getbinval(tt->vals[r], tt->tupdesc, static_cast<int>(2 + A), &isnull);
-          b.risk_null[r] = isnull;
-          if (!isnull) b.risk[r] = text_bytes(d);
-        }
-      }
-      MemoryContextSwitchTo(old);
-    });
+  using Batch = CustomerBatch;
+
+  void for_each_batch(CustomerBatch& b, MemoryContext batch_context, const CustomerConsumer& consume) override {
+    run_batches(this, query_, b, batch_context, consume);
+  }
+
+  // Appends the row in `slot` to `b`; always true. Called by the executor (PostgreSQL calls and
+  // plain stores only); the risk level's text goes to `batch_context`.
+  bool take(TupleTableSlot* slot, CustomerBatch& b, MemoryContext batch_context) noexcept {
+    MemoryContext old = MemoryContextSwitchTo(batch_context);
+    slot_getallattrs(slot);
+    const Datum* v = slot->tts_values;
+    const bool* isnull = slot->tts_isnull;
+    const std::size_t n = b.rows, A = b.attrs;
+    b.users[n] = DatumGetInt64(v[0]);  // the query keeps non-NULL ids only
+    for (std::size_t a = 0; a < A; ++a) {
+      b.nulls[n * A + a] = isnull[1 + a];
+      b.numbers[n * A + a] = isnull[1 + a] ? 0 : DatumGetFloat8(v[1 + a]);
+    }
+    b.risk_null[n] = true;
+    if (risk_level_) {
+      b.risk_null[n] = isnull[1 + A];
+      if (!isnull[1 + A]) b.risk[n] = copied_text(v[1 + A]);
+    }
+    b.rows = n + 1;
+    MemoryContextSwitchTo(old);
     return true;
   }
 
-  void close() override { cursor_->close(); }
+  void close() override {
+    pg_call([&] { SPI_freeplan(query_.plan); });
+  }
   const char* kind() const override { return "executor"; }
 
  private:
   bool risk_level_;
-  std::unique_ptr<Cursor> cursor_;
+  PreparedQuery query_;
 };
 
 }  // namespace
