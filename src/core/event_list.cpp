@@ -20,44 +20,51 @@ void sort_events(TimedEvent* first, TimedEvent* last) {
 EventList::EventList(EventList&& other) noexcept
     : next_(other.next_),
       end_(other.end_),
-      last_(other.last_),
       size_(other.size_),
-      sorted_(other.sorted_),
       chunks_(other.chunks_),
-      tail_(other.tail_),
-      arena_(other.arena_) {
-  std::copy(other.listed_, other.listed_ + kListedChunks, listed_);
-  std::fill(other.listed_, other.listed_ + kListedChunks, nullptr);
-  other.tail_ = nullptr;
-  other.next_ = other.end_ = other.last_ = nullptr;
+      sorted_(other.sorted_),
+      arena_(other.arena_),
+      head_(other.head_),
+      second_(other.second_) {
+  other.next_ = other.end_ = nullptr;
   other.size_ = 0;
   other.chunks_ = 0;
   other.sorted_ = true;
+  other.head_ = other.second_ = nullptr;
 }
 
 void EventList::grow() {
-  auto* chunk = static_cast<Chunk*>(arena_->allocate(chunk_bytes(chunks_)));
+  const unsigned k = chunks_;
+  auto* chunk = static_cast<Chunk*>(arena_->allocate(chunk_bytes(k)));
   chunk->next = nullptr;
-  if (tail_ != nullptr) tail_->next = chunk;
-  if (chunks_ < kListedChunks) listed_[chunks_] = chunk;
-  tail_ = chunk;
-  next_ = events_of(chunk);
-  end_ = next_ + chunk_capacity(chunks_);
+  if (k == 0) {
+    head_ = chunk;
+  } else {  // link it from the last chunk, whose events end at end_
+    auto* tail = reinterpret_cast<Chunk*>(reinterpret_cast<char*>(end_ - chunk_capacity(k - 1)) - header_bytes(k - 1));
+    tail->next = chunk;
+  }
+  if (k == 1) {
+    second_ = chunk;
+    std::fill(listed(chunk), listed(chunk) + kListedChunks, nullptr);
+  } else if (k >= 2 && k < 2 + kListedChunks) {
+    listed(second_)[k - 2] = chunk;
+  }
+  next_ = events_of(chunk, k);
+  end_ = next_ + chunk_capacity(k);
   ++chunks_;
 }
 
 void EventList::release() noexcept {
-  for (Chunk* c = listed_[0]; c != nullptr;) {
+  for (Chunk* c = head_; c != nullptr;) {
     Chunk* next = c->next;
     arena_->deallocate(c);
     c = next;
   }
-  std::fill(listed_, listed_ + kListedChunks, nullptr);
-  tail_ = nullptr;
-  next_ = end_ = last_ = nullptr;
+  next_ = end_ = nullptr;
   size_ = 0;
   chunks_ = 0;
   sorted_ = true;
+  head_ = second_ = nullptr;
 }
 
 void EventList::append(const EventList& other) {
@@ -94,29 +101,43 @@ void EventList::read_from(std::string_view bytes, unsigned conditions, bool allo
   }
 }
 
+namespace {
+
+// Asks for every cache line of `bytes` bytes at `p`.
+inline void prefetch_lines(const void* p, std::size_t bytes) {
+  for (std::size_t line = 0; line < bytes; line += 64) __builtin_prefetch(static_cast<const char*>(p) + line);
+}
+
+}  // namespace
+
 SortedEvents::SortedEvents(EventList& list) : arena_(list.arena_), size_(list.size_) {
+  using Chunk = EventList::Chunk;
   if (list.chunks_ <= 1) {  // one piece already: sort it in place
-    TimedEvent* first = list.listed_[0] == nullptr ? nullptr : EventList::events_of(list.listed_[0]);
-    if (!list.sorted_) {
-      sort_events(first, first + size_);  // last_ still points at the last slot, now the greatest
-      list.sorted_ = true;
-    }
+    TimedEvent* first = list.head_ == nullptr ? nullptr : EventList::events_of(list.head_, 0);
+    if (!list.sorted_) sort_events(first, first + size_);
+    list.sorted_ = true;
     data_ = first;
     return;
   }
   if (size_ > static_cast<std::size_t>(-1) / sizeof(TimedEvent)) throw std::bad_alloc();
   copy_ = static_cast<TimedEvent*>(arena_->allocate(size_ * sizeof(TimedEvent)));
-  // Every line of the listed chunks is asked for at once (written here, not in a function of its
-  // own: GCC drops a call to a function that only prefetches, as having no effect).
-  for (unsigned k = 0; k < list.chunks_ && k < EventList::kListedChunks; ++k) {
-    const char* first = reinterpret_cast<const char*>(list.listed_[k]);
-    for (std::size_t line = 0; line < EventList::chunk_bytes(k); line += 64) __builtin_prefetch(first + line);
-  }
+  // Every line of the first two chunks, then of the chunks the second lists, is asked for before
+  // the copy reads them, and each later chunk while the one before it is copied (the prefetches
+  // are written here: GCC drops a call to a function that only prefetches, as having no effect).
+  prefetch_lines(list.head_, EventList::chunk_bytes(0));
+  prefetch_lines(list.second_, EventList::chunk_bytes(1));
+  for (unsigned k = 2; k < list.chunks_ && k < 2 + EventList::kListedChunks; ++k)
+    prefetch_lines(EventList::listed(list.second_)[k - 2], EventList::chunk_bytes(k));
   TimedEvent* out = copy_;
-  list.for_each_chunk([&](const TimedEvent* first, std::size_t n) {
-    std::memcpy(static_cast<void*>(out), first, n * sizeof(TimedEvent));
+  std::size_t left = size_;
+  unsigned k = 0;
+  for (const Chunk* c = list.head_; left != 0; c = c->next, ++k) {
+    if (k + 1 >= 2 + EventList::kListedChunks && c->next != nullptr) prefetch_lines(c->next, EventList::chunk_bytes(k + 1));
+    const std::size_t n = std::min(left, EventList::chunk_capacity(k));
+    std::memcpy(static_cast<void*>(out), EventList::events_of(c, k), n * sizeof(TimedEvent));
     out += n;
-  });
+    left -= n;
+  }
   if (!list.sorted_) sort_events(copy_, copy_ + size_);
   data_ = copy_;
 }

@@ -37,7 +37,10 @@ inline bool event_before(const TimedEvent& a, const TimedEvent& b) noexcept {
 
 // A growable list of events on an Arena, in chunks that never move: growing copies nothing and
 // frees nothing, so no freed copies are left behind in the host's free lists. Chunk k holds
-// chunk_capacity(k) events; every chunk but the last is full. Also keeps a "known sorted" flag.
+// chunk_capacity(k) events; every chunk but the last is full. The second chunk also lists the
+// addresses of the next kListedChunks (so that reading a list, the sorted view, waits for memory
+// about twice instead of once per link). Also keeps a "known sorted" flag. 56 bytes, so that a
+// window_funnel group's whole state fits a 128-byte allocation (see pg/funnel_agg.hpp).
 class EventList {
  public:
   explicit EventList(Arena& arena) noexcept : arena_(&arena) {}
@@ -47,13 +50,13 @@ class EventList {
   EventList& operator=(EventList&&) = delete;
   ~EventList() { release(); }
 
-  // Appends one row (inline: this is the per-row path of the aggregates).
+  // Appends one row (inline: this is the per-row path of the aggregates). Between calls, the last
+  // event is always the one before next_ (a new chunk is only added when an event goes into it).
   void add(std::int64_t ts, std::uint32_t mask) {
     TimedEvent e{ts, mask};
+    if (sorted_ && size_ != 0 && event_before(e, next_[-1])) sorted_ = false;
     if (next_ == end_) grow();
-    if (sorted_ && last_ != nullptr && event_before(e, *last_)) sorted_ = false;
-    *next_ = e;
-    last_ = next_++;
+    *next_++ = e;
     ++size_;
   }
   // Appends every row `other` had when called (`other` may be this list).
@@ -63,9 +66,9 @@ class EventList {
   void for_each_chunk(F&& f) const {
     std::size_t left = size_;
     unsigned k = 0;
-    for (const Chunk* c = listed_[0]; left != 0; c = c->next, ++k) {
+    for (const Chunk* c = head_; left != 0; c = c->next, ++k) {
       std::size_t n = left < chunk_capacity(k) ? left : chunk_capacity(k);
-      f(events_of(c), n);
+      f(events_of(c, k), n);
       left -= n;
     }
   }
@@ -74,6 +77,8 @@ class EventList {
   // Where the next add() writes (the end of the last chunk when it is full): for prefetching.
   const TimedEvent* next_slot() const noexcept { return next_; }
   bool sorted() const noexcept { return sorted_; }
+  // The arena the chunks come from (also the scratch memory of the aggregates' final functions).
+  Arena& arena() const noexcept { return *arena_; }
 
   // Bytes write_to() produces: an 8-byte count then 12 bytes per event.
   std::size_t serialized_size() const noexcept { return 8 + 12 * size_; }
@@ -84,24 +89,32 @@ class EventList {
   // InvalidBinary.
   void read_from(std::string_view bytes, unsigned conditions, bool allow_empty_mask);
 
-  // Allocation size of chunk k (a power of two, so a PostgreSQL AllocSet rounds nothing up): each
-  // size twice, from 64 bytes to 8 kB, so that the list holds about 1.5 times its capacity after
-  // each new chunk and its last chunk's free room stays below a third of what it holds.
-  static std::size_t chunk_bytes(unsigned k) noexcept { return std::size_t{128} << (k / 2 < 6 ? k / 2 : 6); }
-  // Events chunk k holds (after its link to the next chunk).
-  static std::size_t chunk_capacity(unsigned k) noexcept { return (chunk_bytes(k) - sizeof(Chunk)) / sizeof(TimedEvent); }
+  // Chunks the second chunk lists (the third to the eighth).
+  static constexpr unsigned kListedChunks = 6;
+  // Allocation size of chunk k (a power of two, so a PostgreSQL AllocSet rounds nothing up): 128
+  // bytes, then each size twice from 256 bytes to 8 kB, so that the list holds about 1.5 times
+  // its capacity after each new chunk and its last chunk's free room stays small.
+  static std::size_t chunk_bytes(unsigned k) noexcept {
+    unsigned doublings = (k + 1) / 2;
+    return std::size_t{128} << (doublings < 6 ? doublings : 6);
+  }
+  // Bytes before chunk k's events: its link to the next chunk, and for the second chunk the list.
+  static std::size_t header_bytes(unsigned k) noexcept {
+    return sizeof(Chunk) + (k == 1 ? kListedChunks * sizeof(Chunk*) : 0);
+  }
+  // Events chunk k holds.
+  static std::size_t chunk_capacity(unsigned k) noexcept { return (chunk_bytes(k) - header_bytes(k)) / sizeof(TimedEvent); }
 
  private:
   friend class SortedEvents;
   struct Chunk {
     Chunk* next;
   };
-  static TimedEvent* events_of(const Chunk* c) noexcept {
-    return reinterpret_cast<TimedEvent*>(const_cast<Chunk*>(c) + 1);
+  static TimedEvent* events_of(const Chunk* c, unsigned k) noexcept {
+    return reinterpret_cast<TimedEvent*>(reinterpret_cast<char*>(const_cast<Chunk*>(c)) + header_bytes(k));
   }
-  // The first chunks, whose addresses the list keeps so that reading them all (the sorted view)
-  // waits for memory once instead of once per link: most lists have no more than these.
-  static constexpr unsigned kListedChunks = 8;
+  // The chunks the second chunk lists (chunk k + 2 at [k]).
+  static Chunk** listed(Chunk* second) noexcept { return reinterpret_cast<Chunk**>(second + 1); }
   // Adds the next chunk (the list is full).
   void grow();
   // Frees every chunk and empties the list.
@@ -111,13 +124,12 @@ class EventList {
   // the list (the aggregates prefetch their states' first line).
   TimedEvent* next_ = nullptr;  // where the next event goes
   TimedEvent* end_ = nullptr;   // the end of the last chunk
-  TimedEvent* last_ = nullptr;  // the last event added
   std::size_t size_ = 0;
-  bool sorted_ = true;
   unsigned chunks_ = 0;
-  Chunk* tail_ = nullptr;
+  bool sorted_ = true;
   Arena* arena_;
-  Chunk* listed_[kListedChunks] = {};  // listed_[0] is the first chunk
+  Chunk* head_ = nullptr;    // the first chunk
+  Chunk* second_ = nullptr;  // the second chunk, which lists the next kListedChunks
 };
 
 // A list's events in event_before order, in one piece: the list's own chunk when it has only one

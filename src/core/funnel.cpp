@@ -273,7 +273,7 @@ void FunnelState::merge(const FunnelState& other) {
 
 int FunnelState::result() {
   SortedEvents sorted(events_);
-  return window_funnel(params_, sorted.data(), sorted.size(), *arena_);
+  return window_funnel(params_, sorted.data(), sorted.size(), events_.arena());
 }
 
 std::size_t FunnelState::serialized_size() const { return kHeaderSize + events_.serialized_size(); }

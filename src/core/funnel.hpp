@@ -47,7 +47,7 @@ int window_funnel(const FunnelParams& params, const TimedEvent* events, std::siz
 // The aggregate state: parameters and the rows that matter.
 class FunnelState {
  public:
-  FunnelState(Arena& arena, const FunnelParams& params) : params_(params), events_(arena), arena_(&arena) {}
+  FunnelState(Arena& arena, const FunnelParams& params) : params_(params), events_(arena) {}
 
   const FunnelParams& params() const { return params_; }
   // Throws InvalidParameter if a row's parameters differ from the group's.
@@ -75,8 +75,7 @@ class FunnelState {
 
  private:
   FunnelParams params_;
-  EventList events_;
-  Arena* arena_;
+  EventList events_;  // its arena is also the final function's scratch memory
 };
 
 }  // namespace cohort

@@ -156,8 +156,7 @@ std::uint64_t sequence_count(const SequencePattern& pattern, const TimedEvent* e
 SequenceState::SequenceState(Arena& arena, std::string_view pattern, unsigned conditions)
     : pattern_(pattern.data(), pattern.size(), ArenaAllocator<char>(arena)),
       conditions_(conditions),
-      events_(arena),
-      arena_(&arena) {
+      events_(arena) {
   check_step_count(conditions, "sequence_match", "condition");
   used_ = parse_sequence_pattern(pattern, conditions).conditions_used;
 }
@@ -184,14 +183,14 @@ bool SequenceState::match() {
   if ((used_ & ~seen_) != 0) return false;  // a condition the pattern needs never held
   SortedEvents sorted(events_);
   SequencePattern compiled = parse_sequence_pattern(pattern(), conditions_);
-  return sequence_match(compiled, sorted.data(), sorted.size(), *arena_);
+  return sequence_match(compiled, sorted.data(), sorted.size(), events_.arena());
 }
 
 std::uint64_t SequenceState::count() {
   if ((used_ & ~seen_) != 0) return 0;
   SortedEvents sorted(events_);
   SequencePattern compiled = parse_sequence_pattern(pattern(), conditions_);
-  return sequence_count(compiled, sorted.data(), sorted.size(), *arena_);
+  return sequence_count(compiled, sorted.data(), sorted.size(), events_.arena());
 }
 
 std::size_t SequenceState::serialized_size() const { return 2 + 4 + 4 + pattern_.size() + events_.serialized_size(); }

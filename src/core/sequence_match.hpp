@@ -57,7 +57,6 @@ class SequenceState {
                             // lives on the C++ heap, and this state's destructor never runs)
   std::uint32_t seen_ = 0;  // OR of every added mask
   EventList events_;
-  Arena* arena_;
 };
 
 }  // namespace cohort

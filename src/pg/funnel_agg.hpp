@@ -27,6 +27,8 @@ struct FunnelAgg {
   char* modes_raw = nullptr;
   std::size_t modes_len = 0;
 };
+// One state per group: a byte more and every group takes a 256-byte AllocSet chunk, not 128.
+static_assert(sizeof(FunnelAgg) <= 128, "a window_funnel group's state fits 128 bytes");
 
 // What a window_funnel transition keeps between calls (in fn_extra, for the whole query): the
 // waiting rows (CallSiteRows) and the parameters every row so far had, so a row with the same
