@@ -362,3 +362,27 @@ SELECT cohort.window_funnel(interval '1 day', ts, true, false)
 SELECT count(*), sum(f) FROM (
   SELECT g % 5000 AS u, cohort.window_funnel(interval '1 day', timestamptz '2026-01-01' + g * interval '1 second', true, false) AS f
     FROM generate_series(1, 200000) g GROUP BY 1) x;
+
+-- The final functions' sorted copy of a group's rows (a group held in more than one chunk) counts
+-- against the limit too: 20,000 rows in one group fit 600 kB while they are added, but not with
+-- their copy (the DETAIL names it), and fit 1 MB with it.
+CREATE FUNCTION pg_temp.stopped_by_final(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  detail text;
+BEGIN
+  EXECUTE q;
+  RETURN 'no error';
+EXCEPTION WHEN out_of_memory THEN
+  GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+  RETURN CASE WHEN detail LIKE '%final function needs%sorted copy%' THEN '53200 in the final function' ELSE detail END;
+END $$;
+SET cohort.state_memory_limit = '600kB';
+SELECT f, pg_temp.stopped_by_final(format($q$SELECT cohort.%s
+  FROM (SELECT timestamptz '2026-01-01' + g * interval '1 second' AS ts FROM generate_series(1, 20000) g) s$q$, a)) AS outcome
+  FROM (VALUES ('window_funnel', $a$window_funnel(interval '1 day', ts, true, false)$a$),
+               ('sequence_match', $a$sequence_match('(?1)', ts, true, false)$a$),
+               ('sequence_count', $a$sequence_count('(?1)', ts, true, false)$a$)) v(f, a);
+SET cohort.state_memory_limit = '1MB';
+SELECT cohort.window_funnel(interval '1 day', ts, true, false), cohort.sequence_count('(?1)', ts, true, false)
+  FROM (SELECT timestamptz '2026-01-01' + g * interval '1 second' AS ts FROM generate_series(1, 20000) g) s;
+RESET cohort.state_memory_limit;

@@ -74,6 +74,9 @@ class EventList {
   }
 
   std::size_t size() const noexcept { return size_; }
+  // Bytes a SortedEvents of this list allocates while it lives: a copy of the rows unless the
+  // list is one chunk.
+  std::size_t sorted_copy_bytes() const noexcept { return chunks_ > 1 ? size_ * sizeof(TimedEvent) : 0; }
   // Where the next add() writes (the end of the last chunk when it is full): for prefetching.
   const TimedEvent* next_slot() const noexcept { return next_; }
   bool sorted() const noexcept { return sorted_; }

@@ -62,6 +62,8 @@ class FunnelState {
   // The funnel level (a one-chunk event list may be sorted in place; its rows do not change).
   int result();
   std::size_t size() const { return events_.size(); }
+  // Bytes result() allocates while it runs, besides the search's own (see SortedEvents).
+  std::size_t result_bytes() const { return events_.sorted_copy_bytes(); }
   // Where the next row's bytes go (see EventList::next_slot).
   const void* next_slot() const { return events_.next_slot(); }
 

@@ -42,6 +42,8 @@ class SequenceState {
   bool match();
   std::uint64_t count();
   std::size_t size() const { return events_.size(); }
+  // Bytes match() and count() allocate while they run, besides the search's own (see SortedEvents).
+  std::size_t result_bytes() const { return events_.sorted_copy_bytes(); }
   // Where the next row's bytes go (see EventList::next_slot).
   const void* next_slot() const { return events_.next_slot(); }
 

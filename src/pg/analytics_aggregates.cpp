@@ -54,6 +54,14 @@ uint64& row_counter(FunctionCallInfo fcinfo) {
   return counter->rows;
 }
 
+// The aggregate memory context; the support functions make no sense outside an aggregate.
+MemoryContext aggregate_context(FunctionCallInfo fcinfo, const char* function) {
+  MemoryContext context = nullptr;
+  if (!AggCheckCallContext(fcinfo, &context) || context == nullptr)
+    throw std::runtime_error(std::string(function) + " called outside an aggregate");
+  return context;
+}
+
 // Raises 53200 when the states of every group of this aggregation, held in `context`, outgrow
 // cohort.state_memory_limit (64 x work_mem by default); looks every `every` calls, counted in
 // `calls` (transition functions add a row a call, combine functions a whole partial state). Hash
@@ -71,12 +79,22 @@ void check_state_memory(uint64& calls, MemoryContext context, const char* functi
                    "aggregate fewer events or groups at once.");
 }
 
-// The aggregate memory context; the support functions make no sense outside an aggregate.
-MemoryContext aggregate_context(FunctionCallInfo fcinfo, const char* function) {
-  MemoryContext context = nullptr;
-  if (!AggCheckCallContext(fcinfo, &context) || context == nullptr)
-    throw std::runtime_error(std::string(function) + " called outside an aggregate");
-  return context;
+// Raises 53200 when a final function's sorted copy of one group's rows (`copy_bytes`, 12 bytes a
+// row for a group held in more than one chunk) would take the aggregation's memory past
+// cohort.state_memory_limit: the limit bounds what the final functions hold too.
+void check_final_memory(FunctionCallInfo fcinfo, std::size_t copy_bytes, const char* function) {
+  if (copy_bytes == 0) return;
+  MemoryContext context = aggregate_context(fcinfo, function);
+  std::size_t used = MemoryContextMemAllocated(context, true);
+  std::size_t limit = cohort::pg::state_memory_limit_bytes();
+  if (used + copy_bytes > limit)
+    throw SqlError(ERRCODE_OUT_OF_MEMORY,
+                   std::string(function) + ": aggregate states need more than " + std::to_string(limit / 1024) + " kB",
+                   std::string("The states of every group of this aggregation hold ") + std::to_string(used / 1024) +
+                       " kB, and the final function needs " + std::to_string(copy_bytes / 1024) +
+                       " kB more for a sorted copy of one group's events (12 bytes each).",
+                   "Raise cohort.state_memory_limit (or work_mem, whose 64-fold is the default limit), or "
+                   "aggregate fewer events or groups at once.");
 }
 
 // Throws 22004 if argument n is NULL.
@@ -308,6 +326,7 @@ COHORT_FUNCTION(cohort_window_funnel_final) {
   if (PG_ARGISNULL(0)) PG_RETURN_INT32(0);
   auto* agg = reinterpret_cast<FunnelAgg*>(PG_GETARG_POINTER(0));
   agg->settle();
+  check_final_memory(fcinfo, agg->state.result_bytes(), "window_funnel");
   PG_RETURN_INT32(agg->state.result());
 }
 
@@ -387,6 +406,7 @@ COHORT_FUNCTION(cohort_sequence_match_final) {
   if (PG_ARGISNULL(0)) PG_RETURN_BOOL(false);
   auto* agg = reinterpret_cast<SequenceAgg*>(PG_GETARG_POINTER(0));
   agg->settle();
+  check_final_memory(fcinfo, agg->state.result_bytes(), "sequence_match");
   PG_RETURN_BOOL(agg->state.match());
 }
 
@@ -395,6 +415,7 @@ COHORT_FUNCTION(cohort_sequence_count_final) {
   if (PG_ARGISNULL(0)) PG_RETURN_INT64(0);
   auto* agg = reinterpret_cast<SequenceAgg*>(PG_GETARG_POINTER(0));
   agg->settle();
+  check_final_memory(fcinfo, agg->state.result_bytes(), "sequence_count");
   PG_RETURN_INT64(static_cast<int64>(agg->state.count()));
 }
 

@@ -94,6 +94,17 @@ std::string_view copy_bytes(std::string_view s) {
   return std::string_view(p, s.size());
 }
 
+// Hands each batch `fill(b, batch_context)` fills, in turn, to `consume`, emptying the batch
+// context before each; `fill` returns false at the end of the scan.
+template <typename Batch, typename Consumer, typename Fill>
+void pull_batches(Batch& b, MemoryContext batch_context, const Consumer& consume, Fill fill) {
+  while (true) {
+    MemoryContextReset(batch_context);
+    if (!fill(b, batch_context)) break;
+    consume(b);
+  }
+}
+
 class HeapEventSource final : public EventSource {
  public:
   HeapEventSource(const Program& program, const EventScanSpec& spec, HeapColumn user, HeapColumn event,
@@ -113,11 +124,7 @@ class HeapEventSource final : public EventSource {
   }
 
   void for_each_batch(EventBatch& b, MemoryContext batch_context, const BatchConsumer& consume) override {
-    while (true) {
-      MemoryContextReset(batch_context);
-      if (!next(b, batch_context)) break;
-      consume(b);
-    }
+    pull_batches(b, batch_context, consume, [this](EventBatch& in, MemoryContext c) { return next(in, c); });
   }
 
   void close() override { scan_.close(); }
@@ -232,11 +239,7 @@ class HeapCustomerSource final : public CustomerSource {
       : user_(user), attrs_(std::move(attrs)), has_risk_(has_risk), risk_(risk), natts_(natts), scan_(relid) {}
 
   void for_each_batch(CustomerBatch& b, MemoryContext batch_context, const CustomerConsumer& consume) override {
-    while (true) {
-      MemoryContextReset(batch_context);
-      if (!next(b, batch_context)) break;
-      consume(b);
-    }
+    pull_batches(b, batch_context, consume, [this](CustomerBatch& in, MemoryContext c) { return next(in, c); });
   }
 
   void close() override { scan_.close(); }
