@@ -95,8 +95,8 @@ class EventList {
   // Chunks the second chunk lists (the third to the eighth).
   static constexpr unsigned kListedChunks = 6;
   // Allocation size of chunk k (a power of two, so a PostgreSQL AllocSet rounds nothing up): 128
-  // bytes, then each size twice from 256 bytes to 8 kB, so that the list holds about 1.5 times
-  // its capacity after each new chunk and its last chunk's free room stays small.
+  // bytes, then each size twice from 256 bytes to 8 kB, so that each new chunk adds about half of
+  // the capacity before it, and the last chunk's free room stays small.
   static std::size_t chunk_bytes(unsigned k) noexcept {
     unsigned doublings = (k + 1) / 2;
     return std::size_t{128} << (doublings < 6 ? doublings : 6);
