@@ -62,6 +62,16 @@ MemoryContext aggregate_context(FunctionCallInfo fcinfo, const char* function) {
   return context;
 }
 
+// Throws 53200 for aggregate states of `function` past cohort.state_memory_limit (`limit` bytes);
+// `detail` says what holds the memory.
+[[noreturn]] void raise_state_memory(const char* function, std::size_t limit, const std::string& detail) {
+  throw SqlError(ERRCODE_OUT_OF_MEMORY,
+                 std::string(function) + ": aggregate states need more than " + std::to_string(limit / 1024) + " kB",
+                 detail,
+                 "Raise cohort.state_memory_limit (or work_mem, whose 64-fold is the default limit), or "
+                 "aggregate fewer events or groups at once.");
+}
+
 // Raises 53200 when the states of every group of this aggregation, held in `context`, outgrow
 // cohort.state_memory_limit (64 x work_mem by default); looks every `every` calls, counted in
 // `calls` (transition functions add a row a call, combine functions a whole partial state). Hash
@@ -71,12 +81,10 @@ void check_state_memory(uint64& calls, MemoryContext context, const char* functi
   std::size_t used = MemoryContextMemAllocated(context, true);
   std::size_t limit = cohort::pg::state_memory_limit_bytes();
   if (used > limit)
-    throw SqlError(ERRCODE_OUT_OF_MEMORY,
-                   std::string(function) + ": aggregate states need more than " + std::to_string(limit / 1024) + " kB",
-                   std::string("The states of every group of this aggregation (of all aggregates computed with ") + function +
-                       ") hold " + std::to_string(used / 1024) + " kB; " + function + " keeps 12 bytes per event.",
-                   "Raise cohort.state_memory_limit (or work_mem, whose 64-fold is the default limit), or "
-                   "aggregate fewer events or groups at once.");
+    raise_state_memory(function, limit,
+                       std::string("The states of every group of this aggregation (of all aggregates computed with ") +
+                           function + ") hold " + std::to_string(used / 1024) + " kB; " + function +
+                           " keeps 12 bytes per event.");
 }
 
 // Raises 53200 when a final function's sorted copy of one group's rows (`copy_bytes`, 12 bytes a
@@ -88,13 +96,10 @@ void check_final_memory(FunctionCallInfo fcinfo, std::size_t copy_bytes, const c
   std::size_t used = MemoryContextMemAllocated(context, true);
   std::size_t limit = cohort::pg::state_memory_limit_bytes();
   if (used + copy_bytes > limit)
-    throw SqlError(ERRCODE_OUT_OF_MEMORY,
-                   std::string(function) + ": aggregate states need more than " + std::to_string(limit / 1024) + " kB",
-                   std::string("The states of every group of this aggregation hold ") + std::to_string(used / 1024) +
-                       " kB, and the final function needs " + std::to_string(copy_bytes / 1024) +
-                       " kB more for a sorted copy of one group's events (12 bytes each).",
-                   "Raise cohort.state_memory_limit (or work_mem, whose 64-fold is the default limit), or "
-                   "aggregate fewer events or groups at once.");
+    raise_state_memory(function, limit,
+                       std::string("The states of every group of this aggregation hold ") + std::to_string(used / 1024) +
+                           " kB, and the final function needs " + std::to_string(copy_bytes / 1024) +
+                           " kB more for a sorted copy of one group's events (12 bytes each).");
 }
 
 // Throws 22004 if argument n is NULL.

@@ -64,8 +64,8 @@ std::string_view copied_text(Datum d) {
 // take() and hands each full one to the consumer. The executor calls it, so it holds nothing with
 // a destructor, and the consumer (C++ that may throw) runs under run_guarded(), in the caller's
 // memory context and error context (errors of its own do not carry SPI's "SQL statement" context
-// line). `Source` names its `Batch` type and has `bool take(TupleTableSlot*, Batch&, MemoryContext)
-// noexcept`.
+// line). `Source` names its `Batch` type and has `bool take(const Datum*, const bool*, Batch&)
+// noexcept`, called with the row deformed and the batch context current.
 template <typename Source>
 struct BatchReceiver {
   using Batch = typename Source::Batch;
@@ -104,12 +104,16 @@ void hand_over_in_caller_context(BatchReceiver<Source>* r) noexcept {
   MemoryContextSwitchTo(executor_context);
 }
 
-// The executor's call for each row: the source takes it, and a full batch goes to the consumer.
+// The executor's call for each row: the source takes its values (deformed in the batch context,
+// where the texts it keeps go), and a full batch goes to the consumer.
 template <typename Source>
 bool receive_row(TupleTableSlot* slot, DestReceiver* self) noexcept {
   auto* r = reinterpret_cast<BatchReceiver<Source>*>(self);
-  if (r->source->take(slot, *r->batch, r->batch_context) && r->batch->rows == r->batch->capacity())
-    hand_over_in_caller_context(r);
+  MemoryContext old = MemoryContextSwitchTo(r->batch_context);
+  slot_getallattrs(slot);
+  const bool kept = r->source->take(slot->tts_values, slot->tts_isnull, *r->batch);
+  MemoryContextSwitchTo(old);
+  if (kept && r->batch->rows == r->batch->capacity()) hand_over_in_caller_context(r);
   return true;
 }
 
@@ -187,13 +191,9 @@ class SpiEventSource final : public EventSource {
     run_batches(this, query_, b, batch_context, consume);
   }
 
-  // Appends the row in `slot` to `b` when it may feed an accumulator; whether it did. Called by
-  // the executor (PostgreSQL calls and plain stores only); texts go to `batch_context`.
-  bool take(TupleTableSlot* slot, EventBatch& b, MemoryContext batch_context) noexcept {
-    MemoryContext old = MemoryContextSwitchTo(batch_context);
-    slot_getallattrs(slot);
-    const Datum* v = slot->tts_values;
-    const bool* isnull = slot->tts_isnull;
+  // Appends the row `v`/`isnull` to `b` when it may feed an accumulator; whether it did. Called by
+  // the receiver (PostgreSQL calls and plain stores only), in the batch context.
+  bool take(const Datum* v, const bool* isnull, EventBatch& b) noexcept {
     const auto& props = program_.properties();
     const std::size_t n = b.rows, P = b.props, F = b.filters;
     b.users[n] = DatumGetInt64(v[0]);  // the query keeps non-NULL ids and times only
@@ -218,7 +218,6 @@ class SpiEventSource final : public EventSource {
       }
       b.rows = n + 1;
     }
-    MemoryContextSwitchTo(old);
     return kept;
   }
 
@@ -254,13 +253,9 @@ class SpiCustomerSource final : public CustomerSource {
     run_batches(this, query_, b, batch_context, consume);
   }
 
-  // Appends the row in `slot` to `b`; always true. Called by the executor (PostgreSQL calls and
-  // plain stores only); the risk level's text goes to `batch_context`.
-  bool take(TupleTableSlot* slot, CustomerBatch& b, MemoryContext batch_context) noexcept {
-    MemoryContext old = MemoryContextSwitchTo(batch_context);
-    slot_getallattrs(slot);
-    const Datum* v = slot->tts_values;
-    const bool* isnull = slot->tts_isnull;
+  // Appends the row `v`/`isnull` to `b`; always true. Called by the receiver (PostgreSQL calls and
+  // plain stores only), in the batch context.
+  bool take(const Datum* v, const bool* isnull, CustomerBatch& b) noexcept {
     const std::size_t n = b.rows, A = b.attrs;
     b.users[n] = DatumGetInt64(v[0]);  // the query keeps non-NULL ids only
     for (std::size_t a = 0; a < A; ++a) {
@@ -273,7 +268,6 @@ class SpiCustomerSource final : public CustomerSource {
       if (!isnull[1 + A]) b.risk[n] = copied_text(v[1 + A]);
     }
     b.rows = n + 1;
-    MemoryContextSwitchTo(old);
     return true;
   }
 

@@ -41,6 +41,8 @@ class CountingArena final : public cohort::Arena {
     cohort::heap_arena().deallocate(p);
   }
   std::size_t current() const { return current_; }
+  // Allocations not given back yet.
+  std::size_t live() const { return sizes_.size(); }
   std::size_t allocations() const { return allocations_; }
   // The size of every allocation so far, in order.
   const std::vector<std::size_t>& all_sizes() const { return all_sizes_; }

@@ -395,23 +395,8 @@ TEST(UserTable, NoBehaviouralLeaves) {
   EXPECT_TRUE(h.member(1, cohort_test::Customer{{{"age", 5}}, {}}));
 }
 
-// An arena that counts what it hands out, to check the table draws from it.
-class CountingArena final : public cohort::Arena {
- public:
-  void* allocate(std::size_t bytes) override {
-    ++live;
-    ++total;
-    return cohort::heap_arena().allocate(bytes);
-  }
-  void deallocate(void* p) noexcept override {
-    --live;
-    cohort::heap_arena().deallocate(p);
-  }
-  long live = 0, total = 0;
-};
-
 TEST(Arena, UserTableAllocatesFromArenaAndFreesEverything) {
-  CountingArena arena;
+  cohort_test::CountingArena arena;
   {
     cohort::Program p = cohort::Program::compile(cohort::parse_definition(
         R"([{"action":"e","operation":"count_distinct","property":"q","condition":">=","value":2}])"));
@@ -431,10 +416,10 @@ TEST(Arena, UserTableAllocatesFromArenaAndFreesEverything) {
       t.add(row);
     }
     EXPECT_EQ(t.size(), 300u);
-    EXPECT_GT(arena.total, 0);
-    EXPECT_GT(arena.live, 0);
+    EXPECT_GT(arena.allocations(), 0u);
+    EXPECT_GT(arena.live(), 0u);
   }
-  EXPECT_EQ(arena.live, 0);
+  EXPECT_EQ(arena.live(), 0u);
 }
 
 TEST(Arena, HeapArenaAndAllocator) {
