@@ -123,8 +123,8 @@ SELECT count(*) > 0 AS works_again FROM cohort.evaluate('{"all": []}', 'sp_event
 DROP OWNED BY regress_cohort_scan;
 DROP ROLE regress_cohort_scan;
 
--- An inheritance parent is read through the executor, children included (a heap scan of the
--- parent alone would miss them); its children read directly.
+-- An inheritance parent is read directly with its children (sql/partitions.sql covers trees), a
+-- child alone without its parent.
 CREATE TABLE sp_parent (user_id int, event text, ts timestamptz);
 CREATE TABLE sp_child () INHERITS (sp_parent);
 INSERT INTO sp_parent VALUES (1, 'buy', '2026-01-01');

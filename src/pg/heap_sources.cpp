@@ -1,5 +1,5 @@
 // Direct path: a heap scan under the query's snapshot (MVCC visibility as the executor's), used
-// only where it returns exactly what the executor would (SourceRelation::direct_scan_possible).
+// only where it returns exactly what the executor would (SourceRelation::direct_parts).
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -8,6 +8,7 @@
 #include "core/row_screen.hpp"
 #include "pg/heap_scan.hpp"
 #include "pg/heap_sources.hpp"
+#include "pg/relation_parts.hpp"
 #include "pg/source_relation.hpp"
 
 namespace cohort::pg {
@@ -105,22 +106,28 @@ void pull_batches(Batch& b, MemoryContext batch_context, const Consumer& consume
   }
 }
 
+// Where the direct scan finds the events columns in one table, and how it reads them.
+struct EventColumns {
+  HeapColumn user, event, ts;
+  std::vector<HeapColumn> props, filters;
+  int natts = 0;  // deform this far for a row that is kept
+};
+
 class HeapEventSource final : public EventSource {
  public:
-  HeapEventSource(const Program& program, const EventScanSpec& spec, HeapColumn user, HeapColumn event,
-                  HeapColumn ts, std::vector<HeapColumn> props, std::vector<HeapColumn> filters, int natts)
+  HeapEventSource(const Program& program, const EventScanSpec& spec, EventColumns columns)
       : program_(program),
         spec_(spec),
-        user_(user),
-        event_(event),
-        ts_(ts),
-        props_(std::move(props)),
-        filters_(std::move(filters)),
-        natts_(natts),
+        user_(columns.user),
+        event_(columns.event),
+        ts_(columns.ts),
+        props_(std::move(columns.props)),
+        filters_(std::move(columns.filters)),
+        natts_(columns.natts),
         screen_(program, spec.every_event, spec.has_lower_bound ? spec.lower_bound : PG_INT64_MIN, spec.as_of,
                 spec.relevance),
         scan_(spec.relid, spec.parallel_scan) {
-    if (ts.index == event.index + 1) scan_.prepare_text_then_int64(event.index);
+    if (ts_.index == event_.index + 1) scan_.prepare_text_then_int64(event_.index);
   }
 
   void for_each_batch(EventBatch& b, MemoryContext batch_context, const BatchConsumer& consume) override {
@@ -232,11 +239,24 @@ class HeapEventSource final : public EventSource {
   HeapScan scan_;
 };
 
+// Where the direct scan finds the customers columns in one table, and how it reads them.
+struct CustomerHeapColumns {
+  HeapColumn user;
+  std::vector<HeapColumn> attrs;
+  bool has_risk = false;
+  HeapColumn risk;
+  int natts = 0;
+};
+
 class HeapCustomerSource final : public CustomerSource {
  public:
-  HeapCustomerSource(Oid relid, HeapColumn user, std::vector<HeapColumn> attrs, bool has_risk, HeapColumn risk,
-                     int natts)
-      : user_(user), attrs_(std::move(attrs)), has_risk_(has_risk), risk_(risk), natts_(natts), scan_(relid) {}
+  HeapCustomerSource(Oid relid, CustomerHeapColumns columns)
+      : user_(columns.user),
+        attrs_(std::move(columns.attrs)),
+        has_risk_(columns.has_risk),
+        risk_(columns.risk),
+        natts_(columns.natts),
+        scan_(relid) {}
 
   void for_each_batch(CustomerBatch& b, MemoryContext batch_context, const CustomerConsumer& consume) override {
     pull_batches(b, batch_context, consume, [this](CustomerBatch& in, MemoryContext c) { return next(in, c); });
@@ -278,10 +298,114 @@ class HeapCustomerSource final : public CustomerSource {
 };
 
 // Largest attnum among columns.
-int max_attnum(const std::vector<ColumnInfo>& columns) {
+int max_attnum(const std::vector<AttrNumber>& attnums) {
   int n = 0;
-  for (const ColumnInfo& c : columns) n = std::max(n, static_cast<int>(c.attnum));
+  for (AttrNumber a : attnums) n = std::max(n, static_cast<int>(a));
   return n;
+}
+
+// `like`, found at `attnum` of another table of the same relation.
+HeapColumn at(HeapColumn like, AttrNumber attnum) {
+  like.index = attnum - 1;
+  return like;
+}
+
+// The events columns in `part`, given where they are in the relation itself (`columns`) and their
+// attnums in the part (user, event, ts, properties, filters: ColumnInfo order in open_heap_events).
+EventColumns part_columns(const EventColumns& columns, const DirectPart& part) {
+  const auto& a = part.attnums;
+  EventColumns out{at(columns.user, a[0]), at(columns.event, a[1]), at(columns.ts, a[2]), {}, {}, max_attnum(a)};
+  std::size_t k = 3;
+  for (const HeapColumn& p : columns.props) out.props.push_back(at(p, a[k++]));
+  for (const HeapColumn& f : columns.filters) out.filters.push_back(at(f, a[k++]));
+  return out;
+}
+
+// Pages of a table locked by storage_parts().
+uint64_t table_pages(Oid relid) {
+  uint64_t pages = 0;
+  pg_call([&] {
+    Relation rel = table_open(relid, NoLock);
+    pages = RelationGetNumberOfBlocks(rel);
+    table_close(rel, NoLock);
+  });
+  return pages;
+}
+
+// The events of a partitioned table or an inheritance tree: each table read directly in turn,
+// opened when reached and released after. A partition whose bounds hold no time in the scan's
+// window is not read (its pages count as skipped). Serial: parallel workers share the pages of
+// one table.
+class PartsEventSource final : public EventSource {
+ public:
+  PartsEventSource(const Program& program, const EventScanSpec& spec, EventColumns columns,
+                   std::vector<DirectPart> parts)
+      : program_(program), spec_(spec), columns_(std::move(columns)), parts_(std::move(parts)) {}
+
+  void for_each_batch(EventBatch& b, MemoryContext batch_context, const BatchConsumer& consume) override {
+    for (const DirectPart& part : parts_) {
+      if (partition_rules_out(part.relid, part.attnums[2], spec_.has_lower_bound, spec_.lower_bound, spec_.as_of)) {
+        pages_skipped_ += table_pages(part.relid);
+        continue;
+      }
+      EventScanSpec spec = spec_;
+      spec.relid = part.relid;
+      HeapEventSource source(program_, spec, part_columns(columns_, part));
+      source.for_each_batch(b, batch_context, consume);
+      pages_skipped_ += source.pages_skipped();
+      source.close();
+    }
+  }
+
+  void close() override {}
+  const char* kind() const override { return "direct"; }
+  bool is_direct() const override { return false; }
+  uint64_t pages_skipped() const override { return pages_skipped_; }
+
+ private:
+  const Program& program_;
+  EventScanSpec spec_;
+  EventColumns columns_;
+  std::vector<DirectPart> parts_;
+  uint64_t pages_skipped_ = 0;
+};
+
+// The customers columns in `part` (user, attributes, risk_level: ColumnInfo order in
+// open_heap_customers).
+CustomerHeapColumns part_columns(const CustomerHeapColumns& columns, const DirectPart& part) {
+  const auto& a = part.attnums;
+  CustomerHeapColumns out{at(columns.user, a[0]), {}, columns.has_risk, columns.risk, max_attnum(a)};
+  std::size_t k = 1;
+  for (const HeapColumn& c : columns.attrs) out.attrs.push_back(at(c, a[k++]));
+  if (columns.has_risk) out.risk = at(columns.risk, a[k]);
+  return out;
+}
+
+// The customers of a partitioned table or an inheritance tree, each table read directly in turn.
+class PartsCustomerSource final : public CustomerSource {
+ public:
+  PartsCustomerSource(CustomerHeapColumns columns, std::vector<DirectPart> parts)
+      : columns_(std::move(columns)), parts_(std::move(parts)) {}
+
+  void for_each_batch(CustomerBatch& b, MemoryContext batch_context, const CustomerConsumer& consume) override {
+    for (const DirectPart& part : parts_) {
+      HeapCustomerSource source(part.relid, part_columns(columns_, part));
+      source.for_each_batch(b, batch_context, consume);
+      source.close();
+    }
+  }
+
+  void close() override {}
+  const char* kind() const override { return "direct"; }
+
+ private:
+  CustomerHeapColumns columns_;
+  std::vector<DirectPart> parts_;
+};
+
+// Whether `parts` is the relation itself, with no other table.
+bool only_itself(const std::vector<DirectPart>& parts, Oid relid) {
+  return parts.size() == 1 && parts[0].relid == relid;
 }
 
 }  // namespace
@@ -290,50 +414,51 @@ std::unique_ptr<EventSource> open_heap_events(const Program& program, const Even
   SourceRelation events(spec.relid, "events");
   std::vector<ColumnInfo> used = {events.info("user_id", ColumnType::Integer), events.info("event", ColumnType::Text),
                                   events.info("ts", ColumnType::Timestamptz)};
-  HeapColumn user, event, ts;
-  if (!heap_column(used[0], false, user) || !heap_column(used[1], true, event)) return nullptr;
-  ts.index = used[2].attnum - 1;
-  std::vector<HeapColumn> props, filters;
+  EventColumns columns;
+  if (!heap_column(used[0], false, columns.user) || !heap_column(used[1], true, columns.event)) return nullptr;
+  columns.ts.index = used[2].attnum - 1;
   for (const PropertyColumn& p : program.properties()) {
     ColumnInfo info = events.info(p.column, p.as_text ? ColumnType::Any : ColumnType::Numeric);
     HeapColumn c;
     if (!heap_column(info, p.as_text, c)) return nullptr;
     used.push_back(info);
-    props.push_back(c);
+    columns.props.push_back(c);
   }
   for (const PropertyFilter& f : program.filters()) {
     ColumnInfo info = events.info(f.column, ColumnType::Any);
     HeapColumn c;
     if (!heap_column(info, true, c)) return nullptr;
     used.push_back(info);
-    filters.push_back(c);
+    columns.filters.push_back(c);
   }
-  if (!events.direct_scan_possible(used)) return nullptr;
-  return std::make_unique<HeapEventSource>(program, spec, user, event, ts, std::move(props), std::move(filters),
-                                           max_attnum(used));
+  std::vector<DirectPart> parts;
+  if (!events.direct_parts(used, parts)) return nullptr;
+  if (only_itself(parts, spec.relid)) return std::make_unique<HeapEventSource>(program, spec, part_columns(columns, parts[0]));
+  return std::make_unique<PartsEventSource>(program, spec, std::move(columns), std::move(parts));
 }
 
 std::unique_ptr<CustomerSource> open_heap_customers(const CustomerColumns& columns, Oid relid) {
   SourceRelation customers(relid, "customers");
   std::vector<ColumnInfo> used = {customers.info("user_id", ColumnType::Integer)};
-  HeapColumn user, risk;
-  if (!heap_column(used[0], false, user)) return nullptr;
-  std::vector<HeapColumn> attrs;
+  CustomerHeapColumns heap;
+  if (!heap_column(used[0], false, heap.user)) return nullptr;
   for (const std::string& a : columns.attributes) {
     ColumnInfo info = customers.info(a, ColumnType::Numeric);
     HeapColumn c;
     if (!heap_column(info, false, c)) return nullptr;
     used.push_back(info);
-    attrs.push_back(c);
+    heap.attrs.push_back(c);
   }
-  if (columns.risk_level) {
+  heap.has_risk = columns.risk_level;
+  if (heap.has_risk) {
     ColumnInfo info = customers.info("risk_level", ColumnType::Text);
-    if (!heap_column(info, true, risk)) return nullptr;
+    if (!heap_column(info, true, heap.risk)) return nullptr;
     used.push_back(info);
   }
-  if (!customers.direct_scan_possible(used)) return nullptr;
-  return std::make_unique<HeapCustomerSource>(relid, user, std::move(attrs), columns.risk_level, risk,
-                                              max_attnum(used));
+  std::vector<DirectPart> parts;
+  if (!customers.direct_parts(used, parts)) return nullptr;
+  if (only_itself(parts, relid)) return std::make_unique<HeapCustomerSource>(relid, part_columns(heap, parts[0]));
+  return std::make_unique<PartsCustomerSource>(std::move(heap), std::move(parts));
 }
 
 }  // namespace cohort::pg

@@ -6,7 +6,8 @@
 
 namespace cohort::pg {
 
-// Events read directly; nullptr when the table does not qualify (see SourceRelation::direct_scan_possible).
+// Events read directly (a table, or each table of a partitioned table or inheritance tree); nullptr
+// when the relation does not qualify (see SourceRelation::direct_parts).
 std::unique_ptr<EventSource> open_heap_events(const Program& program, const EventScanSpec& spec);
 
 // Customers read directly; nullptr when the table does not qualify.

@@ -1,6 +1,7 @@
 // Source relation checks: existence, SELECT privilege, column presence and types.
 #include "pg/source_relation.hpp"
 
+#include "pg/relation_parts.hpp"
 #include "pg/settings.hpp"
 
 namespace cohort::pg {
@@ -88,15 +89,15 @@ ColumnInfo SourceRelation::info(const std::string& column, ColumnType want) cons
                    "column \"" + column + "\" of " + role_ + " relation " + display_name_ +
                        " has type " + type_name,
                    std::string("Expected ") + type_description(want) + ".");
-  return ColumnInfo{attnum, type, collation, quoted};
+  return ColumnInfo{column, attnum, type, collation, quoted};
 }
 
-bool SourceRelation::direct_scan_possible(const std::vector<ColumnInfo>& columns) const {
+bool SourceRelation::direct_parts(const std::vector<ColumnInfo>& columns, std::vector<DirectPart>& parts) const {
   if (!direct_scan_enabled()) return false;
   bool possible = false;
   pg_call([&] {
-    if (get_rel_relkind(relid_) != RELKIND_RELATION) return;
-    if (has_subclass(relid_)) return;  // the executor reads inheritance children too; a heap scan would not
+    const char kind = get_rel_relkind(relid_);
+    if (kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE) return;
     int rls = check_enable_rls(relid_, InvalidOid, true);
     if (rls != RLS_NONE && rls != RLS_NONE_ENV) return;
     bool whole_table = pg_class_aclcheck(relid_, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
@@ -108,7 +109,29 @@ bool SourceRelation::direct_scan_possible(const std::vector<ColumnInfo>& columns
     }
     possible = true;
   });
-  return possible;
+  std::vector<Oid> oids;
+  if (!possible || !storage_parts(relid_, oids)) return false;
+  parts.clear();
+  for (Oid oid : oids) {
+    DirectPart part{oid, {}};
+    for (const ColumnInfo& c : columns) {
+      AttrNumber attnum = c.attnum;
+      bool same = true;
+      if (oid != relid_)
+        pg_call([&] {
+          attnum = get_attnum(oid, c.name.c_str());
+          if (attnum <= 0) return;
+          Oid type = InvalidOid, collation = InvalidOid;
+          int32 typmod = -1;
+          get_atttypetypmodcoll(oid, attnum, &type, &typmod, &collation);
+          same = getBaseType(type) == c.type && collation == c.collation;
+        });
+      if (attnum <= 0 || !same) return false;
+      part.attnums.push_back(attnum);
+    }
+    parts.push_back(std::move(part));
+  }
+  return true;
 }
 
 }  // namespace cohort::pg

@@ -19,10 +19,17 @@ enum class ColumnType {
 
 // A checked column: where it is and what it holds.
 struct ColumnInfo {
+  std::string name;            // as the caller's relation names it
   AttrNumber attnum = InvalidAttrNumber;
   Oid type = InvalidOid;       // base type (domains resolved)
   Oid collation = InvalidOid;
   std::string sql;             // quoted identifier for SQL text
+};
+
+// A table that holds some of a source relation's rows, and where its columns are.
+struct DirectPart {
+  Oid relid = InvalidOid;
+  std::vector<AttrNumber> attnums;  // of the columns asked about, in their order
 };
 
 // A relation the caller passed as regclass: checked to exist and to be readable.
@@ -37,10 +44,13 @@ class SourceRelation {
   std::string column(const std::string& column, ColumnType type) const { return info(column, type).sql; }
   // Checks `column` exists with an accepted type and describes it.
   ColumnInfo info(const std::string& column, ColumnType type) const;
-  // True when the table can be read page by page with the same result as through the executor:
-  // a plain table, no row-level security for the caller, SELECT on every column in `columns`,
-  // text columns of type text/varchar with a deterministic collation, and cohort.direct_scan on.
-  bool direct_scan_possible(const std::vector<ColumnInfo>& columns) const;
+  // True when the relation's rows can be read page by page with the same result as through the
+  // executor: a table or a partitioned table, no row-level security for the caller, SELECT on
+  // every column in `columns`, text columns of type text/varchar with a deterministic collation,
+  // every part a table whose columns of those names have the same types, and cohort.direct_scan
+  // on. `parts` then lists the tables to read (relation_parts.hpp) with the columns' attnums in
+  // each (privileges and policies are the relation's, as for a query on it).
+  bool direct_parts(const std::vector<ColumnInfo>& columns, std::vector<DirectPart>& parts) const;
   Oid relid() const { return relid_; }
 
  private:

@@ -47,7 +47,7 @@ class EventSource {
   virtual void close() = 0;
   // "direct" or "executor", for EXPLAIN-like reporting and tests.
   virtual const char* kind() const = 0;
-  // True for a direct heap scan (which parallel workers can share).
+  // True for a direct scan of one table (whose pages parallel workers can share).
   virtual bool is_direct() const = 0;
   // Pages of the events left unread because an index ruled them out (direct scans).
   virtual uint64_t pages_skipped() const { return 0; }
