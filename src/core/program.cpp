@@ -135,6 +135,58 @@ bool Program::matches(std::size_t definition, const double* slots, const Custome
   return eval(roots_.at(definition), slots, customer);
 }
 
+bool Program::performed(const ExprNode& e, const double* slots) const {
+  const AccumulatorSpec& acc = accumulators_[e.accumulator];
+  double v = 0;
+  if (slots == nullptr) {
+    // No events at all: count and sum are 0, the others NULL.
+    if (acc.aggregate == Aggregate::Avg || acc.aggregate == Aggregate::Min || acc.aggregate == Aggregate::Max)
+      return false;
+  } else if (!accumulator_value(acc, slots, v)) {
+    return false;
+  }
+  return compare_value(v, e.op, e.value, e.value2);
+}
+
+bool Program::may_match(std::size_t definition, const double* slots) const {
+  return eval_unknown_customer(roots_.at(definition), slots) != Truth::False;
+}
+
+Program::Truth Program::eval_unknown_customer(int index, const double* slots) const {
+  const ExprNode& e = nodes_[index];
+  switch (e.kind) {
+    case NodeKind::All: {
+      Truth out = Truth::True;
+      for (int c : e.children) {
+        const Truth t = eval_unknown_customer(c, slots);
+        if (t == Truth::False) return Truth::False;
+        if (t == Truth::Unknown) out = Truth::Unknown;
+      }
+      return out;
+    }
+    case NodeKind::Any: {
+      Truth out = Truth::False;
+      for (int c : e.children) {
+        const Truth t = eval_unknown_customer(c, slots);
+        if (t == Truth::True) return Truth::True;
+        if (t == Truth::Unknown) out = Truth::Unknown;
+      }
+      return out;
+    }
+    case NodeKind::Not: {
+      const Truth t = eval_unknown_customer(e.children[0], slots);
+      return t == Truth::Unknown ? t : (t == Truth::True ? Truth::False : Truth::True);
+    }
+    case NodeKind::Performed:
+      return performed(e, slots) ? Truth::True : Truth::False;
+    case NodeKind::Attribute:
+    case NodeKind::Engagement:
+    case NodeKind::ChurnRisk:
+      return Truth::Unknown;
+  }
+  return Truth::Unknown;
+}
+
 bool Program::eval(int index, const double* slots, const CustomerRow* customer) const {
   const ExprNode& e = nodes_[index];
   switch (e.kind) {
@@ -148,19 +200,8 @@ bool Program::eval(int index, const double* slots, const CustomerRow* customer) 
       return false;
     case NodeKind::Not:
       return !eval(e.children[0], slots, customer);
-    case NodeKind::Performed: {
-      const AccumulatorSpec& acc = accumulators_[e.accumulator];
-      double v = 0;
-      if (slots == nullptr) {
-        // No events at all: count and sum are 0, the others NULL.
-        if (acc.aggregate == Aggregate::Avg || acc.aggregate == Aggregate::Min ||
-            acc.aggregate == Aggregate::Max)
-          return false;
-      } else if (!accumulator_value(acc, slots, v)) {
-        return false;
-      }
-      return compare_value(v, e.op, e.value, e.value2);
-    }
+    case NodeKind::Performed:
+      return performed(e, slots);
     case NodeKind::Attribute: {
       if (customer == nullptr || customer->nulls[e.attribute]) return false;
       double x = customer->numbers[e.attribute];

@@ -118,6 +118,10 @@ class Program {
   bool matches(const double* slots, const CustomerRow* customer) const { return matches(0, slots, customer); }
   // The same for the definition-th compiled definition.
   bool matches(std::size_t definition, const double* slots, const CustomerRow* customer) const;
+  // Whether some customers row could make the definition-th definition match, given a user's
+  // slots (nullptr: no events): false when the events alone decide against it, whatever the
+  // attributes (each attribute, engagement and churn-risk leaf taken as unknown).
+  bool may_match(std::size_t definition, const double* slots) const;
 
  private:
   int add_node(const Node& n);
@@ -127,6 +131,11 @@ class Program {
   int intern_window(int32_t days);
   int intern_attribute(const std::string& column);
   bool eval(int node, const double* slots, const CustomerRow* customer) const;
+  // A Performed leaf's value for a user's slots (nullptr: no events).
+  bool performed(const ExprNode& e, const double* slots) const;
+  // Three-valued logic for may_match().
+  enum class Truth { False, True, Unknown };
+  Truth eval_unknown_customer(int node, const double* slots) const;
 
   std::vector<std::string> events_;
   std::vector<PropertyColumn> properties_;

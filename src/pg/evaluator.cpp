@@ -89,8 +89,15 @@ void scan_customers(const Program& program, const EvaluationInput& input, const 
                     EvaluationReport& report) {
   // Definitions that read no customers column are decided per user in one pass over the table.
   std::unique_ptr<MembershipMasks> masks;
-  if (!program.needs_customers()) masks = std::make_unique<MembershipMasks>(program, table);
+  // Otherwise the customers rows of users whose events rule out every definition are skipped
+  // before their attributes are read.
+  std::unique_ptr<CandidateUsers> candidates;
+  if (!program.needs_customers())
+    masks = std::make_unique<MembershipMasks>(program, table);
+  else
+    candidates = std::make_unique<CandidateUsers>(program, table);
   std::unique_ptr<CustomerSource> source = open_customers(customer_columns(program), input.customers);
+  source->only_candidates(candidates.get());
   report.customers_scan = source->kind();
   CustomerBatch batch;
   batch.reserve(kBatchRows, program.attributes().size());

@@ -269,11 +269,18 @@ class HeapCustomerSource final : public CustomerSource {
   // Fills `b` with the next rows; false at the end.
   bool next(CustomerBatch& b, MemoryContext batch_context) {
     const std::size_t A = attrs_.size();
-    return scan_.fill(batch_context, b.capacity(), natts_, b.rows, [&](std::size_t n) {
+    // With candidates known, the user id first: the rest of a row nobody needs is never deformed.
+    const int first_natts = candidates_ != nullptr ? user_.index + 1 : natts_;
+    return scan_.fill(batch_context, b.capacity(), first_natts, b.rows, [&](std::size_t n) {
       bool isnull;
       Datum ud = scan_.value(user_.index, isnull);
       if (isnull) return false;
-      b.users[n] = int_value(ud, user_.kind);
+      const int64_t user = int_value(ud, user_.kind);
+      if (candidates_ != nullptr) {
+        if (!candidates_->may_match(user)) return false;
+        scan_.deform(natts_);
+      }
+      b.users[n] = user;
       for (std::size_t a = 0; a < A; ++a) {
         Datum d = scan_.value(attrs_[a].index, isnull);
         b.nulls[n * A + a] = isnull;
@@ -390,6 +397,7 @@ class PartsCustomerSource final : public CustomerSource {
   void for_each_batch(CustomerBatch& b, MemoryContext batch_context, const CustomerConsumer& consume) override {
     for (const DirectPart& part : parts_) {
       HeapCustomerSource source(part.relid, part_columns(columns_, part));
+      source.only_candidates(candidates_);
       source.for_each_batch(b, batch_context, consume);
       source.close();
     }

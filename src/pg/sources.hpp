@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/candidate_users.hpp"
 #include "core/program.hpp"
 #include "core/row_relevance.hpp"
 #include "pg/batches.hpp"
@@ -76,6 +77,9 @@ using CustomerConsumer = std::function<void(const CustomerBatch&)>;
 class CustomerSource {
  public:
   virtual ~CustomerSource() = default;
+  // From now on, rows of users `candidates` rules out may be left out of the batches (they are
+  // members of no definition); nullptr: every row. `candidates` must outlive the scan.
+  void only_candidates(const CandidateUsers* candidates) { candidates_ = candidates; }
   // Hands every batch of rows, in turn, to `consume`, as EventSource::for_each_batch does (the
   // same memory contexts, and the same limits on `consume` inside the executor's query).
   virtual void for_each_batch(CustomerBatch& batch, MemoryContext batch_context, const CustomerConsumer& consume) = 0;
@@ -83,6 +87,9 @@ class CustomerSource {
   virtual void close() = 0;
   // "direct" or "executor".
   virtual const char* kind() const = 0;
+
+ protected:
+  const CandidateUsers* candidates_ = nullptr;
 };
 
 // Opens the events relation: directly when possible, through the executor otherwise.

@@ -253,11 +253,13 @@ class SpiCustomerSource final : public CustomerSource {
     run_batches(this, query_, b, batch_context, consume);
   }
 
-  // Appends the row `v`/`isnull` to `b`; always true. Called by the receiver (PostgreSQL calls and
-  // plain stores only), in the batch context.
+  // Appends the row `v`/`isnull` to `b`, unless its user is not a candidate (then false). Called
+  // by the receiver (PostgreSQL calls and plain stores only), in the batch context.
   bool take(const Datum* v, const bool* isnull, CustomerBatch& b) noexcept {
     const std::size_t n = b.rows, A = b.attrs;
-    b.users[n] = DatumGetInt64(v[0]);  // the query keeps non-NULL ids only
+    const int64_t user = DatumGetInt64(v[0]);  // the query keeps non-NULL ids only
+    if (candidates_ != nullptr && !candidates_->may_match(user)) return false;
+    b.users[n] = user;
     for (std::size_t a = 0; a < A; ++a) {
       b.nulls[n * A + a] = isnull[1 + a];
       b.numbers[n * A + a] = isnull[1 + a] ? 0 : DatumGetFloat8(v[1 + a]);
