@@ -146,7 +146,10 @@ TEST(CandidateUsers, BitsAgreeWithMayMatch) {
     };
     std::vector<int64_t> probes = id_sets[k];
     for (int64_t u : id_sets[k])
-      for (int64_t delta : {-65, -1, 1, 63}) probes.push_back(u + delta);
+      for (int64_t delta : {-65, -1, 1, 63}) {
+        int64_t near;
+        if (!__builtin_add_overflow(u, delta, &near)) probes.push_back(near);
+      }
     probes.push_back(std::numeric_limits<int64_t>::min());
     probes.push_back(std::numeric_limits<int64_t>::max());
     for (int64_t u : probes) {
