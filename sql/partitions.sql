@@ -48,6 +48,9 @@ BEGIN
   SELECT events_scan || '/' || customers_scan, pages_skipped INTO path, skipped FROM cohort.last_evaluation();
 END $$;
 
+-- Pages of some tables.
+CREATE FUNCTION pg_temp.pages(VARIADIC t regclass[]) RETURNS bigint
+  LANGUAGE sql AS $$ SELECT sum(pg_relation_size(r) / current_setting('block_size')::int)::bigint FROM unnest(t) r $$;
 -- The rows of a plain-SQL query, for comparison.
 CREATE FUNCTION pg_temp.hand_rows(q text) RETURNS SETOF bigint LANGUAGE plpgsql AS $$ BEGIN RETURN QUERY EXECUTE q; END $$;
 
@@ -74,23 +77,38 @@ SELECT id, (a).path AS direct_path, (b).path AS executor_path, cardinality((a).m
        LATERAL pg_temp.members(d, false, 'pt_events', NULL, '2026-06-20') b
  ORDER BY id;
 
--- With workers allowed and a partition asking for them, the partitions are still read serially
--- (workers share the pages of one table), with the same members.
+-- With workers allowed and the threshold at 0 pages, the leader and its workers take whole
+-- partitions in turn: the same members, the same pages left out.
 SET max_parallel_workers_per_gather = 2;
-ALTER TABLE pt_2026_05 SET (parallel_workers = 2);
+SET min_parallel_table_scan_size = 0;
 SELECT id, (a).path, (a).m = (SELECT array_agg(u ORDER BY u) FROM pg_temp.hand_rows(hand) u) AS same_as_sql
   FROM pt_defs, LATERAL pg_temp.members(d, true, 'pt_events', NULL, '2026-06-20') a ORDER BY id;
-SELECT count(*) FROM cohort.evaluate((SELECT d FROM pt_defs WHERE id = 2), 'pt_events', NULL, '2026-06-20');
-SELECT events_scan, workers_planned FROM cohort.last_evaluation();
-ALTER TABLE pt_2026_05 RESET (parallel_workers);
+SELECT count(*) FROM cohort.evaluate((SELECT d FROM pt_defs WHERE id = 1), 'pt_events', NULL, '2026-06-20');
+SELECT events_scan, workers_planned, workers_launched > 0 AS launched,
+       pages_skipped = pg_temp.pages('pt_2026_01', 'pt_2026_02', 'pt_2026_03_pay', 'pt_2026_03_rest', 'pt_2026_04') AS expected_pages
+  FROM cohort.last_evaluation();
+-- Without worker slots the leader takes every partition itself.
+SET max_parallel_workers = 0;
+SELECT (a).m = (SELECT array_agg(u ORDER BY u) FROM pg_temp.hand_rows(hand) u) AS same_as_sql, (a).path
+  FROM pt_defs, LATERAL pg_temp.members(d, true, 'pt_events', NULL, '2026-06-20') a WHERE id = 2;
+RESET max_parallel_workers;
+-- The state limit counts every participant's table; its error comes back cleanly.
+SET cohort.state_memory_limit = '8kB';
+DO $$
+BEGIN
+  PERFORM count(*) FROM cohort.evaluate((SELECT d FROM pt_defs WHERE id = 2), 'pt_events', NULL, '2026-06-20');
+  RAISE NOTICE 'no error';
+EXCEPTION WHEN out_of_memory THEN
+  RAISE NOTICE '53200: %', regexp_replace(SQLERRM, '[0-9]+ users', 'N users');  -- which participant stops first varies
+END $$;
+RESET cohort.state_memory_limit;
+RESET min_parallel_table_scan_size;
 SET max_parallel_workers_per_gather = 0;
 
 -- Partitions whose bounds lie wholly outside the window are not read: their pages count as skipped.
 -- Definition 1 (45 days to 2026-06-20) needs May, June and the default partition; at 2026-02-15
 -- it needs January, February and the default partition. Definition 2 has no window: every
 -- partition is read.
-CREATE FUNCTION pg_temp.pages(VARIADIC t regclass[]) RETURNS bigint
-  LANGUAGE sql AS $$ SELECT sum(pg_relation_size(r) / current_setting('block_size')::int)::bigint FROM unnest(t) r $$;
 SELECT id, as_of, (a).skipped AS pages_skipped, (a).skipped = expected AS expected_pages, (a).m = (b).m AS same_as_executor
   FROM pt_defs,
        (VALUES ('2026-06-20'::timestamptz, pg_temp.pages('pt_2026_01', 'pt_2026_02', 'pt_2026_03_pay', 'pt_2026_03_rest', 'pt_2026_04')),

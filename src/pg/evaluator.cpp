@@ -2,6 +2,7 @@
 #include "pg/evaluator.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include "core/membership_masks.hpp"
@@ -66,9 +67,12 @@ void scan_events(const Program& program, const EvaluationInput& input, const std
   // Workers are sized by the pages the scan will read (after a BRIN index on ts rules some out).
   int workers = source->is_direct() ? parallel_workers_for(spec.relid, *source) : 0;
   if (workers > 0) {
-    const PageSet pages = *source->page_set();  // decided once, for every participant
+    // A table's pages are decided once, for every participant; several tables are handed out whole.
+    std::optional<PageSet> pages;
+    if (!source->reads_parts()) pages = *source->page_set();
     source->close();
-    ParallelFold fold = fold_events_parallel(program, spec, bounds, workers, pages, table, batch_context.get());
+    ParallelFold fold = fold_events_parallel(program, spec, bounds, workers, pages ? &*pages : nullptr, table,
+                                             batch_context.get());
     report.events_scan = "direct parallel";
     report.workers_planned = fold.planned;
     report.workers_launched = fold.launched;

@@ -339,24 +339,38 @@ uint64_t table_pages(Oid relid) {
   return pages;
 }
 
+// Whether a table's buffers are this backend's own (a temporary table, which workers cannot read).
+bool uses_local_buffers(Oid relid) {
+  bool local = false;
+  pg_call([&] { local = get_rel_persistence(relid) == RELPERSISTENCE_TEMP; });
+  return local;
+}
+
 // The events of a partitioned table or an inheritance tree: each table read directly in turn,
-// opened when reached and released after. A partition whose bounds hold no time in the scan's
-// window is not read (its pages count as skipped). Serial: parallel workers share the pages of
-// one table.
+// opened when reached and released after, or, in a parallel evaluation, each taken whole by one
+// participant (EventScanSpec::next_part). A partition whose bounds hold no time in the scan's
+// window is not read (its pages count as skipped).
 class PartsEventSource final : public EventSource {
  public:
   PartsEventSource(const Program& program, const EventScanSpec& spec, EventColumns columns,
                    std::vector<DirectPart> parts)
-      : program_(program), spec_(spec), columns_(std::move(columns)), parts_(std::move(parts)) {}
+      : program_(program), spec_(spec), columns_(std::move(columns)), parts_(std::move(parts)) {
+    for (const DirectPart& part : parts_) local_ = local_ || uses_local_buffers(part.relid);
+  }
 
   void for_each_batch(EventBatch& b, MemoryContext batch_context, const BatchConsumer& consume) override {
-    for (const DirectPart& part : parts_) {
-      if (partition_rules_out(part.relid, part.attnums[2], spec_.has_lower_bound, spec_.lower_bound, spec_.as_of)) {
+    for (std::size_t next = 0;; ++next) {
+      const std::size_t k = spec_.next_part != nullptr ? pg_atomic_fetch_add_u64(spec_.next_part, 1) : next;
+      if (k >= parts_.size()) break;
+      const DirectPart& part = parts_[k];
+      if (ruled_out(part)) {
         pages_skipped_ += table_pages(part.relid);
         continue;
       }
       EventScanSpec spec = spec_;
       spec.relid = part.relid;
+      spec.parallel_scan = nullptr;
+      spec.pages = nullptr;
       HeapEventSource source(program_, spec, part_columns(columns_, part));
       source.for_each_batch(b, batch_context, consume);
       pages_skipped_ += source.pages_skipped();
@@ -366,14 +380,28 @@ class PartsEventSource final : public EventSource {
 
   void close() override {}
   const char* kind() const override { return "direct"; }
-  bool is_direct() const override { return false; }
+  bool is_direct() const override { return !local_; }
+  bool reads_parts() const override { return true; }
   uint64_t pages_skipped() const override { return pages_skipped_; }
+  // The pages of the parts not ruled out (a BRIN index of a part is not asked here).
+  uint64_t pages_to_read() override {
+    uint64_t pages = 0;
+    for (const DirectPart& part : parts_)
+      if (!ruled_out(part)) pages += table_pages(part.relid);
+    return pages;
+  }
 
  private:
+  // Whether `part`'s bounds hold no time of the scan's window.
+  bool ruled_out(const DirectPart& part) const {
+    return partition_rules_out(part.relid, part.attnums[2], spec_.has_lower_bound, spec_.lower_bound, spec_.as_of);
+  }
+
   const Program& program_;
   EventScanSpec spec_;
   EventColumns columns_;
   std::vector<DirectPart> parts_;
+  bool local_ = false;  // some part is a temporary table
   uint64_t pages_skipped_ = 0;
 };
 

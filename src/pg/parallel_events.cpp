@@ -1,10 +1,12 @@
-// Parallel folding of the events: a ParallelContext whose workers join the leader's heap scan and
-// send their per-user tables back through shared-memory queues.
+// Parallel folding of the events: a ParallelContext whose workers join the leader's heap scan (or
+// take whole tables of a partitioned relation) and send their per-user tables back through
+// shared-memory queues.
 #include "pg/parallel_events.hpp"
 
 #include <climits>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -39,6 +41,8 @@ struct SharedHeader {
   int bounds;
   Size definitions_bytes;
   BlockNumber pages_known;        // the leader's page set: pages decided (kKeyPages holds their bits)
+  bool parts;                     // tables handed out whole from next_part (no kKeyScan, kKeyPages)
+  pg_atomic_uint64 next_part;     // the next table to take, by index in the relation's parts
   pg_atomic_uint64 rows;          // rows folded by the workers
   pg_atomic_uint64 pages_skipped; // pages they left unread
   pg_atomic_uint64 state_bytes;   // their per-user tables' bytes
@@ -97,10 +101,10 @@ Datum worker_body(void* p) {
   shm_mq_handle* queue = nullptr;
   pg_call([&] {
     header = static_cast<SharedHeader*>(shm_toc_lookup(args->toc, kKeyHeader, false));
-    page_words = static_cast<const uint64_t*>(shm_toc_lookup(args->toc, kKeyPages, false));
+    page_words = static_cast<const uint64_t*>(shm_toc_lookup(args->toc, kKeyPages, header->parts));
     bounds_raw = static_cast<const int64*>(shm_toc_lookup(args->toc, kKeyBounds, false));
     definitions = static_cast<const char*>(shm_toc_lookup(args->toc, kKeyDefinitions, false));
-    scan = static_cast<ParallelTableScanDesc>(shm_toc_lookup(args->toc, kKeyScan, false));
+    scan = static_cast<ParallelTableScanDesc>(shm_toc_lookup(args->toc, kKeyScan, header->parts));
     char* queues = static_cast<char*>(shm_toc_lookup(args->toc, kKeyQueues, false));
     auto* mq = reinterpret_cast<shm_mq*>(queues + ParallelWorkerNumber * kQueueBytes);
     shm_mq_set_sender(mq, MyProc);
@@ -113,9 +117,14 @@ Datum worker_body(void* p) {
   spec.every_event = header->every_event;
   spec.has_lower_bound = header->has_lower_bound;
   spec.lower_bound = header->lower_bound;
-  spec.parallel_scan = scan;
-  const PageSet pages = PageSet::from_words(header->pages_known, page_words);
-  spec.pages = &pages;
+  std::optional<PageSet> pages;
+  if (header->parts) {
+    spec.next_part = &header->next_part;
+  } else {
+    spec.parallel_scan = scan;
+    pages = PageSet::from_words(header->pages_known, page_words);
+    spec.pages = &*pages;
+  }
   const std::vector<int64_t> bounds(bounds_raw, bounds_raw + header->bounds);
   const RowRelevance relevance(program, bounds);
   if (!spec.every_event) spec.relevance = &relevance;
@@ -180,7 +189,7 @@ int parallel_workers_for(Oid relid, EventSource& source) {
 }
 
 ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, const std::vector<int64_t>& bounds,
-                                  int workers, const PageSet& pages, UserTable& table, MemoryContext batch_context) {
+                                  int workers, const PageSet* pages, UserTable& table, MemoryContext batch_context) {
   ParallelFold out;
   out.planned = workers;
   const std::string definitions = encode_definitions(program);
@@ -193,14 +202,17 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
     Snapshot snapshot = GetActiveSnapshot();
     EnterParallelMode();
     pcxt = CreateParallelContext("$libdir/cohort", "cohort_parallel_events_main", workers);
-    Size scan_bytes = table_parallelscan_estimate(rel, snapshot);
+    // A table's pages: one parallel heap scan and the page set; tables handed out whole: neither.
+    const Size scan_bytes = pages != nullptr ? table_parallelscan_estimate(rel, snapshot) : 0;
+    const Size page_bytes = pages != nullptr ? sizeof(uint64_t) * (pages->words().size() + 1) : 0;
     shm_toc_estimate_chunk(&pcxt->estimator, sizeof(SharedHeader));
     shm_toc_estimate_chunk(&pcxt->estimator, sizeof(int64) * (bounds.size() + 1));
     shm_toc_estimate_chunk(&pcxt->estimator, definitions.size() + 1);
-    shm_toc_estimate_chunk(&pcxt->estimator, scan_bytes);
     shm_toc_estimate_chunk(&pcxt->estimator, mul_size(kQueueBytes, workers));
-    const Size page_bytes = sizeof(uint64_t) * (pages.words().size() + 1);
-    shm_toc_estimate_chunk(&pcxt->estimator, page_bytes);
+    if (pages != nullptr) {
+      shm_toc_estimate_chunk(&pcxt->estimator, scan_bytes);
+      shm_toc_estimate_chunk(&pcxt->estimator, page_bytes);
+    }
     shm_toc_estimate_keys(&pcxt->estimator, 6);
     InitializeParallelDSM(pcxt);
 
@@ -212,7 +224,9 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
     header->lower_bound = spec.lower_bound;
     header->bounds = static_cast<int>(bounds.size());
     header->definitions_bytes = definitions.size();
-    header->pages_known = pages.known();
+    header->pages_known = pages != nullptr ? pages->known() : 0;
+    header->parts = pages == nullptr;
+    pg_atomic_init_u64(&header->next_part, 0);
     pg_atomic_init_u64(&header->rows, 0);
     pg_atomic_init_u64(&header->pages_skipped, 0);
     pg_atomic_init_u64(&header->state_bytes, 0);
@@ -224,16 +238,20 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
     char* shared_definitions = static_cast<char*>(shm_toc_allocate(pcxt->toc, definitions.size() + 1));
     memcpy(shared_definitions, definitions.data(), definitions.size());
     shm_toc_insert(pcxt->toc, kKeyDefinitions, shared_definitions);
-    scan = static_cast<ParallelTableScanDesc>(shm_toc_allocate(pcxt->toc, scan_bytes));
-    table_parallelscan_initialize(rel, scan, snapshot);
-    shm_toc_insert(pcxt->toc, kKeyScan, scan);
+    if (pages != nullptr) {
+      scan = static_cast<ParallelTableScanDesc>(shm_toc_allocate(pcxt->toc, scan_bytes));
+      table_parallelscan_initialize(rel, scan, snapshot);
+      shm_toc_insert(pcxt->toc, kKeyScan, scan);
+    }
     char* shared_queues = static_cast<char*>(shm_toc_allocate(pcxt->toc, mul_size(kQueueBytes, workers)));
     for (int i = 0; i < workers; ++i)
       shm_mq_set_receiver(shm_mq_create(shared_queues + i * kQueueBytes, kQueueBytes), MyProc);
     shm_toc_insert(pcxt->toc, kKeyQueues, shared_queues);
-    auto* shared_pages = static_cast<uint64_t*>(shm_toc_allocate(pcxt->toc, page_bytes));
-    for (std::size_t i = 0; i < pages.words().size(); ++i) shared_pages[i] = pages.words()[i];
-    shm_toc_insert(pcxt->toc, kKeyPages, shared_pages);
+    if (pages != nullptr) {
+      auto* shared_pages = static_cast<uint64_t*>(shm_toc_allocate(pcxt->toc, page_bytes));
+      for (std::size_t i = 0; i < pages->words().size(); ++i) shared_pages[i] = pages->words()[i];
+      shm_toc_insert(pcxt->toc, kKeyPages, shared_pages);
+    }
 
     LaunchParallelWorkers(pcxt);
     out.launched = pcxt->nworkers_launched;
@@ -246,8 +264,12 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
   // The leader takes pages too, unless told not to while workers run.
   StateBudget budget(&header->state_in_use);
   if (parallel_leader_participation || out.launched == 0) {
-    spec.parallel_scan = scan;
-    spec.pages = &pages;
+    if (pages != nullptr) {
+      spec.parallel_scan = scan;
+      spec.pages = pages;
+    } else {
+      spec.next_part = &header->next_part;
+    }
     std::unique_ptr<EventSource> source = open_share(program, spec);
     out.rows += fold_events(*source, table, batch_context, budget);
     out.pages_skipped += source->pages_skipped();

@@ -1,5 +1,6 @@
-// Parallel evaluation: workers and the leader share one heap scan of the events, each folds its
-// pages into its own per-user table, and the leader merges the workers' tables into its own.
+// Parallel evaluation: workers and the leader share one heap scan of the events (or the tables of
+// a partitioned events relation), each folds its rows into its own per-user table, and the leader
+// merges the workers' tables into its own.
 #pragma once
 
 #include <cstdint>
@@ -28,12 +29,14 @@ struct ParallelFold {
 // tables, inside parallel mode, and in parallel workers.
 int parallel_workers_for(Oid relid, EventSource& source);
 
-// Folds the events of `spec` into `table` with up to `workers` workers and the leader, every
-// participant reading only the pages of `pages` (the set the caller's direct scan decided, shared
-// through shared memory). The caller has checked that the direct scan applies (open_heap_events
-// succeeded).
+// Folds the events of `spec` into `table` with up to `workers` workers and the leader. With
+// `pages` (one table), the participants share one parallel heap scan, each reading only the pages
+// of that set (the one the caller's direct scan decided, shared through shared memory); without
+// (a partitioned table or inheritance tree), each takes whole tables in turn from a shared
+// counter. The caller has checked that the direct scan applies (open_heap_events succeeded and
+// its source is_direct()).
 ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, const std::vector<int64_t>& bounds,
-                                  int workers, const PageSet& pages, UserTable& table, MemoryContext batch_context);
+                                  int workers, const PageSet* pages, UserTable& table, MemoryContext batch_context);
 
 }  // namespace cohort::pg
 

@@ -29,6 +29,10 @@ struct EventScanSpec {
   const PageSet* pages = nullptr;
   // Set (only without every_event): rows that feed no accumulator are dropped too.
   const RowRelevance* relevance = nullptr;
+  // Set: a partitioned table's parts (or an inheritance tree's tables) are taken one at a time
+  // from this counter, which the participants of a parallel evaluation share, each part read
+  // whole by the participant that takes it.
+  pg_atomic_uint64* next_part = nullptr;
 };
 
 // What takes each batch of an events scan (it may throw; the scan then stops).
@@ -48,14 +52,17 @@ class EventSource {
   virtual void close() = 0;
   // "direct" or "executor", for EXPLAIN-like reporting and tests.
   virtual const char* kind() const = 0;
-  // True for a direct scan of one table (whose pages parallel workers can share).
+  // True for a direct scan that parallel workers can share: of one table (its pages handed out),
+  // or of several (reads_parts(): the tables handed out whole).
   virtual bool is_direct() const = 0;
+  // True when the scan reads several tables (partitions, inheritance children) one after another.
+  virtual bool reads_parts() const { return false; }
   // Pages of the events left unread because an index ruled them out (direct scans).
   virtual uint64_t pages_skipped() const { return 0; }
   // Pages a serial direct scan will read, asking the index first where it applies (direct scans).
   virtual uint64_t pages_to_read() { return 0; }
   // The pages the scan reads, deciding them first where pages_to_read() or a batch has not (direct
-  // scans, asking the index as pages_to_read() does; nullptr for the executor's).
+  // scans of one table, asking the index as pages_to_read() does; nullptr otherwise).
   virtual const PageSet* page_set() { return nullptr; }
 };
 
