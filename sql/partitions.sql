@@ -48,9 +48,19 @@ BEGIN
   SELECT events_scan || '/' || customers_scan, pages_skipped INTO path, skipped FROM cohort.last_evaluation();
 END $$;
 
--- Pages of some tables.
-CREATE FUNCTION pg_temp.pages(VARIADIC t regclass[]) RETURNS bigint
-  LANGUAGE sql AS $$ SELECT sum(pg_relation_size(r) / current_setting('block_size')::int)::bigint FROM unnest(t) r $$;
+-- The leaf partitions of pt_events that an evaluation of `d` locks (so reads), seen in pg_locks
+-- within its transaction, and its scan path.
+CREATE FUNCTION pg_temp.locked_parts(d cohort.definition, as_of timestamptz, OUT parts text, OUT path text)
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM set_config('cohort.direct_scan', 'on', true);
+  PERFORM count(*) FROM cohort.evaluate(d, 'pt_events', NULL, as_of);
+  -- (by name: pg_partition_tree() would lock every partition itself)
+  SELECT string_agg(l.relation::regclass::text, ' ' ORDER BY l.relation::regclass::text) INTO parts
+    FROM pg_locks l
+   WHERE l.locktype = 'relation' AND l.pid = pg_backend_pid() AND l.relation::regclass::text ~ '^pt_(2026_|other)';
+  SELECT events_scan INTO path FROM cohort.last_evaluation();
+END $$;
 -- The rows of a plain-SQL query, for comparison.
 CREATE FUNCTION pg_temp.hand_rows(q text) RETURNS SETOF bigint LANGUAGE plpgsql AS $$ BEGIN RETURN QUERY EXECUTE q; END $$;
 
@@ -78,15 +88,13 @@ SELECT id, (a).path AS direct_path, (b).path AS executor_path, cardinality((a).m
  ORDER BY id;
 
 -- With workers allowed and the threshold at 0 pages, the leader and its workers take whole
--- partitions in turn: the same members, the same pages left out.
+-- partitions in turn: the same members, the same partitions left out.
 SET max_parallel_workers_per_gather = 2;
 SET min_parallel_table_scan_size = 0;
 SELECT id, (a).path, (a).m = (SELECT array_agg(u ORDER BY u) FROM pg_temp.hand_rows(hand) u) AS same_as_sql
   FROM pt_defs, LATERAL pg_temp.members(d, true, 'pt_events', NULL, '2026-06-20') a ORDER BY id;
-SELECT count(*) FROM cohort.evaluate((SELECT d FROM pt_defs WHERE id = 1), 'pt_events', NULL, '2026-06-20');
-SELECT events_scan, workers_planned, workers_launched > 0 AS launched,
-       pages_skipped = pg_temp.pages('pt_2026_01', 'pt_2026_02', 'pt_2026_03_pay', 'pt_2026_03_rest', 'pt_2026_04') AS expected_pages
-  FROM cohort.last_evaluation();
+SELECT * FROM pg_temp.locked_parts((SELECT d FROM pt_defs WHERE id = 1), '2026-06-20');
+SELECT workers_planned, workers_launched > 0 AS launched FROM cohort.last_evaluation();
 -- Without worker slots the leader takes every partition itself.
 SET max_parallel_workers = 0;
 SELECT (a).m = (SELECT array_agg(u ORDER BY u) FROM pg_temp.hand_rows(hand) u) AS same_as_sql, (a).path
@@ -105,23 +113,49 @@ RESET cohort.state_memory_limit;
 RESET min_parallel_table_scan_size;
 SET max_parallel_workers_per_gather = 0;
 
--- Partitions whose bounds lie wholly outside the window are not read: their pages count as skipped.
--- Definition 1 (45 days to 2026-06-20) needs May, June and the default partition; at 2026-02-15
--- it needs January, February and the default partition. Definition 2 has no window: every
--- partition is read.
-SELECT id, as_of, (a).skipped AS pages_skipped, (a).skipped = expected AS expected_pages, (a).m = (b).m AS same_as_executor
-  FROM pt_defs,
-       (VALUES ('2026-06-20'::timestamptz, pg_temp.pages('pt_2026_01', 'pt_2026_02', 'pt_2026_03_pay', 'pt_2026_03_rest', 'pt_2026_04')),
-               ('2026-02-15', pg_temp.pages('pt_2026_03_pay', 'pt_2026_03_rest', 'pt_2026_04', 'pt_2026_05', 'pt_2026_06'))) w(as_of, expected),
-       LATERAL pg_temp.members(d, true, 'pt_events', NULL, as_of) a,
-       LATERAL pg_temp.members(d, false, 'pt_events', NULL, as_of) b
- WHERE id = 1
-UNION ALL
-SELECT id, '2026-06-20', (a).skipped, (a).skipped = 0, (a).m = (b).m
-  FROM pt_defs, LATERAL pg_temp.members(d, true, 'pt_events', NULL, '2026-06-20') a,
-       LATERAL pg_temp.members(d, false, 'pt_events', NULL, '2026-06-20') b
- WHERE id = 2
+-- Partitions whose bounds lie wholly outside the window are neither read nor locked, as the
+-- planner prunes them before locking (one evaluation per transaction, so that pg_locks shows its
+-- own locks only): definition 1 (45 days to 2026-06-20) needs May, June and the default
+-- partition; at 2026-02-15, January, February and the default partition. Definition 2 has no
+-- window: every partition is read. The members are the executor path's either way.
+SELECT * FROM pg_temp.locked_parts((SELECT d FROM pt_defs WHERE id = 1), '2026-06-20');
+SELECT * FROM pg_temp.locked_parts((SELECT d FROM pt_defs WHERE id = 1), '2026-02-15');
+SELECT * FROM pg_temp.locked_parts((SELECT d FROM pt_defs WHERE id = 2), '2026-06-20');
+SELECT id, as_of, (a).m = (b).m AS same_as_executor, (a).path
+  FROM pt_defs, (VALUES ('2026-06-20'::timestamptz), ('2026-02-15')) w(as_of),
+       LATERAL pg_temp.members(d, true, 'pt_events', NULL, as_of) a, LATERAL pg_temp.members(d, false, 'pt_events', NULL, as_of) b
+ WHERE id IN (1, 2)
  ORDER BY 1, 2;
+
+-- Rows on the partitions' edges and on the window's ends, NULL and infinite times: members against
+-- plain SQL for a window, no window and a negated window, at as_of on an edge, just past it and
+-- at infinity.
+CREATE TABLE pt_edges (user_id bigint, event text, ts timestamptz) PARTITION BY RANGE (ts);
+CREATE TABLE pt_edges_a PARTITION OF pt_edges FOR VALUES FROM (MINVALUE) TO ('2026-05-21');
+CREATE TABLE pt_edges_b PARTITION OF pt_edges FOR VALUES FROM ('2026-05-21') TO ('2026-06-20');
+CREATE TABLE pt_edges_c PARTITION OF pt_edges FOR VALUES FROM ('2026-06-20') TO (MAXVALUE);
+CREATE TABLE pt_edges_d PARTITION OF pt_edges DEFAULT;
+INSERT INTO pt_edges VALUES (1, 'buy', '2026-05-20 23:59:59.999999'), (2, 'buy', '2026-05-21'), (3, 'buy', '2026-06-20'),
+  (4, 'buy', '2026-06-20 00:00:00.000001'), (5, 'buy', NULL), (6, 'buy', '-infinity'), (7, 'buy', 'infinity'),
+  (8, 'view', '2026-05-21'), (8, 'view', '2026-06-19');
+SELECT w.as_of, d.days,
+       (SELECT array_agg(user_id ORDER BY user_id) FROM cohort.evaluate(format('{"performed": {"event": "buy", "op": ">=", "value": 1%s}}',
+                 CASE WHEN d.days IS NULL THEN '' ELSE ', "days": ' || d.days END)::cohort.definition, 'pt_edges', NULL, w.as_of)) AS performed,
+       (SELECT array_agg(user_id ORDER BY user_id) FROM cohort.evaluate(format('{"performed": {"event": "buy", "op": ">=", "value": 1%s}}',
+                 CASE WHEN d.days IS NULL THEN '' ELSE ', "days": ' || d.days END)::cohort.definition, 'pt_edges', NULL, w.as_of))
+         IS NOT DISTINCT FROM (SELECT array_agg(user_id ORDER BY user_id) FROM (
+           SELECT user_id FROM pt_edges WHERE ts <= w.as_of AND user_id IS NOT NULL GROUP BY user_id
+           HAVING count(*) FILTER (WHERE event = 'buy' AND (d.days IS NULL OR ts >= w.as_of - make_interval(days => d.days))) >= 1) s)
+         AS performed_as_sql,
+       (SELECT array_agg(user_id ORDER BY user_id) FROM cohort.evaluate(format('{"not": {"performed": {"event": "buy", "op": ">=", "value": 1%s}}}',
+                 CASE WHEN d.days IS NULL THEN '' ELSE ', "days": ' || d.days END)::cohort.definition, 'pt_edges', NULL, w.as_of))
+         IS NOT DISTINCT FROM (SELECT array_agg(user_id ORDER BY user_id) FROM (
+           SELECT user_id FROM pt_edges WHERE ts <= w.as_of AND user_id IS NOT NULL GROUP BY user_id
+           HAVING NOT count(*) FILTER (WHERE event = 'buy' AND (d.days IS NULL OR ts >= w.as_of - make_interval(days => d.days))) >= 1) s)
+         AS negated_as_sql
+  FROM (VALUES ('2026-06-20'::timestamptz), ('2026-06-20 00:00:00.000001'), ('infinity')) w(as_of), (VALUES (30), (NULL::int)) d(days)
+ ORDER BY 1, 2;
+DROP TABLE pt_edges;
 
 -- Partitioned customers (hash, one partition with its columns in another order), with partitioned
 -- events: the same members on both paths and in plain SQL.
@@ -183,8 +217,9 @@ REVOKE ALL ON pt_events, pt_defs FROM regress_cohort_parts;
 REVOKE USAGE ON SCHEMA cohort FROM regress_cohort_parts;
 DROP ROLE regress_cohort_parts;
 
--- A foreign partition: only the executor can read the table (its plan leaves the foreign partition,
--- whose wrapper has no handler, out: its bounds lie after as_of).
+-- A foreign partition: where the window leaves it out (its bounds lie after as_of), the direct
+-- path reads the other partitions, as the planner's plan leaves it out; where the window holds it,
+-- the relation goes through the executor (whose own error shows it: the wrapper has no handler).
 CREATE FOREIGN DATA WRAPPER pt_nothing;
 CREATE SERVER pt_server FOREIGN DATA WRAPPER pt_nothing;
 CREATE FOREIGN TABLE pt_2027 PARTITION OF pt_events FOR VALUES FROM ('2027-01-01') TO ('2028-01-01') SERVER pt_server;

@@ -632,6 +632,73 @@ SELECT (SELECT array_agg(user_id ORDER BY user_id) FROM cohort.evaluate(
 SELECT events_scan, customers_scan FROM cohort.last_evaluation();
 DROP TABLE sp_ext_events, sp_ext_customers, sp_ext_plain;
 
+-- Customers rows of users whose events rule out every definition are dropped at their user_id,
+-- on both paths; members against plain SQL (the executor path skips them too, so only plain SQL
+-- can tell a wrong skip): NOT over attributes and over churn risk, NULL risk levels and NULL
+-- engagement parts, customers without events, and user ids dense, at both int64 extremes
+-- (bits over their span) and spread over the whole range (no bits: every row read).
+CREATE TABLE sp_skip_events (user_id bigint, event text, ts timestamptz, price numeric);
+CREATE TABLE sp_skip_customers (user_id bigint, age int, risk_level text, email_opens int, website_visits int,
+                                total_purchases int);
+CREATE FUNCTION pg_temp.skip_case(layout text) RETURNS TABLE (definition int, members int, direct_as_sql boolean, executor_as_sql boolean)
+LANGUAGE plpgsql AS $$
+DECLARE base bigint := CASE layout WHEN 'dense' THEN 0 WHEN 'top' THEN 9223372036854775807 - 400
+                                   WHEN 'bottom' THEN -9223372036854775808 ELSE 0 END;
+BEGIN
+  TRUNCATE sp_skip_events, sp_skip_customers;
+  -- id k of the layout: base + k, or k spread over the whole range
+  INSERT INTO sp_skip_customers
+  SELECT CASE WHEN layout = 'spread' THEN (k - 200) * 40000000000000000 + k ELSE base + k END,
+         CASE WHEN k % 13 = 0 THEN NULL ELSE 18 + k % 50 END,
+         CASE k % 5 WHEN 0 THEN NULL WHEN 1 THEN ' High' WHEN 2 THEN 'low' WHEN 3 THEN 'MEDIUM' ELSE 'other' END,
+         CASE WHEN k % 7 = 0 THEN NULL ELSE k % 40 END, CASE WHEN k % 11 = 0 THEN NULL ELSE k % 35 END, k % 30
+    FROM generate_series(1, 400) k;
+  INSERT INTO sp_skip_events  -- users 1..300 of the layout have events
+  SELECT CASE WHEN layout = 'spread' THEN (k - 200) * 40000000000000000 + k ELSE base + k END,
+         (ARRAY['buy', 'view'])[1 + (k * j) % 2], '2026-06-01'::timestamptz + ((k * 7 + j * 3) % 60) * interval '1 day',
+         (k * j) % 90
+    FROM generate_series(1, 300) k, generate_series(1, 1 + k % 6) j;
+  RETURN QUERY
+  WITH defs(id, d, hand) AS (VALUES
+    (1, '{"all": [{"performed": {"event": "buy", "op": ">=", "value": 2, "days": 30}}, {"not": {"attribute": {"name": "age", "min": 40}}}]}',
+     'buys >= 2 AND NOT coalesce(age >= 40, false)'),
+    (2, '{"any": [{"all": [{"performed": {"event": "view", "op": ">=", "value": 2, "days": 30}}, {"not": {"churn_risk_level": "high"}}]},
+                  {"all": [{"performed": {"event": "buy", "aggregate": "sum", "property": "price", "op": ">=", "value": 120, "days": 30}}, {"churn_risk_level": "low"}]}]}',
+     '(views >= 2 AND NOT coalesce(lower(btrim(risk_level)) = ''high'', false)) OR (spent >= 120 AND coalesce(lower(btrim(risk_level)) = ''low'', false))'),
+    (3, '{"all": [{"not": {"performed": {"event": "buy", "op": ">=", "value": 1, "days": 30}}}, {"engagement_level": "medium"}]}',
+     'buys = 0 AND score >= 10 AND score < 20'),
+    (4, '{"not": {"any": [{"not": {"not": {"attribute": {"name": "age", "max": 30}}}}, {"performed": {"event": "view", "op": ">=", "value": 3, "days": 30}}]}}',
+     'NOT (coalesce(age <= 30, false) OR views >= 3)'))
+  SELECT defs.id, (SELECT count(*)::int FROM pg_temp.skip_hand(defs.hand)),
+         (SELECT array_agg(u ORDER BY u) FROM pg_temp.skip_members(defs.d::cohort.definition, true) u)
+           IS NOT DISTINCT FROM (SELECT array_agg(u ORDER BY u) FROM pg_temp.skip_hand(defs.hand) u),
+         (SELECT array_agg(u ORDER BY u) FROM pg_temp.skip_members(defs.d::cohort.definition, false) u)
+           IS NOT DISTINCT FROM (SELECT array_agg(u ORDER BY u) FROM pg_temp.skip_hand(defs.hand) u)
+    FROM defs ORDER BY defs.id;
+END $$;
+CREATE FUNCTION pg_temp.skip_members(d cohort.definition, direct boolean) RETURNS SETOF bigint LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM set_config('cohort.direct_scan', direct::text, true);
+  RETURN QUERY SELECT user_id FROM cohort.evaluate(d, 'sp_skip_events', 'sp_skip_customers', '2026-07-30');
+END $$;
+CREATE FUNCTION pg_temp.skip_hand(cond text) RETURNS SETOF bigint LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN QUERY EXECUTE format($q$
+    SELECT c.user_id FROM (
+      SELECT c.*, coalesce(e.buys, 0) AS buys, coalesce(e.spent, 0) AS spent, coalesce(e.views, 0) AS views,
+             coalesce(c.email_opens, 0) * 0.3::float8 + coalesce(c.website_visits, 0) * 0.4::float8
+               + coalesce(c.total_purchases, 0) * 0.3::float8 AS score
+        FROM sp_skip_customers c LEFT JOIN (
+          SELECT user_id, count(*) FILTER (WHERE event = 'buy') AS buys, sum(price) FILTER (WHERE event = 'buy') AS spent,
+                 count(*) FILTER (WHERE event = 'view') AS views
+            FROM sp_skip_events WHERE ts >= '2026-07-30'::timestamptz - interval '30 days' AND ts <= '2026-07-30'
+           GROUP BY user_id) e USING (user_id)) c
+     WHERE c.user_id IS NOT NULL AND (%s)$q$, cond);
+END $$;
+SELECT l.layout, s.* FROM (VALUES ('dense'), ('top'), ('bottom'), ('spread')) l(layout), LATERAL pg_temp.skip_case(l.layout) s
+ ORDER BY 1, 2;
+DROP TABLE sp_skip_events, sp_skip_customers;
+
 -- last_evaluation() in a fresh session, before any evaluation, reports nothing done.
 \c
 SELECT * FROM cohort.last_evaluation();

@@ -20,7 +20,7 @@ CREATE FUNCTION @extschema@.last_evaluation(
   AS 'MODULE_PATHNAME', 'cohort_last_evaluation'
   LANGUAGE C VOLATILE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION @extschema@.last_evaluation() IS
-  'how this backend''s last cohort.evaluate read its sources: direct, direct parallel or executor scans, rows folded, users, state bytes (leader and workers), parallel workers planned and launched, events pages the direct scan left unread because a BRIN index on ts or a partition''s bounds ruled them out';
+  'how this backend''s last cohort.evaluate read its sources: direct, direct parallel or executor scans, rows folded, users, state bytes (leader and workers), parallel workers planned and launched, events pages a BRIN index on ts let the direct scan skip';
 
 CREATE FUNCTION @extschema@.evaluate_many(
     definitions @extschema@.definition[],

@@ -16,7 +16,8 @@ bool any_open(const Program& program, const double* slots) {
 
 }  // namespace
 
-CandidateUsers::CandidateUsers(const Program& program, const UserTable& table) {
+CandidateUsers::CandidateUsers(const Program& program, const UserTable& table, Arena& arena)
+    : bits_(ArenaAllocator<uint64_t>(arena)) {
   idle_ = any_open(program, nullptr);
   if (table.size() == 0) {
     bounded_ = true;  // every user is idle

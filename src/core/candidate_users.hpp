@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/arena.hpp"
 #include "core/program.hpp"
 #include "core/user_table.hpp"
 
@@ -16,8 +17,9 @@ namespace cohort {
 // so at most 8 bytes a user and one bit test a customers row; otherwise every user is a candidate.
 class CandidateUsers {
  public:
-  // Throws std::logic_error when the table is not finished.
-  CandidateUsers(const Program& program, const UserTable& table);
+  // The bits are allocated from `arena`. Throws std::logic_error when a chained table is not
+  // finished.
+  CandidateUsers(const Program& program, const UserTable& table, Arena& arena);
   // Whether a customers row of `user_id` may be a member of some definition.
   bool may_match(int64_t user_id) const {
     if (!bounded_) return true;
@@ -38,7 +40,7 @@ class CandidateUsers {
   bool idle_ = true;  // a user without events (every id in the span outside the table, and beyond it)
   int64_t lo_ = 0;
   uint64_t span_ = 0;
-  std::vector<uint64_t> bits_;
+  std::vector<uint64_t, ArenaAllocator<uint64_t>> bits_;
   std::size_t candidates_ = 0;
 };
 

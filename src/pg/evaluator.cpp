@@ -88,7 +88,7 @@ void scan_events(const Program& program, const EvaluationInput& input, const std
 }
 
 // Reads the customers and appends each matching row's user id to the members of each definition.
-void scan_customers(const Program& program, const EvaluationInput& input, const UserTable& table,
+void scan_customers(const Program& program, const EvaluationInput& input, const UserTable& table, Arena& arena,
                     ScopedContext& batch_context, std::vector<std::vector<int64_t>>& members,
                     EvaluationReport& report) {
   // Definitions that read no customers column are decided per user in one pass over the table.
@@ -98,8 +98,12 @@ void scan_customers(const Program& program, const EvaluationInput& input, const 
   std::unique_ptr<CandidateUsers> candidates;
   if (!program.needs_customers())
     masks = std::make_unique<MembershipMasks>(program, table);
-  else
-    candidates = std::make_unique<CandidateUsers>(program, table);
+  else {
+    candidates = std::make_unique<CandidateUsers>(program, table, arena);
+    StateBudget budget;  // the bits count with the table against the state limit
+    budget.charge_bytes(table.bytes() + candidates->bytes(), table.size());
+    report.state_bytes += candidates->bytes();
+  }
   std::unique_ptr<CustomerSource> source = open_customers(customer_columns(program), input.customers);
   source->only_candidates(candidates.get());
   report.customers_scan = source->kind();
@@ -161,7 +165,7 @@ std::vector<std::vector<int64_t>> evaluate_members_each(const Program& program, 
           if (program.matches(d, slots, nullptr)) members[d].push_back(user);
       });
     } else {
-      scan_customers(program, input, table, batch_context, members, report);
+      scan_customers(program, input, table, arena, batch_context, members, report);
     }
     spi.finish();
     report.users = table.size();

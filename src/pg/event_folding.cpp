@@ -29,8 +29,9 @@ void fold(const EventBatch& b, UserTable& table) {
 
 }  // namespace
 
-void StateBudget::charge(const UserTable& table) {
-  const uint64_t now = table.bytes();
+void StateBudget::charge(const UserTable& table) { charge_bytes(table.bytes(), table.size()); }
+
+void StateBudget::charge_bytes(uint64_t now, std::size_t users) {
   uint64_t total = now;
   if (shared_ != nullptr) total = pg_atomic_add_fetch_u64(shared_, static_cast<int64>(now - charged_));
   charged_ = now;
@@ -38,7 +39,7 @@ void StateBudget::charge(const UserTable& table) {
   if (total > limit)
     throw SqlError(ERRCODE_OUT_OF_MEMORY,
                    "cohort evaluation needs more than " + std::to_string(limit / 1024) + " kB for " +
-                       std::to_string(table.size()) + " users",
+                       std::to_string(users) + " users",
                    shared_ != nullptr ? "The per-user tables of the leader and its parallel workers count together."
                                       : std::string(),
                    "Raise cohort.state_memory_limit (or work_mem, whose 64-fold is the default limit).");

@@ -17,6 +17,8 @@ class StateBudget {
   explicit StateBudget(pg_atomic_uint64* shared_total) : shared_(shared_total) {}
   // Charges the growth of `table` since the last call; raises 53200 when the total passes the limit.
   void charge(const UserTable& table);
+  // The same for `bytes` of state in all held by this participant for `users` users.
+  void charge_bytes(uint64_t bytes, std::size_t users);
   // Gives back bytes another participant held (a parallel worker whose table has been merged).
   void release(uint64_t bytes);
   // Bytes this participant has charged.

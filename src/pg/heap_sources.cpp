@@ -328,7 +328,7 @@ EventColumns part_columns(const EventColumns& columns, const DirectPart& part) {
   return out;
 }
 
-// Pages of a table locked by storage_parts().
+// Pages of a table locked by storage_parts() (or by its scan).
 uint64_t table_pages(Oid relid) {
   uint64_t pages = 0;
   pg_call([&] {
@@ -346,10 +346,9 @@ bool uses_local_buffers(Oid relid) {
   return local;
 }
 
-// The events of a partitioned table or an inheritance tree: each table read directly in turn,
-// opened when reached and released after, or, in a parallel evaluation, each taken whole by one
-// participant (EventScanSpec::next_part). A partition whose bounds hold no time in the scan's
-// window is not read (its pages count as skipped).
+// The events of a partitioned table or an inheritance tree (the partitions its window needs):
+// each table read directly in turn, opened when reached and released after, or, in a parallel
+// evaluation, each taken whole by one participant (EventScanSpec::next_part).
 class PartsEventSource final : public EventSource {
  public:
   PartsEventSource(const Program& program, const EventScanSpec& spec, EventColumns columns,
@@ -363,10 +362,6 @@ class PartsEventSource final : public EventSource {
       const std::size_t k = spec_.next_part != nullptr ? pg_atomic_fetch_add_u64(spec_.next_part, 1) : next;
       if (k >= parts_.size()) break;
       const DirectPart& part = parts_[k];
-      if (ruled_out(part)) {
-        pages_skipped_ += table_pages(part.relid);
-        continue;
-      }
       EventScanSpec spec = spec_;
       spec.relid = part.relid;
       spec.parallel_scan = nullptr;
@@ -383,20 +378,14 @@ class PartsEventSource final : public EventSource {
   bool is_direct() const override { return !local_; }
   bool reads_parts() const override { return true; }
   uint64_t pages_skipped() const override { return pages_skipped_; }
-  // The pages of the parts not ruled out (a BRIN index of a part is not asked here).
+  // The pages of the parts (a BRIN index of a part is not asked here).
   uint64_t pages_to_read() override {
     uint64_t pages = 0;
-    for (const DirectPart& part : parts_)
-      if (!ruled_out(part)) pages += table_pages(part.relid);
+    for (const DirectPart& part : parts_) pages += table_pages(part.relid);
     return pages;
   }
 
  private:
-  // Whether `part`'s bounds hold no time of the scan's window.
-  bool ruled_out(const DirectPart& part) const {
-    return partition_rules_out(part.relid, part.attnums[2], spec_.has_lower_bound, spec_.lower_bound, spec_.as_of);
-  }
-
   const Program& program_;
   EventScanSpec spec_;
   EventColumns columns_;
@@ -467,8 +456,14 @@ std::unique_ptr<EventSource> open_heap_events(const Program& program, const Even
     used.push_back(info);
     columns.filters.push_back(c);
   }
+  // Partitions whose bounds hold no time the scan keeps (after as_of, or before the lower bound
+  // where there is one: the rows HeapEventSource drops) are left out.
+  TimeWindow window;
+  window.has_lower = spec.has_lower_bound;
+  window.lower = spec.lower_bound;
+  window.upper = spec.as_of;
   std::vector<DirectPart> parts;
-  if (!events.direct_parts(used, parts)) return nullptr;
+  if (!events.direct_parts(used, &window, parts)) return nullptr;
   if (only_itself(parts, spec.relid)) return std::make_unique<HeapEventSource>(program, spec, part_columns(columns, parts[0]));
   return std::make_unique<PartsEventSource>(program, spec, std::move(columns), std::move(parts));
 }
@@ -492,7 +487,7 @@ std::unique_ptr<CustomerSource> open_heap_customers(const CustomerColumns& colum
     used.push_back(info);
   }
   std::vector<DirectPart> parts;
-  if (!customers.direct_parts(used, parts)) return nullptr;
+  if (!customers.direct_parts(used, nullptr, parts)) return nullptr;
   if (only_itself(parts, relid)) return std::make_unique<HeapCustomerSource>(relid, part_columns(heap, parts[0]));
   return std::make_unique<PartsCustomerSource>(std::move(heap), std::move(parts));
 }

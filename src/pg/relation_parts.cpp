@@ -1,19 +1,59 @@
-// Partitions and inheritance children of a source relation, and pruning partitions by time.
+// Partitions and inheritance children of a source relation, partitions pruned by time.
 #include "pg/relation_parts.hpp"
+
+#include "pg/scoped_context.hpp"
 
 namespace cohort::pg {
 namespace {
 
-// Appends the leaf partitions under partitioned `rel` to *leaves, opening (and so locking) each
-// as the planner does; false when one is not a table. PostgreSQL calls only (runs in pg_call).
-bool add_leaf_partitions(Relation rel, List** leaves) {
+// `expr` <op> `value` for the timestamptz column `column` (attnum) of `rel`, in the btree
+// strategy `strategy`. PostgreSQL calls only (runs in pg_call).
+Expr* compare_column(Relation rel, AttrNumber column, int strategy, TimestampTz value) {
+  Oid type = InvalidOid, collation = InvalidOid;
+  int32 typmod = -1;
+  get_atttypetypmodcoll(RelationGetRelid(rel), column, &type, &typmod, &collation);
+  Var* var = makeVar(1, column, type, typmod, collation, 0);
+  Const* constant = makeConst(TIMESTAMPTZOID, -1, InvalidOid, sizeof(TimestampTz), TimestampTzGetDatum(value), false,
+                              FLOAT8PASSBYVAL);
+  const Oid family = get_opclass_family(TIMESTAMPTZ_BTREE_OPS_OID);
+  const Oid op = get_opfamily_member(family, TIMESTAMPTZOID, TIMESTAMPTZOID, strategy);
+  return make_opclause(op, BOOLOID, false, reinterpret_cast<Expr*>(var), reinterpret_cast<Expr*>(constant), InvalidOid,
+                       InvalidOid);
+}
+
+// Whether the bounds of `child`, a partition of `parent`, hold no time of `window` (the planner's
+// predicate proof: their constraint is refuted by `column >= lower AND column <= upper`). Reads
+// the bounds from the catalog without locking the child. PostgreSQL calls only.
+bool bounds_rule_out(Relation parent, Oid child, const TimeWindow& window) {
+  const AttrNumber column = get_attnum(RelationGetRelid(parent), window.column);
+  if (column <= 0 || get_atttype(RelationGetRelid(parent), column) != TIMESTAMPTZOID) return false;
+  HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(child));
+  if (!HeapTupleIsValid(tuple)) return false;
+  bool isnull = true;
+  Datum bound = SysCacheGetAttr(RELOID, tuple, Anum_pg_class_relpartbound, &isnull);
+  PartitionBoundSpec* spec = isnull ? nullptr : castNode(PartitionBoundSpec, stringToNode(TextDatumGetCString(bound)));
+  ReleaseSysCache(tuple);
+  if (spec == nullptr) return false;
+  List* constraint = get_qual_from_partbound(parent, spec);
+  if (constraint == NIL) return false;
+  constraint = reinterpret_cast<List*>(eval_const_expressions(nullptr, reinterpret_cast<Node*>(constraint)));
+  List* clauses = list_make1(compare_column(parent, column, BTLessEqualStrategyNumber, window.upper));
+  if (window.has_lower) clauses = lappend(clauses, compare_column(parent, column, BTGreaterEqualStrategyNumber, window.lower));
+  return predicate_refuted_by(constraint, clauses, false);
+}
+
+// Appends the leaf partitions under partitioned `rel` to *leaves, each opened (and so locked) as
+// the planner does, after those whose bounds rule out `window` are left out; false when one is
+// not a table. PostgreSQL calls only (runs in pg_call).
+bool add_leaf_partitions(Relation rel, const TimeWindow* window, List** leaves) {
   PartitionDesc desc = RelationGetPartitionDesc(rel, true);
   for (int i = 0; i < desc->nparts; ++i) {
+    if (window != nullptr && bounds_rule_out(rel, desc->oids[i], *window)) continue;
     Relation child = table_open(desc->oids[i], AccessShareLock);
     const char kind = child->rd_rel->relkind;
     bool ok = true;
     if (kind == RELKIND_PARTITIONED_TABLE)
-      ok = add_leaf_partitions(child, leaves);
+      ok = add_leaf_partitions(child, window, leaves);
     else if (kind == RELKIND_RELATION)
       *leaves = lappend_oid(*leaves, RelationGetRelid(child));
     else
@@ -26,14 +66,16 @@ bool add_leaf_partitions(Relation rel, List** leaves) {
 
 }  // namespace
 
-bool storage_parts(Oid relid, std::vector<Oid>& parts) {
+bool storage_parts(Oid relid, const TimeWindow* window, std::vector<Oid>& parts) {
+  ScopedContext scratch("cohort relation parts");  // the lists and expressions, freed on return
   List* found = NIL;
   bool ok = true;
   pg_call([&] {
+    MemoryContext caller = MemoryContextSwitchTo(scratch.get());
     Relation rel = table_open(relid, AccessShareLock);
     const char kind = rel->rd_rel->relkind;
     if (kind == RELKIND_PARTITIONED_TABLE) {
-      ok = add_leaf_partitions(rel, &found);
+      ok = add_leaf_partitions(rel, window, &found);
     } else if (kind != RELKIND_RELATION) {
       ok = false;
     } else if (!rel->rd_rel->relhassubclass) {
@@ -48,42 +90,13 @@ bool storage_parts(Oid relid, std::vector<Oid>& parts) {
       }
     }
     table_close(rel, NoLock);
+    MemoryContextSwitchTo(caller);
   });
-  if (!ok) return false;
   parts.clear();
+  if (!ok) return false;
   ListCell* cell;
   foreach (cell, found) parts.push_back(lfirst_oid(cell));
   return true;
-}
-
-bool partition_rules_out(Oid part, AttrNumber ts_attnum, bool has_lower, TimestampTz lower, TimestampTz upper) {
-  bool ruled_out = false;
-  pg_call([&] {
-    if (!get_rel_relispartition(part)) return;
-    Relation rel = table_open(part, NoLock);  // locked by storage_parts()
-    List* constraint = RelationGetPartitionQual(rel);
-    table_close(rel, NoLock);
-    if (constraint == NIL) return;
-    constraint = reinterpret_cast<List*>(eval_const_expressions(nullptr, reinterpret_cast<Node*>(constraint)));
-    // The window as the planner would see `ts >= lower AND ts <= upper` on this partition.
-    Oid type = InvalidOid, collation = InvalidOid;
-    int32 typmod = -1;
-    get_atttypetypmodcoll(part, ts_attnum, &type, &typmod, &collation);
-    if (type != TIMESTAMPTZOID) return;
-    const Oid family = get_opclass_family(TIMESTAMPTZ_BTREE_OPS_OID);
-    const auto bound = [&](int strategy, TimestampTz value) {
-      Var* column = makeVar(1, ts_attnum, type, typmod, collation, 0);
-      Const* constant = makeConst(TIMESTAMPTZOID, -1, InvalidOid, sizeof(TimestampTz), TimestampTzGetDatum(value),
-                                  false, FLOAT8PASSBYVAL);
-      const Oid op = get_opfamily_member(family, TIMESTAMPTZOID, TIMESTAMPTZOID, strategy);
-      return make_opclause(op, BOOLOID, false, reinterpret_cast<Expr*>(column), reinterpret_cast<Expr*>(constant),
-                           InvalidOid, InvalidOid);
-    };
-    List* window = list_make1(bound(BTLessEqualStrategyNumber, upper));
-    if (has_lower) window = lappend(window, bound(BTGreaterEqualStrategyNumber, lower));
-    ruled_out = predicate_refuted_by(constraint, window, false);
-  });
-  return ruled_out;
 }
 
 }  // namespace cohort::pg

@@ -7,15 +7,22 @@
 
 namespace cohort::pg {
 
+// The rows a scan needs, by time: `column` (a timestamptz) in [lower, upper], no lower end when
+// !has_lower.
+struct TimeWindow {
+  const char* column = "ts";
+  bool has_lower = false;
+  TimestampTz lower = 0;
+  TimestampTz upper = 0;
+};
+
 // The relations with storage that a query on `relid` reads, each locked as the executor locks
 // them: `relid` itself when it has no children; else the leaf partitions of a partitioned table
 // (without partitions being detached, as the planner sees them), or an inheritance parent and its
-// children (without other sessions' temporary tables, which the executor skips too). False when
-// one of them is not a table (a foreign table): only the executor can read them all.
-bool storage_parts(Oid relid, std::vector<Oid>& parts);
-
-// Whether `part`'s partition constraint (its bounds and its ancestors') rules out every row whose
-// column `ts_attnum` lies in [lower, upper] (no lower end when !has_lower): its rows need no reading.
-bool partition_rules_out(Oid part, AttrNumber ts_attnum, bool has_lower, TimestampTz lower, TimestampTz upper);
+// children (without other sessions' temporary tables, which the executor skips too). With a
+// `window`, a partition whose bounds hold no time in it is left out before it is locked, as the
+// planner prunes partitions before locking them. False when one of them is not a table (a
+// foreign table): only the executor can read them all.
+bool storage_parts(Oid relid, const TimeWindow* window, std::vector<Oid>& parts);
 
 }  // namespace cohort::pg

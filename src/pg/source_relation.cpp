@@ -1,7 +1,6 @@
 // Source relation checks: existence, SELECT privilege, column presence and types.
 #include "pg/source_relation.hpp"
 
-#include "pg/relation_parts.hpp"
 #include "pg/settings.hpp"
 
 namespace cohort::pg {
@@ -92,7 +91,9 @@ ColumnInfo SourceRelation::info(const std::string& column, ColumnType want) cons
   return ColumnInfo{column, attnum, type, collation, quoted};
 }
 
-bool SourceRelation::direct_parts(const std::vector<ColumnInfo>& columns, std::vector<DirectPart>& parts) const {
+bool SourceRelation::direct_parts(const std::vector<ColumnInfo>& columns, const TimeWindow* window,
+                                  std::vector<DirectPart>& parts) const {
+  parts.clear();
   if (!direct_scan_enabled()) return false;
   bool possible = false;
   pg_call([&] {
@@ -110,8 +111,7 @@ bool SourceRelation::direct_parts(const std::vector<ColumnInfo>& columns, std::v
     possible = true;
   });
   std::vector<Oid> oids;
-  if (!possible || !storage_parts(relid_, oids)) return false;
-  parts.clear();
+  if (!possible || !storage_parts(relid_, window, oids)) return false;
   for (Oid oid : oids) {
     DirectPart part{oid, {}};
     for (const ColumnInfo& c : columns) {
@@ -126,7 +126,10 @@ bool SourceRelation::direct_parts(const std::vector<ColumnInfo>& columns, std::v
           get_atttypetypmodcoll(oid, attnum, &type, &typmod, &collation);
           same = getBaseType(type) == c.type && collation == c.collation;
         });
-      if (attnum <= 0 || !same) return false;
+      if (attnum <= 0 || !same) {
+        parts.clear();
+        return false;
+      }
       part.attnums.push_back(attnum);
     }
     parts.push_back(std::move(part));

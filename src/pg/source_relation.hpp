@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "pg/guard.hpp"
+#include "pg/relation_parts.hpp"
 
 namespace cohort::pg {
 
@@ -48,9 +49,11 @@ class SourceRelation {
   // executor: a table or a partitioned table, no row-level security for the caller, SELECT on
   // every column in `columns`, text columns of type text/varchar with a deterministic collation,
   // every part a table whose columns of those names have the same types, and cohort.direct_scan
-  // on. `parts` then lists the tables to read (relation_parts.hpp) with the columns' attnums in
-  // each (privileges and policies are the relation's, as for a query on it).
-  bool direct_parts(const std::vector<ColumnInfo>& columns, std::vector<DirectPart>& parts) const;
+  // on. `parts` then lists the tables to read (relation_parts.hpp; partitions whose bounds hold no
+  // time of `window`, if given, left out and not locked) with the columns' attnums in each
+  // (privileges and policies are the relation's, as for a query on it); otherwise it is empty.
+  bool direct_parts(const std::vector<ColumnInfo>& columns, const TimeWindow* window,
+                    std::vector<DirectPart>& parts) const;
   Oid relid() const { return relid_; }
 
  private:

@@ -24,7 +24,12 @@ std::vector<cohort::Node> definitions() {
                   {"not": {"attribute": {"name": "age", "min": 30}}}]})",
       R"({"not": {"all": [{"performed": {"event": "buy", "op": ">=", "value": 2}}, {"engagement_level": "low"}]}})",
       R"({"all": [{"performed": {"event": "buy", "aggregate": "avg", "property": "price", "op": ">", "value": 60}},
-                  {"any": [{"churn_risk_level": "low"}, {"not": {"churn_risk_level": "medium"}}]}]})"};
+                  {"any": [{"churn_risk_level": "low"}, {"not": {"churn_risk_level": "medium"}}]}]})",
+      // NOT of an unknown leaf twice over, and NOT over an OR holding one: unknown must stay unknown.
+      R"({"all": [{"performed": {"event": "buy", "op": ">=", "value": 1, "days": 30}},
+                  {"not": {"not": {"attribute": {"name": "age", "min": 40}}}}]})",
+      R"({"not": {"any": [{"not": {"churn_risk_level": "high"}}, {"performed": {"event": "view", "op": ">=", "value": 5, "days": 30}}]}})",
+      R"({"all": []})"};
   std::vector<cohort::Node> roots;
   for (const std::string& t : texts) roots.push_back(cohort::parse_definition(t));
   return roots;
@@ -136,7 +141,7 @@ TEST(CandidateUsers, BitsAgreeWithMayMatch) {
   for (std::size_t k = 0; k < id_sets.size(); ++k) {
     cohort::UserTable table(p, cohort::heap_arena());
     fill_table(table, p, id_sets[k], 11 + static_cast<unsigned>(k), 400);
-    const cohort::CandidateUsers candidates(p, table);
+    const cohort::CandidateUsers candidates(p, table, cohort::heap_arena());
     EXPECT_EQ(candidates.bounded(), k < 2) << k;
     std::size_t open_with_events = 0;
     const auto any_open = [&](int64_t u) {
@@ -169,12 +174,12 @@ TEST(CandidateUsers, IdleUsersFollowTheZeroState) {
     const bool idle_open = p.may_match(0, nullptr);
     cohort::UserTable empty(p, cohort::heap_arena());
     empty.finish();
-    const cohort::CandidateUsers none(p, empty);
+    const cohort::CandidateUsers none(p, empty, cohort::heap_arena());
     EXPECT_TRUE(none.bounded());
     EXPECT_EQ(none.may_match(42), idle_open);
     cohort::UserTable table(p, cohort::heap_arena());
     fill_table(table, p, {100, 103}, 5, 50);
-    const cohort::CandidateUsers some(p, table);
+    const cohort::CandidateUsers some(p, table, cohort::heap_arena());
     for (int64_t u : {99, 101, 102, 104, -1}) EXPECT_EQ(some.may_match(u), idle_open) << text << " " << u;
     for (int64_t u : {100, 103}) EXPECT_EQ(some.may_match(u), p.may_match(0, table.find(u))) << text << " " << u;
   }
