@@ -96,9 +96,9 @@ void scan_customers(const Program& program, const EvaluationInput& input, const 
   // Otherwise the customers rows of users whose events rule out every definition are skipped
   // before their attributes are read.
   std::unique_ptr<CandidateUsers> candidates;
-  if (!program.needs_customers())
+  if (!program.needs_customers()) {
     masks = std::make_unique<MembershipMasks>(program, table);
-  else {
+  } else {
     candidates = std::make_unique<CandidateUsers>(program, table, arena);
     StateBudget budget;  // the bits count with the table against the state limit
     budget.charge_bytes(table.bytes() + candidates->bytes(), table.size());
