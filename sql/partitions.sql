@@ -40,12 +40,12 @@ INSERT INTO pt_customers SELECT u, 18 + (u * 7) % 60, (ARRAY['low', ' High', NUL
 
 -- Members and scan path of a definition, on the direct path or the executor's.
 CREATE FUNCTION pg_temp.members(d cohort.definition, direct boolean, events regclass, customers regclass,
-                                as_of timestamptz, OUT m bigint[], OUT path text, OUT skipped bigint)
+                                as_of timestamptz, OUT m bigint[], OUT path text)
 LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM set_config('cohort.direct_scan', direct::text, true);
   SELECT array_agg(user_id ORDER BY user_id) INTO m FROM cohort.evaluate(d, events, customers, as_of);
-  SELECT events_scan || '/' || customers_scan, pages_skipped INTO path, skipped FROM cohort.last_evaluation();
+  SELECT events_scan || '/' || customers_scan INTO path FROM cohort.last_evaluation();
 END $$;
 
 -- The leaf partitions of pt_events that an evaluation of `d` locks (so reads), seen in pg_locks

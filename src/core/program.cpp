@@ -155,20 +155,14 @@ bool Program::may_match(std::size_t definition, const double* slots) const {
 Program::Truth Program::eval_unknown_customer(int index, const double* slots) const {
   const ExprNode& e = nodes_[index];
   switch (e.kind) {
-    case NodeKind::All: {
-      Truth out = Truth::True;
-      for (int c : e.children) {
-        const Truth t = eval_unknown_customer(c, slots);
-        if (t == Truth::False) return Truth::False;
-        if (t == Truth::Unknown) out = Truth::Unknown;
-      }
-      return out;
-    }
+    case NodeKind::All:
     case NodeKind::Any: {
-      Truth out = Truth::False;
+      // `all` is decided by a false child, `any` by a true one; otherwise unknown if a child is.
+      const Truth decisive = e.kind == NodeKind::All ? Truth::False : Truth::True;
+      Truth out = e.kind == NodeKind::All ? Truth::True : Truth::False;
       for (int c : e.children) {
         const Truth t = eval_unknown_customer(c, slots);
-        if (t == Truth::True) return Truth::True;
+        if (t == decisive) return decisive;
         if (t == Truth::Unknown) out = Truth::Unknown;
       }
       return out;

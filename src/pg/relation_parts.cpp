@@ -21,12 +21,11 @@ Expr* compare_column(Relation rel, AttrNumber column, int strategy, TimestampTz 
                        InvalidOid);
 }
 
-// Whether the bounds of `child`, a partition of `parent`, hold no time of `window` (the planner's
-// predicate proof: their constraint is refuted by `column >= lower AND column <= upper`). Reads
-// the bounds from the catalog without locking the child. PostgreSQL calls only.
-bool bounds_rule_out(Relation parent, Oid child, const TimeWindow& window) {
-  const AttrNumber column = get_attnum(RelationGetRelid(parent), window.column);
-  if (column <= 0 || get_atttype(RelationGetRelid(parent), column) != TIMESTAMPTZOID) return false;
+// Whether the bounds of `child`, a partition of `parent`, hold no time of `window` in `parent`'s
+// timestamptz column `column` (the planner's predicate proof: their constraint is refuted by
+// `column >= lower AND column <= upper`). Reads the bounds from the catalog without locking the
+// child. PostgreSQL calls only.
+bool bounds_rule_out(Relation parent, Oid child, AttrNumber column, const TimeWindow& window) {
   HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(child));
   if (!HeapTupleIsValid(tuple)) return false;
   bool isnull = true;
@@ -47,8 +46,11 @@ bool bounds_rule_out(Relation parent, Oid child, const TimeWindow& window) {
 // not a table. PostgreSQL calls only (runs in pg_call).
 bool add_leaf_partitions(Relation rel, const TimeWindow* window, List** leaves) {
   PartitionDesc desc = RelationGetPartitionDesc(rel, true);
+  // The window's column at this level (its attnum may differ from the parent's); none: no pruning.
+  AttrNumber column = window != nullptr ? get_attnum(RelationGetRelid(rel), window->column) : InvalidAttrNumber;
+  if (column > 0 && get_atttype(RelationGetRelid(rel), column) != TIMESTAMPTZOID) column = InvalidAttrNumber;
   for (int i = 0; i < desc->nparts; ++i) {
-    if (window != nullptr && bounds_rule_out(rel, desc->oids[i], *window)) continue;
+    if (column > 0 && bounds_rule_out(rel, desc->oids[i], column, *window)) continue;
     Relation child = table_open(desc->oids[i], AccessShareLock);
     const char kind = child->rd_rel->relkind;
     bool ok = true;
