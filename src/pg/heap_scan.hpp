@@ -14,8 +14,8 @@ namespace cohort::pg {
 
 // An open scan of one table under the active snapshot (or a share of a parallel scan). For the
 // heap access method it reads each page's visible tuples itself (heapgetpage() decides
-// visibility, as for a sequential scan in page mode) and deforms them without a slot, prefetching
-// tuples a few places ahead; for other access methods it goes through a table slot.
+// visibility, as for a sequential scan in page mode) and deforms them without a slot, in
+// ascending address order; for other access methods it goes through a table slot.
 class HeapScan {
  public:
   // Scans the whole table, or takes part in `parallel` (pages handed out among the participants).
@@ -145,19 +145,6 @@ class HeapScan {
   std::uint64_t rows_read() const { return rows_read_; }
 
  private:
-  // Tuples this many places ahead on the page are prefetched: a page's tuples lie in descending
-  // address order, which the hardware prefetcher foresees poorly.
-  static constexpr int kPrefetchTuples = 16;
-
-  // Starts loading the tuple at byte `offset` of `page` into the second-level cache: its header
-  // and the first columns after it (two cache lines: tuples are only 8-byte aligned). Not into
-  // the first level, which measured slower (presumably a first-level prefetch holds one of the
-  // core's few fill buffers until its line arrives).
-  [[gnu::always_inline]] static void prefetch_tuple(Page page, uint16 offset) {
-    const char* tuple = static_cast<const char*>(page) + offset;
-    __builtin_prefetch(tuple, 0, 2);
-    __builtin_prefetch(tuple + 64, 0, 2);
-  }
   // Whether none of the columns up to the prepared pair is NULL, by the tuple's null bitmap.
   bool pair_not_null(const bits8* bits) const {
     if (pair_natts_ <= 8) return (bits[0] & pair_null_mask_) == pair_null_mask_;
@@ -185,7 +172,6 @@ class HeapScan {
       const int first = index_;
       int i = first;
       while (i < count && n < capacity) {
-        if (i + kPrefetchTuples < count) prefetch_tuple(page, visible[i + kPrefetchTuples]);
         tuple_ = reinterpret_cast<HeapTupleHeader>(static_cast<char*>(page) + visible[i]);
         ++i;
         nvalid_ = 0;
@@ -246,7 +232,7 @@ class HeapScan {
   int pair_natts_ = 0;              // columns up to and including the pair's second
   bits8 pair_null_mask_ = 0;        // their bits in the null bitmap (when they are at most 8)
   HeapTupleHeader tuple_ = nullptr;  // the current tuple (pages_ only)
-  // The byte offsets in the current page of its visible tuples, in line pointer order (the scan's
+  // The byte offsets in the current page of its visible tuples, in reverse line pointer order (the scan's
   // rs_ntuples of them): where rs_vistuples would hold their line pointer numbers, saving a
   // line pointer read per tuple.
   uint16 tuple_offsets_[MaxHeapTuplesPerPage];

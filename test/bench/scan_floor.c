@@ -1,12 +1,15 @@
 /*
  * Memory floors of the direct scan, outside PostgreSQL: reads the events table's heap file(s)
- * into memory and times (median of 5) two loops over those same pages, in page order:
+ * into memory and times (median of 5) loops over those same pages, in page order:
  *   1. one load from every 64-byte line of every page (the bytes alone);
  *   2. what cohort's direct scan does with each row of a definition that keeps none: list a page's
- *      normal line pointers, then read each tuple's header, event text's length and timestamp
- *      (the column right after the text; read for every tuple, as src/pg/heap_scan.hpp does),
- *      and test the event, prefetching as src/pg/heap_scan.{hpp,cpp} do (the next page's first 8
- *      and last 4 lines, each tuple's two lines 16 tuples ahead into the second level).
+ *      normal line pointers from the last to the first (tuples in ascending address order), then
+ *      read each tuple's header, event text's length and timestamp (the column right after the
+ *      text; read for every tuple, as src/pg/heap_scan.hpp does), and test the event, prefetching
+ *      as src/pg/heap_scan.cpp does (the next page's first 8 lines; no tuple prefetch);
+ *   3. the same in line pointer order (tuples in descending address order), each tuple's two
+ *      lines prefetched 16 tuples ahead into the second level and the next page's last 4 lines
+ *      too: the direct scan before it read tuples in ascending order.
  * No buffer manager, pins, locks or visibility checks: the difference to cohort's own scan with
  * nothing kept is what those cost, plus whatever our build does worse.
  *
@@ -37,7 +40,7 @@
 #undef qsort
 
 #define RUNS 5
-#define PREFETCH_TUPLES 16
+#define PREFETCH_TUPLES 16		/* loop 3 */
 
 /* Seconds on the monotonic clock. */
 static double
@@ -123,12 +126,12 @@ static volatile int64 window_lower = 0;
 static volatile int64 window_upper = PG_INT64_MAX;
 
 /*
- * Loop 2: each visible tuple's event text (at offset 8) and timestamp (the next 8-aligned offset),
- * the timestamp read whatever the event, the event tested against one no row has, then the time
- * against a window; returns the rows that pass both.
+ * Loops 2 and 3: each visible tuple's event text (at offset 8) and timestamp (the next 8-aligned
+ * offset), the timestamp read whatever the event, the event tested against one no row has, then
+ * the time against a window; returns the rows that pass both. `ascending`: loop 2, else loop 3.
  */
 static uint64
-scan_tuples(const char *pages, size_t npages)
+scan_tuples(const char *pages, size_t npages, bool ascending)
 {
 	static const char wanted[] = "no such event";
 	const int64 lower = window_lower,
@@ -148,18 +151,32 @@ scan_tuples(const char *pages, size_t npages)
 
 			for (int l = 0; l < 8; ++l)
 				__builtin_prefetch(next + 64 * l);
-			for (int l = 1; l <= 4; ++l)
-				__builtin_prefetch(next + BLCKSZ - 64 * l);
+			if (!ascending)
+				for (int l = 1; l <= 4; ++l)
+					__builtin_prefetch(next + BLCKSZ - 64 * l);
 		}
-		for (int off = FirstOffsetNumber; off <= lines && count < MaxHeapTuplesPerPage; ++off)
+		if (ascending)
 		{
-			ItemId		lp = PageGetItemId((Page) page, off);
+			for (int off = lines; off >= FirstOffsetNumber && count < MaxHeapTuplesPerPage; --off)
+			{
+				ItemId		lp = PageGetItemId((Page) page, off);
 
-			if (ItemIdIsNormal(lp))
-				offsets[count++] = (uint16) ItemIdGetOffset(lp);
+				if (ItemIdIsNormal(lp))
+					offsets[count++] = (uint16) ItemIdGetOffset(lp);
+			}
 		}
-		for (int i = 0; i < count && i < PREFETCH_TUPLES; ++i)
-			prefetch_tuple(page, offsets[i]);
+		else
+		{
+			for (int off = FirstOffsetNumber; off <= lines && count < MaxHeapTuplesPerPage; ++off)
+			{
+				ItemId		lp = PageGetItemId((Page) page, off);
+
+				if (ItemIdIsNormal(lp))
+					offsets[count++] = (uint16) ItemIdGetOffset(lp);
+			}
+			for (int i = 0; i < count && i < PREFETCH_TUPLES; ++i)
+				prefetch_tuple(page, offsets[i]);
+		}
 		for (int i = 0; i < count; ++i)
 		{
 			HeapTupleHeader tuple;
@@ -169,7 +186,7 @@ scan_tuples(const char *pages, size_t npages)
 			int			len;
 			int64		ts;
 
-			if (i + PREFETCH_TUPLES < count)
+			if (!ascending && i + PREFETCH_TUPLES < count)
 				prefetch_tuple(page, offsets[i + PREFETCH_TUPLES]);
 			tuple = (HeapTupleHeader) (page + offsets[i]);
 			if (HeapTupleHeaderGetNatts(tuple) < 3)
@@ -209,7 +226,8 @@ main(int argc, char **argv)
 				npages;
 	int			segments = 0;
 	double		lines[RUNS],
-				tuples[RUNS];
+				tuples[RUNS],
+				descending[RUNS];
 	volatile uint64 sink = 0;	/* keeps the loops' results, so that none is optimized away */
 	char		path[4096];
 
@@ -262,14 +280,19 @@ main(int argc, char **argv)
 		sink += touch_lines(pages, npages);
 		lines[r] = now() - t0;
 		t0 = now();
-		sink += scan_tuples(pages, npages);
+		sink += scan_tuples(pages, npages, true);
 		tuples[r] = now() - t0;
+		t0 = now();
+		sink += scan_tuples(pages, npages, false);
+		descending[r] = now() - t0;
 	}
 	qsort(lines, RUNS, sizeof(double), by_value);
 	qsort(tuples, RUNS, sizeof(double), by_value);
+	qsort(descending, RUNS, sizeof(double), by_value);
 	printf("pages: %zu (%.0f MB)\n", npages, npages * (double) BLCKSZ / (1 << 20));
 	printf("every cache line of the pages, in page order: %.3f s\n", lines[RUNS / 2]);
-	printf("each tuple's header, event and time, as the direct scan reads them: %.3f s\n", tuples[RUNS / 2]);
+	printf("each tuple's header, event and time, as the direct scan reads them (ascending addresses): %.3f s\n", tuples[RUNS / 2]);
+	printf("the same in line pointer order (descending addresses), prefetching tuples: %.3f s\n", descending[RUNS / 2]);
 	free(pages);
 	return 0;
 }
