@@ -257,4 +257,63 @@ SELECT array_agg(user_id ORDER BY user_id) AS members
   FROM cohort.evaluate('[{"action": "buy", "condition": ">=", "value": 1}]', 'pt_child', NULL, '2026-05-01');
 SELECT events_scan FROM cohort.last_evaluation();
 DROP TABLE pt_parent CASCADE;
+
+-- An inheritance tree kept apart by CHECK constraints: a member whose validated constraints rule
+-- out the window is locked but not read, as the planner's constraint exclusion leaves it out (a
+-- NO INHERIT constraint of the parent holds for its own rows). A NOT VALID constraint, one with
+-- a mutable function, or constraint_exclusion = off leave a member in. The members read are
+-- those whose sequential scans in pg_stat_xact_user_tables the evaluation raised.
+CREATE TABLE ck_events (user_id bigint, event text, ts timestamptz, CHECK (ts < '2000-01-01') NO INHERIT);
+CREATE TABLE ck_2026_q1 (CHECK (ts >= '2026-01-01' AND ts < '2026-04-01')) INHERITS (ck_events);
+CREATE TABLE ck_2026_q2 (CHECK (ts >= '2026-04-01' AND ts < '2026-07-01')) INHERITS (ck_events);
+CREATE TABLE ck_late (ts timestamptz, user_id bigint, event text);   -- its row breaks its NOT VALID constraint
+INSERT INTO ck_late VALUES ('2026-06-10', 7, 'buy');
+ALTER TABLE ck_late ADD CHECK (ts < '2026-01-01') NOT VALID;
+ALTER TABLE ck_late INHERIT ck_events;
+CREATE TABLE ck_stable (CHECK (ts < now() - interval '100 years')) INHERITS (ck_events);
+INSERT INTO ck_events VALUES (99, 'buy', '1999-12-31');
+INSERT INTO ck_2026_q1 SELECT u, 'buy', '2026-01-01'::timestamptz + (u * 7 % 90) * interval '1 day' FROM generate_series(1, 60) u;
+INSERT INTO ck_2026_q2 SELECT u, 'buy', '2026-04-01'::timestamptz + (u * 5 % 91) * interval '1 day' FROM generate_series(1, 60) u;
+CREATE FUNCTION pg_temp.ck_read(days int, OUT read text, OUT path text, OUT members int)
+LANGUAGE plpgsql AS $$
+DECLARE
+  before jsonb;
+BEGIN
+  PERFORM set_config('cohort.direct_scan', 'on', true);
+  SELECT jsonb_object_agg(relname, seq_scan) INTO before FROM pg_stat_xact_user_tables WHERE relname LIKE 'ck\_%';
+  SELECT count(*) INTO members FROM cohort.evaluate(format('{"performed": {"event": "buy", "op": ">=", "value": 1%s}}',
+      CASE WHEN days IS NULL THEN '' ELSE ', "days": ' || days END)::cohort.definition, 'ck_events', NULL, '2026-06-20');
+  SELECT string_agg(relname, ' ' ORDER BY relname) INTO read FROM pg_stat_xact_user_tables
+   WHERE relname LIKE 'ck\_%' AND seq_scan > coalesce((before ->> relname)::bigint, 0);
+  SELECT events_scan INTO path FROM cohort.last_evaluation();
+END $$;
+SELECT * FROM pg_temp.ck_read(30);
+SELECT * FROM pg_temp.ck_read(120);
+SELECT * FROM pg_temp.ck_read(NULL);
+SET constraint_exclusion = off;
+SELECT * FROM pg_temp.ck_read(30);
+RESET constraint_exclusion;
+-- The same members as the executor path and plain SQL.
+SELECT days, (a).m = (b).m AS same_as_executor,
+       (a).m IS NOT DISTINCT FROM (SELECT array_agg(DISTINCT user_id ORDER BY user_id) FROM ck_events
+                 WHERE event = 'buy' AND ts <= '2026-06-20' AND (days IS NULL OR ts >= '2026-06-20'::timestamptz - make_interval(days => days))) AS same_as_sql
+  FROM (VALUES (30), (120), (NULL)) v(days),
+       LATERAL (SELECT format('{"performed": {"event": "buy", "op": ">=", "value": 1%s}}',
+                              CASE WHEN days IS NULL THEN '' ELSE ', "days": ' || days END)::cohort.definition AS d) x,
+       LATERAL pg_temp.members(d, true, 'ck_events', NULL, '2026-06-20') a,
+       LATERAL pg_temp.members(d, false, 'ck_events', NULL, '2026-06-20') b
+ ORDER BY days;
+-- A foreign member whose CHECK constraint rules out the window leaves the direct path as it is;
+-- one the window needs sends the tree through the executor (whose own error shows it was asked).
+CREATE FOREIGN DATA WRAPPER ck_nothing;
+CREATE SERVER ck_server FOREIGN DATA WRAPPER ck_nothing;
+CREATE FOREIGN TABLE ck_2025 (CHECK (ts < '2026-01-01')) INHERITS (ck_events) SERVER ck_server;
+SELECT * FROM pg_temp.ck_read(30);
+\set VERBOSITY terse
+SELECT * FROM pg_temp.ck_read(200);
+\set VERBOSITY default
+DROP FOREIGN TABLE ck_2025;
+DROP SERVER ck_server;
+DROP FOREIGN DATA WRAPPER ck_nothing;
+DROP TABLE ck_events CASCADE;
 DROP TABLE pt_events, pt_2026_06, pt_customers, pt_empty, pt_defs;

@@ -41,6 +41,31 @@ bool bounds_rule_out(Relation parent, Oid child, AttrNumber column, const TimeWi
   return predicate_refuted_by(constraint, clauses, false);
 }
 
+// Whether the CHECK constraints of `rel`, a member of an inheritance tree (a child, or the
+// parent's own rows), hold no time of `window` in its timestamptz column named `window.column`,
+// as the planner's constraint exclusion decides it: validated constraints only, NO INHERIT ones
+// included, conjuncts with mutable functions left out, refuted by the window's bounds. `rel` must
+// be locked. PostgreSQL calls only.
+bool checks_rule_out(Relation rel, const TimeWindow& window) {
+  const TupleConstr* constr = RelationGetDescr(rel)->constr;
+  if (constr == nullptr || constr->num_check == 0) return false;
+  const AttrNumber column = get_attnum(RelationGetRelid(rel), window.column);
+  if (column <= 0 || get_atttype(RelationGetRelid(rel), column) != TIMESTAMPTZOID) return false;
+  List* checks = NIL;
+  for (int i = 0; i < constr->num_check; ++i) {
+    if (!constr->check[i].ccvalid) continue;
+    Node* check = eval_const_expressions(nullptr, static_cast<Node*>(stringToNode(constr->check[i].ccbin)));
+    check = reinterpret_cast<Node*>(canonicalize_qual(reinterpret_cast<Expr*>(check), true));
+    ListCell* cell;
+    foreach (cell, make_ands_implicit(reinterpret_cast<Expr*>(check)))
+      if (!contain_mutable_functions(static_cast<Node*>(lfirst(cell)))) checks = lappend(checks, lfirst(cell));
+  }
+  if (checks == NIL) return false;
+  List* clauses = list_make1(compare_column(rel, column, BTLessEqualStrategyNumber, window.upper));
+  if (window.has_lower) clauses = lappend(clauses, compare_column(rel, column, BTGreaterEqualStrategyNumber, window.lower));
+  return predicate_refuted_by(checks, clauses, false);
+}
+
 // Appends the leaf partitions under partitioned `rel` to *leaves, each opened (and so locked) as
 // the planner does, after those whose bounds rule out `window` are left out; false when one is
 // not a table. PostgreSQL calls only (runs in pg_call).
@@ -84,9 +109,18 @@ bool storage_parts(Oid relid, const TimeWindow* window, std::vector<Oid>& parts)
       found = list_make1_oid(relid);
     } else {
       ListCell* cell;
+      // Every member is locked, as the planner locks them before its constraint exclusion, which
+      // then leaves out those whose CHECK constraints rule out the window (unless it is off).
+      const bool exclude = window != nullptr && constraint_exclusion != CONSTRAINT_EXCLUSION_OFF;
       foreach (cell, find_all_inheritors(relid, AccessShareLock, nullptr)) {
         const Oid child = lfirst_oid(cell);
         if (isOtherTempNamespace(get_rel_namespace(child))) continue;  // the executor skips these too
+        if (exclude) {
+          Relation member = table_open(child, NoLock);
+          const bool excluded = checks_rule_out(member, *window);
+          table_close(member, NoLock);
+          if (excluded) continue;
+        }
         if (get_rel_relkind(child) != RELKIND_RELATION) ok = false;
         found = lappend_oid(found, child);
       }
