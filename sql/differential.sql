@@ -815,7 +815,8 @@ SELECT sd.idx, (diff.expected_stats(diff.expected((diff.tr_query(sd.def, 'diff.e
             THEN (SELECT count(DISTINCT x) FROM unnest(diff.expected((diff.tr_query(sd.def, 'diff.events', false)).sql, a.t)) x)
        END AS bare_total
   FROM diff.stat_defs sd, diff.as_of a WHERE a.k = 1;
-CREATE FUNCTION diff.stat_mismatches(n_workers int) RETURNS TABLE (workers int, with_customers bigint, without_customers bigint)
+CREATE FUNCTION diff.stat_mismatches(n_workers int) RETURNS TABLE (workers int, with_customers bigint, without_customers bigint,
+                                                                  behaviour_only_with_customers bigint)
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   PERFORM set_config('max_parallel_workers_per_gather', n_workers::text, true);
@@ -834,6 +835,14 @@ BEGIN
                                              'diff.events', NULL, (SELECT t FROM diff.as_of WHERE k = 1)) g
               ON g.definition_index = e.n
            WHERE (e.bare_total, NULL::float8, 0::bigint, 0::bigint, 0::bigint) IS DISTINCT FROM
+                 (g.total_customers, g.avg_churn_score, g.high_risk_count, g.medium_risk_count, g.low_risk_count)),
+         -- definitions that read no customers column only: their one customers scan folds the rows
+         (SELECT count(*) FROM (SELECT row_number() OVER (ORDER BY idx)::int AS n, total, avg_churn, high, medium, low
+                                  FROM diff.stat_expected WHERE bare_total IS NOT NULL) e
+            FULL JOIN cohort.statistics_many((SELECT array_agg(d ORDER BY idx) FROM diff.stat_defs WHERE NOT needs_customers),
+                                             'diff.events', 'diff.customers', (SELECT t FROM diff.as_of WHERE k = 1)) g
+              ON g.definition_index = e.n
+           WHERE (e.total, e.avg_churn, e.high, e.medium, e.low) IS DISTINCT FROM
                  (g.total_customers, g.avg_churn_score, g.high_risk_count, g.medium_risk_count, g.low_risk_count));
 END $$;
 ALTER TABLE diff.events SET (parallel_workers = 2);

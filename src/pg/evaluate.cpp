@@ -7,7 +7,6 @@
 #include "core/program.hpp"
 #include "core/risk_counts.hpp"
 #include "pg/evaluator.hpp"
-#include "pg/member_statistics.hpp"
 #include "pg/guard.hpp"
 #include "pg/text_datum.hpp"
 
@@ -113,25 +112,15 @@ COHORT_FUNCTION(cohort_evaluate_many) {
 }
 
 // cohort.member_statistics(definitions[], events, customers, as_of): for each definition, from
-// one pass over the events and one or two over the customers, (index from 1, total_customers,
+// one pass over the events and one or two over the customers (evaluate_statistics()), (index from 1, total_customers,
 // avg_churn_score, high, medium, low): its distinct members joined on user_id with every visible
 // customers row and folded as risk_counts folds them; without customers, the distinct members.
 COHORT_FUNCTION(cohort_member_statistics) {
   std::vector<cohort::Node> roots = read_definitions(fcinfo, "cohort.statistics_many");
   cohort::Program program = cohort::Program::compile_many(roots);
   cohort::pg::EvaluationInput input = read_sources(fcinfo, program, "cohort.statistics_many");
-  std::vector<std::vector<int64_t>> members;
-  if (!roots.empty()) members = cohort::pg::evaluate_members_each(program, input, &last_report);
   std::vector<cohort::RiskCounts> stats;
-  if (input.customers != InvalidOid && !roots.empty()) {
-    stats = cohort::pg::member_statistics(members, input.customers);
-  } else {
-    for (auto& m : members) {
-      cohort::RiskCounts s;
-      s.rows = static_cast<double>(std::unique(m.begin(), m.end()) - m.begin());
-      stats.push_back(s);
-    }
-  }
+  if (!roots.empty()) stats = cohort::pg::evaluate_statistics(program, input, &last_report);
   const bool with_customers = input.customers != InvalidOid;
   cohort::pg::pg_call([&] {
     InitMaterializedSRF(fcinfo, 0);

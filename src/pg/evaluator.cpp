@@ -8,6 +8,7 @@
 #include "core/membership_masks.hpp"
 #include "core/user_table.hpp"
 #include "pg/event_folding.hpp"
+#include "pg/member_statistics.hpp"
 #include "pg/memory_arena.hpp"
 #include "pg/parallel_events.hpp"
 #include "pg/scoped_context.hpp"
@@ -142,38 +143,73 @@ std::vector<int64_t> evaluate_members(const Program& program, const EvaluationIn
   return std::move(evaluate_members_each(program, input, report_out).at(0));
 }
 
-std::vector<std::vector<int64_t>> evaluate_members_each(const Program& program, const EvaluationInput& input,
-                                                        EvaluationReport* report_out) {
+namespace {
+
+// Folds the events into a per-user table for `program`, then has `decide(table, arena,
+// batch_context, report)` read it (and the customers) while the sources' SPI connection is open.
+template <typename Decide>
+void evaluate_with_table(const Program& program, const EvaluationInput& input, EvaluationReport* report_out,
+                         Decide&& decide) {
   EvaluationReport report = {"none", "none", 0, 0, 0, 0, 0, 0};
   ScopedContext state_context("cohort evaluation");
   ScopedContext batch_context("cohort evaluation batch");
   MemoryContextArena arena(state_context.get());
-  std::vector<std::vector<int64_t>> members(program.definitions());
   {
     UserTable table(program, arena);
     std::vector<int64_t> bounds = window_bounds(program, input.as_of);
     table.set_window_bounds(bounds);
-    bool whole_universe = input.customers == InvalidOid;
     SpiConnection spi;
-    if (whole_universe || !program.events().empty())
+    if (input.customers == InvalidOid || !program.events().empty())
       scan_events(program, input, bounds, table, batch_context, report);
     table.finish();
-    if (whole_universe) {
-      // In the table's memory order (members are sorted below).
-      table.for_each_entry([&](std::size_t, int64_t user, const double* slots) {
-        for (std::size_t d = 0; d < members.size(); ++d)
-          if (program.matches(d, slots, nullptr)) members[d].push_back(user);
-      });
-    } else {
-      scan_customers(program, input, table, arena, batch_context, members, report);
-    }
+    decide(static_cast<const UserTable&>(table), arena, batch_context, report);
     spi.finish();
     report.users = table.size();
     report.state_bytes += table.bytes();
   }
-  for (auto& m : members) std::sort(m.begin(), m.end());
   if (report_out) *report_out = report;
+}
+
+}  // namespace
+
+std::vector<std::vector<int64_t>> evaluate_members_each(const Program& program, const EvaluationInput& input,
+                                                        EvaluationReport* report_out) {
+  std::vector<std::vector<int64_t>> members(program.definitions());
+  evaluate_with_table(program, input, report_out,
+                      [&](const UserTable& table, Arena& arena, ScopedContext& batch_context, EvaluationReport& report) {
+                        if (input.customers == InvalidOid) {
+                          // In the table's memory order (members are sorted below).
+                          table.for_each_entry([&](std::size_t, int64_t user, const double* slots) {
+                            for (std::size_t d = 0; d < members.size(); ++d)
+                              if (program.matches(d, slots, nullptr)) members[d].push_back(user);
+                          });
+                        } else {
+                          scan_customers(program, input, table, arena, batch_context, members, report);
+                        }
+                      });
+  for (auto& m : members) std::sort(m.begin(), m.end());
   return members;
+}
+
+std::vector<RiskCounts> evaluate_statistics(const Program& program, const EvaluationInput& input,
+                                            EvaluationReport* report_out) {
+  if (input.customers != InvalidOid && !program.needs_customers()) {
+    // Memberships are decided per user: one customers scan folds every member's rows.
+    std::vector<RiskCounts> stats;
+    evaluate_with_table(program, input, report_out,
+                        [&](const UserTable& table, Arena&, ScopedContext& batch_context, EvaluationReport& report) {
+                          MembershipMasks masks(program, table);
+                          stats = member_statistics(masks, program.definitions(), input.customers, batch_context,
+                                                    report.customers_scan);
+                        });
+    return stats;
+  }
+  std::vector<std::vector<int64_t>> members = evaluate_members_each(program, input, report_out);
+  if (input.customers != InvalidOid) return member_statistics(members, input.customers);
+  std::vector<RiskCounts> stats(members.size());
+  for (std::size_t d = 0; d < members.size(); ++d)
+    stats[d].rows = static_cast<double>(std::unique(members[d].begin(), members[d].end()) - members[d].begin());
+  return stats;
 }
 
 }  // namespace cohort::pg

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/program.hpp"
+#include "core/risk_counts.hpp"
 #include "pg/guard.hpp"
 
 namespace cohort::pg {
@@ -35,5 +36,12 @@ std::vector<int64_t> evaluate_members(const Program& program, const EvaluationIn
 // The same for every definition of a program compiled from several, in one pass over the sources.
 std::vector<std::vector<int64_t>> evaluate_members_each(const Program& program, const EvaluationInput& input,
                                                         EvaluationReport* report = nullptr);
+
+// For every definition, the risk counts of the customers rows whose user_id is a member (each such
+// row once), or without customers only the number of distinct members. Where memberships do not
+// depend on customers columns, the one customers scan folds them; otherwise the members are found
+// first and the customers read once more (member_statistics()).
+std::vector<RiskCounts> evaluate_statistics(const Program& program, const EvaluationInput& input,
+                                            EvaluationReport* report = nullptr);
 
 }  // namespace cohort::pg

@@ -53,6 +53,33 @@ class MemberIndex {
   std::vector<uint64_t> bits_;
 };
 
+// Folds into out[d] every customers row (with its risk level and churn score) whose user the
+// bits of `bits_of(user_id)` (a pointer to `words` words, or nullptr for none) place in list d.
+// Call with an SPI connection open.
+template <typename BitsOf>
+void fold_customers(Oid customers, std::size_t words, const BitsOf& bits_of, MemoryContext batch_context,
+                    std::vector<RiskCounts>& out, const char*& scan_kind) {
+  CustomerColumns columns{{"churn_score"}, true};
+  std::unique_ptr<CustomerSource> source = open_customers(columns, customers);
+  scan_kind = source->kind();
+  CustomerBatch batch;
+  batch.reserve(kBatchRows, 1);
+  source->for_each_batch(batch, batch_context, [&](const CustomerBatch& in) {
+    for (std::size_t r = 0; r < in.rows; ++r) {
+      const uint64_t* bits = bits_of(in.users[r]);
+      if (bits == nullptr) continue;
+      std::optional<std::string_view> level;
+      if (!in.risk_null[r]) level = in.risk[r];
+      std::optional<double> score;
+      if (!in.nulls[r]) score = in.numbers[r];
+      for (std::size_t w = 0; w < words; ++w)
+        for (uint64_t word = bits[w]; word != 0; word &= word - 1)
+          out[w * 64 + static_cast<std::size_t>(__builtin_ctzll(word))].add(level, score);
+    }
+  });
+  source->close();
+}
+
 }  // namespace
 
 std::vector<RiskCounts> member_statistics(const std::vector<std::vector<int64_t>>& members, Oid customers) {
@@ -60,25 +87,18 @@ std::vector<RiskCounts> member_statistics(const std::vector<std::vector<int64_t>
   MemberIndex index(members);
   ScopedContext batch_context("cohort statistics batch");
   SpiConnection spi;
-  CustomerColumns columns{{"churn_score"}, true};
-  std::unique_ptr<CustomerSource> source = open_customers(columns, customers);
-  CustomerBatch batch;
-  batch.reserve(kBatchRows, 1);
-  source->for_each_batch(batch, batch_context.get(), [&](const CustomerBatch& in) {
-    for (std::size_t r = 0; r < in.rows; ++r) {
-      const uint64_t* bits = index.find(in.users[r]);
-      if (bits == nullptr) continue;
-      std::optional<std::string_view> level;
-      if (!in.risk_null[r]) level = in.risk[r];
-      std::optional<double> score;
-      if (!in.nulls[r]) score = in.numbers[r];
-      for (std::size_t w = 0; w < index.words(); ++w)
-        for (uint64_t word = bits[w]; word != 0; word &= word - 1)
-          out[w * 64 + static_cast<std::size_t>(__builtin_ctzll(word))].add(level, score);
-    }
-  });
-  source->close();
+  const char* scan_kind = nullptr;
+  fold_customers(customers, index.words(), [&](int64_t user) { return index.find(user); }, batch_context.get(), out,
+                 scan_kind);
   spi.finish();
+  return out;
+}
+
+std::vector<RiskCounts> member_statistics(const MembershipMasks& masks, std::size_t definitions, Oid customers,
+                                          ScopedContext& batch_context, const char*& scan_kind) {
+  std::vector<RiskCounts> out(definitions);
+  fold_customers(customers, masks.words(), [&](int64_t user) { return masks.of(user); }, batch_context.get(), out,
+                 scan_kind);
   return out;
 }
 
