@@ -112,9 +112,10 @@ COHORT_FUNCTION(cohort_evaluate_many) {
 }
 
 // cohort.member_statistics(definitions[], events, customers, as_of): for each definition, from
-// one pass over the events and one or two over the customers (evaluate_statistics()), (index from 1, total_customers,
-// avg_churn_score, high, medium, low): its distinct members joined on user_id with every visible
-// customers row and folded as risk_counts folds them; without customers, the distinct members.
+// one pass over the events and one or two over the customers (evaluate_statistics()), (index
+// from 1, total_customers, avg_churn_score, high, medium, low): its distinct members joined on
+// user_id with every visible customers row and folded as risk_counts folds them; without
+// customers, the distinct members.
 COHORT_FUNCTION(cohort_member_statistics) {
   std::vector<cohort::Node> roots = read_definitions(fcinfo, "cohort.statistics_many");
   cohort::Program program = cohort::Program::compile_many(roots);

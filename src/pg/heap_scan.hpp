@@ -232,9 +232,9 @@ class HeapScan {
   int pair_natts_ = 0;              // columns up to and including the pair's second
   bits8 pair_null_mask_ = 0;        // their bits in the null bitmap (when they are at most 8)
   HeapTupleHeader tuple_ = nullptr;  // the current tuple (pages_ only)
-  // The byte offsets in the current page of its visible tuples, in reverse line pointer order (the scan's
-  // rs_ntuples of them): where rs_vistuples would hold their line pointer numbers, saving a
-  // line pointer read per tuple.
+  // The byte offsets in the current page of its visible tuples, in reverse line pointer order
+  // (the scan's rs_ntuples of them): where rs_vistuples would hold their line pointer numbers,
+  // saving a line pointer read per tuple.
   uint16 tuple_offsets_[MaxHeapTuplesPerPage];
   int nvalid_ = 0;                  // columns deformed so far
   uint32 offset_ = 0;               // byte offset after the last deformed column
