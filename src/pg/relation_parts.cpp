@@ -66,9 +66,16 @@ bool checks_rule_out(Relation rel, const TimeWindow& window) {
   return predicate_refuted_by(checks, clauses, false);
 }
 
+// Whether members whose CHECK constraints rule out `window` are left out, as the planner's
+// constraint exclusion leaves out appendrel members (not with constraint_exclusion = off).
+bool exclude_by_checks(const TimeWindow* window) {
+  return window != nullptr && constraint_exclusion != CONSTRAINT_EXCLUSION_OFF;
+}
+
 // Appends the leaf partitions under partitioned `rel` to *leaves, each opened (and so locked) as
-// the planner does, after those whose bounds rule out `window` are left out; false when one is
-// not a table. PostgreSQL calls only (runs in pg_call).
+// the planner does, after those whose bounds rule out `window` are left out; a leaf whose CHECK
+// constraints rule it out (checks_rule_out()) is locked but not appended. False when one that is
+// appended is not a table. PostgreSQL calls only (runs in pg_call).
 bool add_leaf_partitions(Relation rel, const TimeWindow* window, List** leaves) {
   PartitionDesc desc = RelationGetPartitionDesc(rel, true);
   // The window's column at this level (its attnum may differ from the parent's); none: no pruning.
@@ -79,12 +86,15 @@ bool add_leaf_partitions(Relation rel, const TimeWindow* window, List** leaves) 
     Relation child = table_open(desc->oids[i], AccessShareLock);
     const char kind = child->rd_rel->relkind;
     bool ok = true;
-    if (kind == RELKIND_PARTITIONED_TABLE)
+    if (kind == RELKIND_PARTITIONED_TABLE) {
       ok = add_leaf_partitions(child, window, leaves);
-    else if (kind == RELKIND_RELATION)
+    } else if (exclude_by_checks(window) && checks_rule_out(child, *window)) {
+      // locked, as the planner locks it, and not read
+    } else if (kind == RELKIND_RELATION) {
       *leaves = lappend_oid(*leaves, RelationGetRelid(child));
-    else
+    } else {
       ok = false;
+    }
     table_close(child, NoLock);
     if (!ok) return false;
   }
@@ -111,7 +121,7 @@ bool storage_parts(Oid relid, const TimeWindow* window, std::vector<Oid>& parts)
       ListCell* cell;
       // Every member is locked, as the planner locks them before its constraint exclusion, which
       // then leaves out those whose CHECK constraints rule out the window (unless it is off).
-      const bool exclude = window != nullptr && constraint_exclusion != CONSTRAINT_EXCLUSION_OFF;
+      const bool exclude = exclude_by_checks(window);
       foreach (cell, find_all_inheritors(relid, AccessShareLock, nullptr)) {
         const Oid child = lfirst_oid(cell);
         if (isOtherTempNamespace(get_rel_namespace(child))) continue;  // the executor skips these too
