@@ -38,6 +38,8 @@ CREATE TABLE h_date_ts (user_id bigint, event text, ts date);
 CREATE TABLE h_text_customers (user_id bigint, age text, risk_level int, churn_score text);
 INSERT INTO h_text_customers VALUES (1, 'old', 3, 'very likely');
 CREATE TABLE h_bare_customers (user_id bigint);
+CREATE TABLE h_age_customers (user_id bigint, age int);  -- no churn_score or risk_level for statistics
+INSERT INTO h_age_customers VALUES (1, 30);
 CREATE SEQUENCE h_seq;
 CREATE INDEX h_events_idx ON h_events (user_id);
 CREATE TYPE h_composite AS (user_id bigint, event text, ts timestamptz);
@@ -216,6 +218,7 @@ SELECT q, pg_temp.try(q) AS result FROM (VALUES
   ($$SELECT * FROM cohort.compute_statistics('{}', 'h_events', 'h_customers', NULL)$$),
   ($$SELECT * FROM cohort.compute_statistics('{}', 'h_events', 'h_bare_customers', '2026-06-01')$$),
   ($$SELECT * FROM cohort.compute_statistics('{}', 'h_events', 'h_text_customers', '2026-06-01')$$),
+  ($$SELECT * FROM cohort.compute_statistics('{"min_age": 1}', 'h_events', 'h_age_customers', '2026-06-01')$$),
   ($$SELECT * FROM cohort.compute_statistics('{}', 'h_events', 'h_nowhere')$$),
   ($$SELECT * FROM cohort.compute_statistics('{}', 'h_events', (SELECT r FROM kept))$$),
   ($$SELECT * FROM cohort.compute_statistics('{}', 'h_events', 'h_customers', 'not a time')$$),

@@ -303,6 +303,19 @@ SELECT days, (a).m = (b).m AS same_as_executor,
        LATERAL pg_temp.members(d, true, 'ck_events', NULL, '2026-06-20') a,
        LATERAL pg_temp.members(d, false, 'ck_events', NULL, '2026-06-20') b
  ORDER BY days;
+-- With workers, which take members whole from the leader's list of them: the same members.
+SET max_parallel_workers_per_gather = 2;
+SET min_parallel_table_scan_size = 0;
+SELECT days, (a).path, (a).m IS NOT DISTINCT FROM (SELECT array_agg(DISTINCT user_id ORDER BY user_id) FROM ck_events
+                 WHERE event = 'buy' AND ts <= '2026-06-20' AND (days IS NULL OR ts >= '2026-06-20'::timestamptz - make_interval(days => days))) AS same_as_sql,
+       (SELECT workers_launched > 0 FROM cohort.last_evaluation()) AS launched
+  FROM (VALUES (30), (NULL)) v(days),
+       LATERAL (SELECT format('{"performed": {"event": "buy", "op": ">=", "value": 1%s}}',
+                              CASE WHEN days IS NULL THEN '' ELSE ', "days": ' || days END)::cohort.definition AS d) x,
+       LATERAL pg_temp.members(d, true, 'ck_events', NULL, '2026-06-20') a
+ ORDER BY days;
+RESET min_parallel_table_scan_size;
+SET max_parallel_workers_per_gather = 0;
 -- A foreign member whose CHECK constraint rules out the window leaves the direct path as it is;
 -- one the window needs sends the tree through the executor (whose own error shows it was asked).
 CREATE FOREIGN DATA WRAPPER ck_nothing;

@@ -70,9 +70,13 @@ void scan_events(const Program& program, const EvaluationInput& input, const std
   if (workers > 0) {
     // A table's pages are decided once, for every participant; several tables are handed out whole.
     std::optional<PageSet> pages;
-    if (!source->reads_parts()) pages = *source->page_set();
+    std::vector<Oid> parts;
+    if (source->reads_parts())
+      parts = source->part_relids();
+    else
+      pages = *source->page_set();
     source->close();
-    ParallelFold fold = fold_events_parallel(program, spec, bounds, workers, pages ? &*pages : nullptr, table,
+    ParallelFold fold = fold_events_parallel(program, spec, bounds, workers, pages ? &*pages : nullptr, parts, table,
                                              batch_context.get());
     report.events_scan = "direct parallel";
     report.workers_planned = fold.planned;
@@ -88,6 +92,18 @@ void scan_events(const Program& program, const EvaluationInput& input, const std
   source->close();
 }
 
+// The memberships of every user of `table` for a program whose definitions read no customers
+// column, their bytes charged with the table's against cohort.state_memory_limit (before they are
+// built) and counted in the report.
+std::unique_ptr<MembershipMasks> charged_masks(const Program& program, const UserTable& table,
+                                               EvaluationReport& report) {
+  const std::size_t bytes = MembershipMasks::bytes_for(program, table);
+  StateBudget budget;
+  budget.charge_bytes(table.bytes() + bytes, table.size());
+  report.state_bytes += bytes;
+  return std::make_unique<MembershipMasks>(program, table);
+}
+
 // Reads the customers and appends each matching row's user id to the members of each definition.
 void scan_customers(const Program& program, const EvaluationInput& input, const UserTable& table, Arena& arena,
                     ScopedContext& batch_context, std::vector<std::vector<int64_t>>& members,
@@ -98,7 +114,7 @@ void scan_customers(const Program& program, const EvaluationInput& input, const 
   // before their attributes are read.
   std::unique_ptr<CandidateUsers> candidates;
   if (!program.needs_customers()) {
-    masks = std::make_unique<MembershipMasks>(program, table);
+    masks = charged_masks(program, table, report);
   } else {
     candidates = std::make_unique<CandidateUsers>(program, table, arena);
     StateBudget budget;  // the bits count with the table against the state limit
@@ -198,17 +214,23 @@ std::vector<RiskCounts> evaluate_statistics(const Program& program, const Evalua
     std::vector<RiskCounts> stats;
     evaluate_with_table(program, input, report_out,
                         [&](const UserTable& table, Arena&, ScopedContext& batch_context, EvaluationReport& report) {
-                          MembershipMasks masks(program, table);
-                          stats = member_statistics(masks, program.definitions(), input.customers, batch_context,
+                          std::unique_ptr<MembershipMasks> masks = charged_masks(program, table, report);
+                          stats = member_statistics(*masks, program.definitions(), input.customers, batch_context,
                                                     report.customers_scan);
                         });
     return stats;
   }
-  std::vector<std::vector<int64_t>> members = evaluate_members_each(program, input, report_out);
-  if (input.customers != InvalidOid) return member_statistics(members, input.customers);
+  // The report is the caller's only once the statistics are computed, as on the path above.
+  EvaluationReport report;
+  std::vector<std::vector<int64_t>> members = evaluate_members_each(program, input, &report);
   std::vector<RiskCounts> stats(members.size());
-  for (std::size_t d = 0; d < members.size(); ++d)
-    stats[d].rows = static_cast<double>(std::unique(members[d].begin(), members[d].end()) - members[d].begin());
+  if (input.customers != InvalidOid) {
+    stats = member_statistics(members, input.customers);
+  } else {
+    for (std::size_t d = 0; d < members.size(); ++d)
+      stats[d].rows = static_cast<double>(std::unique(members[d].begin(), members[d].end()) - members[d].begin());
+  }
+  if (report_out) *report_out = report;
   return stats;
 }
 

@@ -219,15 +219,18 @@ void HeapScan::read_page(BlockNumber page, Buffer pinned) {
   // The line pointers are walked from the last to the first: tuples are placed from the end of the
   // page towards its start as they are added, so this lists them in ascending address order, which
   // the hardware prefetcher follows far better than the descending one (test/bench/scan_floor.c,
-  // the benchmark's pages outside PostgreSQL: 0.088 s in line pointer order, 0.056 s in reverse).
+  // the benchmark's pages outside PostgreSQL, the same loop with the tuple prefetches it then had:
+  // 0.088 s in line pointer order, 0.061 s in reverse; 0.056 s in reverse without them).
   const OffsetNumber lines = PageGetMaxOffsetNumber(dp);
   int ntup = 0;
-  ItemId lpp = PageGetItemId(dp, lines);
   if (all_visible && !check_conflicts) {
-    for (OffsetNumber off = lines; off >= FirstOffsetNumber && ntup < MaxHeapTuplesPerPage; --off, --lpp)
+    for (OffsetNumber off = lines; off >= FirstOffsetNumber && ntup < MaxHeapTuplesPerPage; --off) {
+      const ItemId lpp = PageGetItemId(dp, off);
       if (ItemIdIsNormal(lpp)) tuple_offsets_[ntup++] = static_cast<uint16>(ItemIdGetOffset(lpp));
+    }
   } else {
-    for (OffsetNumber off = lines; off >= FirstOffsetNumber && ntup < MaxHeapTuplesPerPage; --off, --lpp) {
+    for (OffsetNumber off = lines; off >= FirstOffsetNumber && ntup < MaxHeapTuplesPerPage; --off) {
+      const ItemId lpp = PageGetItemId(dp, off);
       if (!ItemIdIsNormal(lpp)) continue;
       HeapTupleData tuple;
       tuple.t_tableOid = RelationGetRelid(rel_);

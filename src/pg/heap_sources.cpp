@@ -377,6 +377,11 @@ class PartsEventSource final : public EventSource {
   const char* kind() const override { return "direct"; }
   bool is_direct() const override { return !local_; }
   bool reads_parts() const override { return true; }
+  std::vector<Oid> part_relids() const override {
+    std::vector<Oid> out;
+    for (const DirectPart& part : parts_) out.push_back(part.relid);
+    return out;
+  }
   uint64_t pages_skipped() const override { return pages_skipped_; }
   // The pages of the parts (a BRIN index of a part is not asked here).
   uint64_t pages_to_read() override {
@@ -463,7 +468,7 @@ std::unique_ptr<EventSource> open_heap_events(const Program& program, const Even
   window.lower = spec.lower_bound;
   window.upper = spec.as_of;
   std::vector<DirectPart> parts;
-  if (!events.direct_parts(used, &window, parts)) return nullptr;
+  if (!events.direct_parts(used, &window, parts, spec.parts)) return nullptr;
   if (only_itself(parts, spec.relid)) return std::make_unique<HeapEventSource>(program, spec, part_columns(columns, parts[0]));
   return std::make_unique<PartsEventSource>(program, spec, std::move(columns), std::move(parts));
 }

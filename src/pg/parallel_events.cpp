@@ -27,6 +27,7 @@ constexpr uint64 kKeyDefinitions = UINT64CONST(0xC0407E0000000003);
 constexpr uint64 kKeyScan = UINT64CONST(0xC0407E0000000004);
 constexpr uint64 kKeyQueues = UINT64CONST(0xC0407E0000000005);
 constexpr uint64 kKeyPages = UINT64CONST(0xC0407E0000000006);
+constexpr uint64 kKeyParts = UINT64CONST(0xC0407E0000000007);
 
 constexpr Size kQueueBytes = 64 * 1024;  // per worker, as PostgreSQL's own tuple queues
 constexpr std::size_t kChunkBytes = 32 * 1024;
@@ -42,6 +43,7 @@ struct SharedHeader {
   Size definitions_bytes;
   BlockNumber pages_known;        // the leader's page set: pages decided (kKeyPages holds their bits)
   bool parts;                     // tables handed out whole from next_part (no kKeyScan, kKeyPages)
+  int nparts;                     // and kKeyParts holds their oids, as the leader listed them
   pg_atomic_uint64 next_part;     // the next table to take, by index in the relation's parts
   pg_atomic_uint64 rows;          // rows folded by the workers
   pg_atomic_uint64 pages_skipped; // pages they left unread
@@ -97,11 +99,13 @@ Datum worker_body(void* p) {
   const int64* bounds_raw = nullptr;
   const char* definitions = nullptr;
   const uint64_t* page_words = nullptr;
+  const Oid* part_oids = nullptr;
   ParallelTableScanDesc scan = nullptr;
   shm_mq_handle* queue = nullptr;
   pg_call([&] {
     header = static_cast<SharedHeader*>(shm_toc_lookup(args->toc, kKeyHeader, false));
     page_words = static_cast<const uint64_t*>(shm_toc_lookup(args->toc, kKeyPages, header->parts));
+    part_oids = static_cast<const Oid*>(shm_toc_lookup(args->toc, kKeyParts, !header->parts));
     bounds_raw = static_cast<const int64*>(shm_toc_lookup(args->toc, kKeyBounds, false));
     definitions = static_cast<const char*>(shm_toc_lookup(args->toc, kKeyDefinitions, false));
     scan = static_cast<ParallelTableScanDesc>(shm_toc_lookup(args->toc, kKeyScan, header->parts));
@@ -118,8 +122,11 @@ Datum worker_body(void* p) {
   spec.has_lower_bound = header->has_lower_bound;
   spec.lower_bound = header->lower_bound;
   std::optional<PageSet> pages;
+  std::vector<Oid> parts;
   if (header->parts) {
+    parts.assign(part_oids, part_oids + header->nparts);
     spec.next_part = &header->next_part;
+    spec.parts = &parts;
   } else {
     spec.parallel_scan = scan;
     pages = PageSet::from_words(header->pages_known, page_words);
@@ -189,7 +196,8 @@ int parallel_workers_for(Oid relid, EventSource& source) {
 }
 
 ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, const std::vector<int64_t>& bounds,
-                                  int workers, const PageSet* pages, UserTable& table, MemoryContext batch_context) {
+                                  int workers, const PageSet* pages, const std::vector<Oid>& parts, UserTable& table,
+                                  MemoryContext batch_context) {
   ParallelFold out;
   out.planned = workers;
   const std::string definitions = encode_definitions(program);
@@ -205,6 +213,7 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
     // A table's pages: one parallel heap scan and the page set; tables handed out whole: neither.
     const Size scan_bytes = pages != nullptr ? table_parallelscan_estimate(rel, snapshot) : 0;
     const Size page_bytes = pages != nullptr ? sizeof(uint64_t) * (pages->words().size() + 1) : 0;
+    const Size part_bytes = sizeof(Oid) * (parts.size() + 1);
     shm_toc_estimate_chunk(&pcxt->estimator, sizeof(SharedHeader));
     shm_toc_estimate_chunk(&pcxt->estimator, sizeof(int64) * (bounds.size() + 1));
     shm_toc_estimate_chunk(&pcxt->estimator, definitions.size() + 1);
@@ -212,6 +221,8 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
     if (pages != nullptr) {
       shm_toc_estimate_chunk(&pcxt->estimator, scan_bytes);
       shm_toc_estimate_chunk(&pcxt->estimator, page_bytes);
+    } else {
+      shm_toc_estimate_chunk(&pcxt->estimator, part_bytes);
     }
     shm_toc_estimate_keys(&pcxt->estimator, 6);
     InitializeParallelDSM(pcxt);
@@ -226,6 +237,7 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
     header->definitions_bytes = definitions.size();
     header->pages_known = pages != nullptr ? pages->known() : 0;
     header->parts = pages == nullptr;
+    header->nparts = static_cast<int>(parts.size());
     pg_atomic_init_u64(&header->next_part, 0);
     pg_atomic_init_u64(&header->rows, 0);
     pg_atomic_init_u64(&header->pages_skipped, 0);
@@ -251,6 +263,10 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
       auto* shared_pages = static_cast<uint64_t*>(shm_toc_allocate(pcxt->toc, page_bytes));
       for (std::size_t i = 0; i < pages->words().size(); ++i) shared_pages[i] = pages->words()[i];
       shm_toc_insert(pcxt->toc, kKeyPages, shared_pages);
+    } else {
+      auto* shared_parts = static_cast<Oid*>(shm_toc_allocate(pcxt->toc, part_bytes));
+      for (std::size_t i = 0; i < parts.size(); ++i) shared_parts[i] = parts[i];
+      shm_toc_insert(pcxt->toc, kKeyParts, shared_parts);
     }
 
     LaunchParallelWorkers(pcxt);
@@ -269,6 +285,7 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
       spec.pages = pages;
     } else {
       spec.next_part = &header->next_part;
+      spec.parts = &parts;
     }
     std::unique_ptr<EventSource> source = open_share(program, spec);
     out.rows += fold_events(*source, table, batch_context, budget);

@@ -48,6 +48,7 @@ extern "C" {
 #include "storage/buffile.h"
 #include "storage/bufmgr.h"
 #include "storage/buf_internals.h"
+#include "storage/lmgr.h"
 #include "storage/predicate.h"
 #include "storage/shm_mq.h"
 #include "storage/shm_toc.h"

@@ -92,7 +92,7 @@ ColumnInfo SourceRelation::info(const std::string& column, ColumnType want) cons
 }
 
 bool SourceRelation::direct_parts(const std::vector<ColumnInfo>& columns, const TimeWindow* window,
-                                  std::vector<DirectPart>& parts) const {
+                                  std::vector<DirectPart>& parts, const std::vector<Oid>* listed) const {
   parts.clear();
   if (!direct_scan_enabled()) return false;
   bool possible = false;
@@ -111,7 +111,17 @@ bool SourceRelation::direct_parts(const std::vector<ColumnInfo>& columns, const 
     possible = true;
   });
   std::vector<Oid> oids;
-  if (!possible || !storage_parts(relid_, window, oids)) return false;
+  if (!possible) return false;
+  if (listed != nullptr) {
+    // Another participant's list: each table locked here as storage_parts() would lock it.
+    oids = *listed;
+    pg_call([&] {
+      LockRelationOid(relid_, AccessShareLock);
+      for (Oid oid : oids) LockRelationOid(oid, AccessShareLock);
+    });
+  } else if (!storage_parts(relid_, window, oids)) {
+    return false;
+  }
   for (Oid oid : oids) {
     DirectPart part{oid, {}};
     for (const ColumnInfo& c : columns) {

@@ -52,8 +52,10 @@ class SourceRelation {
   // on. `parts` then lists the tables to read (relation_parts.hpp; partitions whose bounds hold no
   // time of `window`, if given, left out and not locked) with the columns' attnums in each
   // (privileges and policies are the relation's, as for a query on it); otherwise it is empty.
+  // With `listed` (a parallel participant: the leader's list), those tables are read instead of
+  // listing them again.
   bool direct_parts(const std::vector<ColumnInfo>& columns, const TimeWindow* window,
-                    std::vector<DirectPart>& parts) const;
+                    std::vector<DirectPart>& parts, const std::vector<Oid>* listed = nullptr) const;
   Oid relid() const { return relid_; }
 
  private:

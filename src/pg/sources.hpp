@@ -33,6 +33,10 @@ struct EventScanSpec {
   // from this counter, which the participants of a parallel evaluation share, each part read
   // whole by the participant that takes it.
   pg_atomic_uint64* next_part = nullptr;
+  // Set (with next_part): the tables of those parts, as the leader listed them. Every participant
+  // takes parts by their index in this one list: listed again in each, a constraint validated or a
+  // partition attached meanwhile (neither conflicts with our locks) could shift the indexes.
+  const std::vector<Oid>* parts = nullptr;
 };
 
 // What takes each batch of an events scan (it may throw; the scan then stops).
@@ -57,6 +61,8 @@ class EventSource {
   virtual bool is_direct() const = 0;
   // True when the scan reads several tables (partitions, inheritance children) one after another.
   virtual bool reads_parts() const { return false; }
+  // The tables of those parts, in the order they are handed out (empty for one table).
+  virtual std::vector<Oid> part_relids() const { return {}; }
   // Pages of the events left unread because an index ruled them out (direct scans).
   virtual uint64_t pages_skipped() const { return 0; }
   // Pages a serial direct scan will read, asking the index first where it applies (direct scans).

@@ -121,7 +121,7 @@ prefetch_tuple(const char *page, uint16 offset)
 	__builtin_prefetch(page + offset + 64, 0, 2);
 }
 
-/* The time window of loop 2, read at run time so that no test is decided at compile time. */
+/* The time window of loops 2 and 3, read at run time so that no test is decided at compile time. */
 static volatile int64 window_lower = 0;
 static volatile int64 window_upper = PG_INT64_MAX;
 
