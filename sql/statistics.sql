@@ -89,3 +89,27 @@ SELECT (cohort.risk_counts(r, s)).total_customers FROM (VALUES ('high', 0.5::flo
 SELECT cohort.risk_counts_final('{0,0,0,0,0,0}');
 RESET ROLE;
 DROP ROLE regress_cohort_stats;
+
+-- statistics_many's membership bits (definitions that read no customers column) count against
+-- cohort.state_memory_limit with the per-user table: 640 definitions over one accumulator need
+-- 10 words of bits a user, and stop with 53200 under a limit their table alone fits in.
+CREATE TABLE mask_events AS SELECT u::bigint AS user_id, 'buy'::text AS event, '2026-01-01'::timestamptz AS ts
+  FROM generate_series(1, 3000) u;
+CREATE TABLE mask_customers AS SELECT u::bigint AS user_id, 'high'::text AS risk_level, 0.5::float8 AS churn_score
+  FROM generate_series(1, 3000) u;
+CREATE TABLE mask_defs AS SELECT array_agg(format('{"performed": {"event": "buy", "op": ">=", "value": %s}}', i)::cohort.definition ORDER BY i) AS defs
+  FROM generate_series(1, 640) i;
+SELECT count(*) FROM cohort.statistics_many((SELECT defs[1:1] FROM mask_defs), 'mask_events', 'mask_customers', '2026-06-01');
+SELECT state_bytes AS one_bytes FROM cohort.last_evaluation() \gset
+SELECT set_config('cohort.state_memory_limit', (:one_bytes / 1024 + 64) || 'kB', false) IS NOT NULL AS limit_set;
+DO $$
+BEGIN
+  PERFORM count(*) FROM cohort.statistics_many((SELECT defs FROM mask_defs), 'mask_events', 'mask_customers', '2026-06-01');
+  RAISE NOTICE 'no error';
+EXCEPTION WHEN out_of_memory THEN
+  RAISE NOTICE '53200: %', regexp_replace(SQLERRM, '[0-9]+ kB', 'N kB');
+END $$;
+RESET cohort.state_memory_limit;
+SELECT count(*) AS definitions, sum(total_customers) AS customers_counted, (SELECT state_bytes - :one_bytes FROM cohort.last_evaluation()) AS more_bytes
+  FROM cohort.statistics_many((SELECT defs FROM mask_defs), 'mask_events', 'mask_customers', '2026-06-01');
+DROP TABLE mask_events, mask_customers, mask_defs;
