@@ -285,6 +285,28 @@ SELECT s.definition_index, s.total_customers,
          WHERE p.i = s.definition_index) AS same_as_plain_sql
   FROM cohort.member_statistics((SELECT array_agg(d ORDER BY i) FROM par_big_defs), 'par_events', 'par_customers_big_view', '2026-06-01') s
  ORDER BY 1;
+-- Definitions that read no customers column: their statistics are folded in the evaluation's
+-- one customers query, which the workers run too (the leader-only score fails in them), with the
+-- statistics of plain SQL over the view.
+\set VERBOSITY terse
+SELECT count(*) FROM cohort.member_statistics(ARRAY['{"performed": {"event": "cart_added", "op": ">=", "value": 1}}']::cohort.definition[],
+                                              'par_events', 'par_customers_leader_score', '2026-06-01');
+\set VERBOSITY default
+SELECT s.definition_index, s.total_customers,
+       (s.total_customers, s.avg_churn_score, s.high_risk_count, s.medium_risk_count, s.low_risk_count)
+         IS NOT DISTINCT FROM
+       (SELECT (count(*), avg(c.churn_score),
+                count(*) FILTER (WHERE lower(trim(c.risk_level)) = 'high'),
+                count(*) FILTER (WHERE lower(trim(c.risk_level)) = 'medium'),
+                count(*) FILTER (WHERE lower(trim(c.risk_level)) = 'low'))
+          FROM par_customers_big c
+         WHERE (s.definition_index = 1) = EXISTS (SELECT FROM par_events e WHERE e.user_id = c.user_id AND e.event = 'cart_added'
+                                                     AND e.ts <= '2026-06-01')) AS same_as_plain_sql
+  FROM cohort.member_statistics(ARRAY['{"performed": {"event": "cart_added", "op": ">=", "value": 1}}',
+                                      '{"not": {"performed": {"event": "cart_added", "op": ">=", "value": 1}}}']::cohort.definition[],
+                                'par_events', 'par_customers_big_view', '2026-06-01') s
+ ORDER BY 1;
+SELECT customers_scan FROM cohort.last_evaluation();
 DROP VIEW par_customers_leader, par_customers_leader_score, par_customers_big_view;
 DROP TABLE par_customers_big;
 ALTER TABLE par_customers RESET (parallel_workers);
