@@ -69,8 +69,10 @@ void scan_events(const Program& program, const EvaluationInput& input, const std
   int workers = source->is_direct() ? parallel_workers_for(spec.relid, *source) : 0;
   if (workers > 0) {
     // A table's pages are decided once, for every participant; several tables are handed out whole.
+    // The tables too: listed again in each participant, a child added or a constraint validated
+    // meanwhile could make the lists differ.
     std::optional<PageSet> pages;
-    std::vector<Oid> parts;
+    std::vector<Oid> parts = {spec.relid};
     if (source->reads_parts())
       parts = source->part_relids();
     else

@@ -43,7 +43,7 @@ struct SharedHeader {
   Size definitions_bytes;
   BlockNumber pages_known;        // the leader's page set: pages decided (kKeyPages holds their bits)
   bool parts;                     // tables handed out whole from next_part (no kKeyScan, kKeyPages)
-  int nparts;                     // and kKeyParts holds their oids, as the leader listed them
+  int nparts;                     // the tables of the scan (kKeyParts), as the leader listed them
   pg_atomic_uint64 next_part;     // the next table to take, by index in the relation's parts
   pg_atomic_uint64 rows;          // rows folded by the workers
   pg_atomic_uint64 pages_skipped; // pages they left unread
@@ -105,7 +105,7 @@ Datum worker_body(void* p) {
   pg_call([&] {
     header = static_cast<SharedHeader*>(shm_toc_lookup(args->toc, kKeyHeader, false));
     page_words = static_cast<const uint64_t*>(shm_toc_lookup(args->toc, kKeyPages, header->parts));
-    part_oids = static_cast<const Oid*>(shm_toc_lookup(args->toc, kKeyParts, !header->parts));
+    part_oids = static_cast<const Oid*>(shm_toc_lookup(args->toc, kKeyParts, false));
     bounds_raw = static_cast<const int64*>(shm_toc_lookup(args->toc, kKeyBounds, false));
     definitions = static_cast<const char*>(shm_toc_lookup(args->toc, kKeyDefinitions, false));
     scan = static_cast<ParallelTableScanDesc>(shm_toc_lookup(args->toc, kKeyScan, header->parts));
@@ -122,11 +122,10 @@ Datum worker_body(void* p) {
   spec.has_lower_bound = header->has_lower_bound;
   spec.lower_bound = header->lower_bound;
   std::optional<PageSet> pages;
-  std::vector<Oid> parts;
+  const std::vector<Oid> parts(part_oids, part_oids + header->nparts);
+  spec.parts = &parts;
   if (header->parts) {
-    parts.assign(part_oids, part_oids + header->nparts);
     spec.next_part = &header->next_part;
-    spec.parts = &parts;
   } else {
     spec.parallel_scan = scan;
     pages = PageSet::from_words(header->pages_known, page_words);
@@ -218,13 +217,12 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
     shm_toc_estimate_chunk(&pcxt->estimator, sizeof(int64) * (bounds.size() + 1));
     shm_toc_estimate_chunk(&pcxt->estimator, definitions.size() + 1);
     shm_toc_estimate_chunk(&pcxt->estimator, mul_size(kQueueBytes, workers));
+    shm_toc_estimate_chunk(&pcxt->estimator, part_bytes);
     if (pages != nullptr) {
       shm_toc_estimate_chunk(&pcxt->estimator, scan_bytes);
       shm_toc_estimate_chunk(&pcxt->estimator, page_bytes);
-    } else {
-      shm_toc_estimate_chunk(&pcxt->estimator, part_bytes);
     }
-    shm_toc_estimate_keys(&pcxt->estimator, 6);
+    shm_toc_estimate_keys(&pcxt->estimator, 7);
     InitializeParallelDSM(pcxt);
 
     header = static_cast<SharedHeader*>(shm_toc_allocate(pcxt->toc, sizeof(SharedHeader)));
@@ -263,11 +261,10 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
       auto* shared_pages = static_cast<uint64_t*>(shm_toc_allocate(pcxt->toc, page_bytes));
       for (std::size_t i = 0; i < pages->words().size(); ++i) shared_pages[i] = pages->words()[i];
       shm_toc_insert(pcxt->toc, kKeyPages, shared_pages);
-    } else {
-      auto* shared_parts = static_cast<Oid*>(shm_toc_allocate(pcxt->toc, part_bytes));
-      for (std::size_t i = 0; i < parts.size(); ++i) shared_parts[i] = parts[i];
-      shm_toc_insert(pcxt->toc, kKeyParts, shared_parts);
     }
+    auto* shared_parts = static_cast<Oid*>(shm_toc_allocate(pcxt->toc, part_bytes));
+    for (std::size_t i = 0; i < parts.size(); ++i) shared_parts[i] = parts[i];
+    shm_toc_insert(pcxt->toc, kKeyParts, shared_parts);
 
     LaunchParallelWorkers(pcxt);
     out.launched = pcxt->nworkers_launched;
@@ -280,12 +277,12 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
   // The leader takes pages too, unless told not to while workers run.
   StateBudget budget(&header->state_in_use);
   if (parallel_leader_participation || out.launched == 0) {
+    spec.parts = &parts;
     if (pages != nullptr) {
       spec.parallel_scan = scan;
       spec.pages = pages;
     } else {
       spec.next_part = &header->next_part;
-      spec.parts = &parts;
     }
     std::unique_ptr<EventSource> source = open_share(program, spec);
     out.rows += fold_events(*source, table, batch_context, budget);

@@ -33,9 +33,10 @@ struct EventScanSpec {
   // from this counter, which the participants of a parallel evaluation share, each part read
   // whole by the participant that takes it.
   pg_atomic_uint64* next_part = nullptr;
-  // Set (with next_part): the tables of those parts, as the leader listed them. Every participant
-  // takes parts by their index in this one list: listed again in each, a constraint validated or a
-  // partition attached meanwhile (neither conflicts with our locks) could shift the indexes.
+  // Set (parallel participants): the tables to read, as the leader listed them (one: the relation
+  // itself, whose pages the participants share; several: parts taken by their index in this list
+  // from next_part). Listed again in each participant, a constraint validated, a partition
+  // attached or a child added meanwhile (none conflicts with our locks) could make them differ.
   const std::vector<Oid>* parts = nullptr;
 };
 
