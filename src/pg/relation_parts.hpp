@@ -23,8 +23,8 @@ struct TimeWindow {
 // `window`, a partition whose bounds hold no time in it is left out before it is locked, as the
 // planner prunes partitions before locking them; a leaf partition or inheritance member whose
 // CHECK constraints rule it out is left out after it is locked, as the planner's constraint
-// exclusion does (not with constraint_exclusion = off). False when one of those left is not a table (a foreign
-// table): only the executor can read them all.
+// exclusion does (not with constraint_exclusion = off). False when one of those left is not a
+// table (a foreign table): only the executor can read them all.
 bool storage_parts(Oid relid, const TimeWindow* window, std::vector<Oid>& parts);
 
 }  // namespace cohort::pg
