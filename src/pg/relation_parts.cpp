@@ -21,6 +21,14 @@ Expr* compare_column(Relation rel, AttrNumber column, int strategy, TimestampTz 
                        InvalidOid);
 }
 
+// `column <= upper AND column >= lower` (the lower bound only where `window` has one) for the
+// timestamptz column `column` of `rel`: the clauses a constraint is refuted by. PostgreSQL calls only.
+List* window_clauses(Relation rel, AttrNumber column, const TimeWindow& window) {
+  List* clauses = list_make1(compare_column(rel, column, BTLessEqualStrategyNumber, window.upper));
+  if (window.has_lower) clauses = lappend(clauses, compare_column(rel, column, BTGreaterEqualStrategyNumber, window.lower));
+  return clauses;
+}
+
 // Whether the bounds of `child`, a partition of `parent`, hold no time of `window` in `parent`'s
 // timestamptz column `column` (the planner's predicate proof: their constraint is refuted by
 // `column >= lower AND column <= upper`). Reads the bounds from the catalog without locking the
@@ -36,9 +44,7 @@ bool bounds_rule_out(Relation parent, Oid child, AttrNumber column, const TimeWi
   List* constraint = get_qual_from_partbound(parent, spec);
   if (constraint == NIL) return false;
   constraint = reinterpret_cast<List*>(eval_const_expressions(nullptr, reinterpret_cast<Node*>(constraint)));
-  List* clauses = list_make1(compare_column(parent, column, BTLessEqualStrategyNumber, window.upper));
-  if (window.has_lower) clauses = lappend(clauses, compare_column(parent, column, BTGreaterEqualStrategyNumber, window.lower));
-  return predicate_refuted_by(constraint, clauses, false);
+  return predicate_refuted_by(constraint, window_clauses(parent, column, window), false);
 }
 
 // Whether the CHECK constraints of `rel`, a member of an inheritance tree (a child, or the
@@ -60,10 +66,7 @@ bool checks_rule_out(Relation rel, const TimeWindow& window) {
     foreach (cell, make_ands_implicit(reinterpret_cast<Expr*>(check)))
       if (!contain_mutable_functions(static_cast<Node*>(lfirst(cell)))) checks = lappend(checks, lfirst(cell));
   }
-  if (checks == NIL) return false;
-  List* clauses = list_make1(compare_column(rel, column, BTLessEqualStrategyNumber, window.upper));
-  if (window.has_lower) clauses = lappend(clauses, compare_column(rel, column, BTGreaterEqualStrategyNumber, window.lower));
-  return predicate_refuted_by(checks, clauses, false);
+  return checks != NIL && predicate_refuted_by(checks, window_clauses(rel, column, window), false);
 }
 
 // Whether members whose CHECK constraints rule out `window` are left out, as the planner's
