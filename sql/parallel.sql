@@ -274,15 +274,20 @@ SELECT i, cardinality(p.m) AS members,
          IS NOT DISTINCT FROM p.m AS identical
   FROM par_big_defs JOIN par_big_direct p USING (i) ORDER BY i;
 SELECT events_scan, customers_scan FROM cohort.last_evaluation();
+-- Whether statistics are those of plain SQL over the customers rows of `members`.
+CREATE FUNCTION pg_temp.same_as_plain_stats(total bigint, avg_churn float8, high bigint, medium bigint, low bigint,
+                                            members bigint[]) RETURNS boolean
+LANGUAGE sql AS $$
+  SELECT (total, avg_churn, high, medium, low) IS NOT DISTINCT FROM
+         (SELECT (count(*), avg(c.churn_score),
+                  count(*) FILTER (WHERE lower(trim(c.risk_level)) = 'high'),
+                  count(*) FILTER (WHERE lower(trim(c.risk_level)) = 'medium'),
+                  count(*) FILTER (WHERE lower(trim(c.risk_level)) = 'low'))
+            FROM par_customers_big c WHERE c.user_id = ANY (members))
+$$;
 SELECT s.definition_index, s.total_customers,
-       (s.total_customers, s.avg_churn_score, s.high_risk_count, s.medium_risk_count, s.low_risk_count)
-         IS NOT DISTINCT FROM
-       (SELECT (count(*), avg(c.churn_score),
-                count(*) FILTER (WHERE lower(trim(c.risk_level)) = 'high'),
-                count(*) FILTER (WHERE lower(trim(c.risk_level)) = 'medium'),
-                count(*) FILTER (WHERE lower(trim(c.risk_level)) = 'low'))
-          FROM par_big_direct p JOIN par_customers_big c ON c.user_id = ANY (p.m)
-         WHERE p.i = s.definition_index) AS same_as_plain_sql
+       pg_temp.same_as_plain_stats(s.total_customers, s.avg_churn_score, s.high_risk_count, s.medium_risk_count,
+                                   s.low_risk_count, (SELECT m FROM par_big_direct WHERE i = s.definition_index)) AS same_as_plain_sql
   FROM cohort.member_statistics((SELECT array_agg(d ORDER BY i) FROM par_big_defs), 'par_events', 'par_customers_big_view', '2026-06-01') s
  ORDER BY 1;
 -- Definitions that read no customers column: their statistics are folded in the evaluation's
@@ -293,15 +298,10 @@ SELECT count(*) FROM cohort.member_statistics(ARRAY['{"performed": {"event": "ca
                                               'par_events', 'par_customers_leader_score', '2026-06-01');
 \set VERBOSITY default
 SELECT s.definition_index, s.total_customers,
-       (s.total_customers, s.avg_churn_score, s.high_risk_count, s.medium_risk_count, s.low_risk_count)
-         IS NOT DISTINCT FROM
-       (SELECT (count(*), avg(c.churn_score),
-                count(*) FILTER (WHERE lower(trim(c.risk_level)) = 'high'),
-                count(*) FILTER (WHERE lower(trim(c.risk_level)) = 'medium'),
-                count(*) FILTER (WHERE lower(trim(c.risk_level)) = 'low'))
-          FROM par_customers_big c
-         WHERE (s.definition_index = 1) = EXISTS (SELECT FROM par_events e WHERE e.user_id = c.user_id AND e.event = 'cart_added'
-                                                     AND e.ts <= '2026-06-01')) AS same_as_plain_sql
+       pg_temp.same_as_plain_stats(s.total_customers, s.avg_churn_score, s.high_risk_count, s.medium_risk_count, s.low_risk_count,
+         (SELECT array_agg(c.user_id) FROM par_customers_big c
+           WHERE (s.definition_index = 1) = EXISTS (SELECT FROM par_events e WHERE e.user_id = c.user_id AND e.event = 'cart_added'
+                                                       AND e.ts <= '2026-06-01'))) AS same_as_plain_sql
   FROM cohort.member_statistics(ARRAY['{"performed": {"event": "cart_added", "op": ">=", "value": 1}}',
                                       '{"not": {"performed": {"event": "cart_added", "op": ">=", "value": 1}}}']::cohort.definition[],
                                 'par_events', 'par_customers_big_view', '2026-06-01') s
