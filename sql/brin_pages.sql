@@ -178,8 +178,8 @@ SELECT workers_launched > 0 AS workers_ran FROM cohort.last_evaluation();
 RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather;
 
--- An ordinary role with SELECT: the same skipping; under a row-level security policy the executor
--- reads the rows (and may use the index itself).
+-- An ordinary role with SELECT: the same skipping; under a row-level security policy too (the
+-- direct scan checks the policy on each row it keeps).
 CREATE ROLE regress_cohort_brin;
 GRANT USAGE ON SCHEMA cohort TO regress_cohort_brin;
 GRANT SELECT ON bp_events, bp_customers, bp_defs TO regress_cohort_brin;

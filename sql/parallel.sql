@@ -122,8 +122,9 @@ RESET max_parallel_workers;
 RESET parallel_leader_participation;
 
 -- Where cohort's own parallel scans do not apply: temporary tables, row-level security (the
--- executor, whose query the planner may still give workers: below), small tables without the
--- storage parameter, max_parallel_workers_per_gather = 0.
+-- direct scan checks the policies in the leader alone; the executor path's query may still get
+-- the planner's workers: below), small tables without the storage parameter,
+-- max_parallel_workers_per_gather = 0.
 CREATE TEMP TABLE par_temp AS SELECT * FROM par_events;
 ALTER TABLE par_temp SET (parallel_workers = 2);
 SELECT count(*) > 0 AS some FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_temp', NULL, '2026-06-01');
@@ -378,10 +379,11 @@ SELECT bool_and((SELECT count(*) FROM cohort.evaluate(x.d, 'par_events_view', NU
                 (SELECT count(*) FROM cohort.evaluate(x.d, 'par_events', NULL, e.ts))) AS identical, count(*) AS calls
   FROM par_events e, (SELECT '[{"action": "cart_added", "condition": ">=", "value": 1}]'::cohort.definition d) x
  WHERE e.user_id = 7;
--- Row-level security in the planner's workers, as an ordinary role: the executor path with
--- workers gives exactly what the role's own SQL sees (the even users of the policy), and the
--- workers evaluate the policies (a second, permissive policy calling the leader-only filter fails
--- in them).
+-- Row-level security as an ordinary role: the direct scan (serial, the policies checked in the
+-- leader) gives exactly what the role's own SQL sees (the even users of the policy). The executor
+-- path (cohort.direct_scan off) runs in the planner's workers and evaluates the policies there:
+-- a second, permissive policy calling the leader-only filter fails in them, and not on the direct
+-- path.
 ALTER TABLE par_events ENABLE ROW LEVEL SECURITY;
 SET ROLE par_reader;
 SELECT (SELECT array_agg(user_id ORDER BY user_id)
@@ -390,13 +392,23 @@ SELECT (SELECT array_agg(user_id ORDER BY user_id)
            WHERE event = 'cart_added' AND ts <= '2026-06-01' AND user_id IS NOT NULL) AS same_as_own_sql,
        (SELECT bool_and(user_id % 2 = 0)
           FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events', NULL, '2026-06-01')) AS only_visible_rows;
+SELECT events_scan, workers_planned FROM cohort.last_evaluation();
+SET cohort.direct_scan = off;
+SELECT (SELECT array_agg(user_id ORDER BY user_id)
+          FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events', NULL, '2026-06-01'))
+       = (SELECT array_agg(DISTINCT user_id ORDER BY user_id) FROM par_events
+           WHERE event = 'cart_added' AND ts <= '2026-06-01' AND user_id IS NOT NULL) AS executor_same_as_own_sql;
 SELECT events_scan FROM cohort.last_evaluation();
+RESET cohort.direct_scan;
 RESET ROLE;
 CREATE POLICY par_leader ON par_events TO par_reader USING (par_read_by_leader(user_id));
 SET ROLE par_reader;
+SELECT count(*) AS direct_in_leader FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events', NULL, '2026-06-01');
+SET cohort.direct_scan = off;
 \set VERBOSITY terse
 SELECT count(*) FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events', NULL, '2026-06-01');
 \set VERBOSITY default
+RESET cohort.direct_scan;
 RESET ROLE;
 DROP POLICY par_leader ON par_events;
 ALTER TABLE par_events DISABLE ROW LEVEL SECURITY;

@@ -188,7 +188,7 @@ SELECT (s.total_customers, s.avg_churn_score, s.high_risk_count, s.low_risk_coun
 
 -- Privileges and policies are the partitioned table's, as for a query on it: a role granted SELECT
 -- on the parent only reads every partition; a policy on a partition does not apply; a policy on
--- the parent sends the scan through the executor, which applies it.
+-- the parent applies to the rows of every partition (checked by the direct scan in each).
 CREATE ROLE regress_cohort_parts;
 GRANT USAGE ON SCHEMA cohort TO regress_cohort_parts;
 GRANT SELECT ON pt_events TO regress_cohort_parts;

@@ -225,10 +225,15 @@ void HeapScan::read_page(BlockNumber page, Buffer pinned) {
   const int lines = PageGetMaxOffsetNumber(dp);
   const ItemIdData* line_pointers = reinterpret_cast<PageHeader>(dp)->pd_linp;  // number n at [n - 1]
   int ntup = 0;
+  const bool number_lines = policy_.active();  // the policies' tuples need their line pointer numbers
   if (all_visible && !check_conflicts) {
     for (int off = lines; off >= FirstOffsetNumber && ntup < MaxHeapTuplesPerPage; --off) {
       const ItemIdData* lpp = &line_pointers[off - 1];
-      if (ItemIdIsNormal(lpp)) tuple_offsets_[ntup++] = static_cast<uint16>(ItemIdGetOffset(lpp));
+      if (ItemIdIsNormal(lpp)) {
+        const uint16 at = static_cast<uint16>(ItemIdGetOffset(lpp));
+        if (number_lines) line_at_[at / MAXIMUM_ALIGNOF] = static_cast<uint16>(off);
+        tuple_offsets_[ntup++] = at;
+      }
     }
   } else {
     for (int off = lines; off >= FirstOffsetNumber && ntup < MaxHeapTuplesPerPage; --off) {
@@ -241,11 +246,31 @@ void HeapScan::read_page(BlockNumber page, Buffer pinned) {
       ItemPointerSet(&tuple.t_self, page, static_cast<OffsetNumber>(off));
       const bool visible = all_visible || HeapTupleSatisfiesVisibility(&tuple, snapshot, h->rs_cbuf);
       if (check_conflicts) HeapCheckForSerializableConflictOut(visible, rel_, &tuple, h->rs_cbuf, snapshot);
-      if (visible) tuple_offsets_[ntup++] = static_cast<uint16>(ItemIdGetOffset(lpp));
+      if (visible) {
+        const uint16 at = static_cast<uint16>(ItemIdGetOffset(lpp));
+        if (number_lines) line_at_[at / MAXIMUM_ALIGNOF] = static_cast<uint16>(off);
+        tuple_offsets_[ntup++] = at;
+      }
     }
   }
   LockBuffer(h->rs_cbuf, BUFFER_LOCK_UNLOCK);
   h->rs_ntuples = ntup;
+}
+
+void HeapScan::apply_policies(const RowPolicies& policies) {
+  pg_call([&] { policy_.open(policies, rel_); });
+}
+
+bool HeapScan::current_passes_policies() {
+  if (!pages_) return policy_.passes_slot(slot_);
+  auto* h = reinterpret_cast<HeapScanDesc>(scan_);
+  const auto at = static_cast<std::size_t>(reinterpret_cast<char*>(tuple_) - static_cast<char*>(BufferGetPage(h->rs_cbuf)));
+  const OffsetNumber line = line_at_[at / MAXIMUM_ALIGNOF];
+  policy_tuple_.t_data = tuple_;
+  policy_tuple_.t_len = ItemIdGetLength(PageGetItemId(BufferGetPage(h->rs_cbuf), line));
+  ItemPointerSet(&policy_tuple_.t_self, h->rs_cblock, line);
+  policy_tuple_.t_tableOid = RelationGetRelid(rel_);
+  return policy_.passes(&policy_tuple_);
 }
 
 bool HeapScan::next_from_slot(int natts) {
@@ -261,6 +286,7 @@ bool HeapScan::next_from_slot(int natts) {
 
 void HeapScan::close() {
   pg_call([&] {
+    policy_.close();
     if (slot_ != nullptr) ExecDropSingleTupleTableSlot(slot_);
     if (BufferIsValid(ahead_buf_)) ReleaseBuffer(ahead_buf_);
     ahead_buf_ = InvalidBuffer;

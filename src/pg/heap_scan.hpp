@@ -9,6 +9,7 @@
 
 #include "pg/guard.hpp"
 #include "pg/page_set.hpp"
+#include "pg/row_policy.hpp"
 
 namespace cohort::pg {
 
@@ -125,6 +126,12 @@ class HeapScan {
     return more || n > 0;
   }
   void close();
+  // From now on, policy_allows() checks the caller's row-level security `policies` (of this
+  // table, or of a relation it holds rows of) on the current tuple.
+  void apply_policies(const RowPolicies& policies);
+  // Whether the current tuple passes the policies given to apply_policies() (true without any).
+  // Call inside pg_call, before reading anything of the tuple that could raise an error.
+  bool policy_allows() { return !policy_.active() || current_passes_policies(); }
   // From now on reads only the pages that may hold a row whose timestamptz column `index` is at
   // or after `lower`, as a BRIN index tells them (PageSet::since); call before the first fill().
   // Other access methods read every row.
@@ -185,6 +192,8 @@ class HeapScan {
     }
     return true;
   }
+  // policy_allows() for a tuple there are policies for.
+  bool current_passes_policies();
   // Moves to the next page with visible tuples; false after the last page.
   bool next_page();
   // The next block of the scan that page_set_ wants; false after the last.
@@ -236,6 +245,11 @@ class HeapScan {
   // (the scan's rs_ntuples of them): where rs_vistuples would hold their line pointer numbers,
   // saving a line pointer read per tuple.
   uint16 tuple_offsets_[MaxHeapTuplesPerPage];
+  // With policies: the line pointer number of the visible tuple at each MAXALIGN'd byte offset of
+  // the current page (tuples start at such offsets), by offset / MAXIMUM_ALIGNOF.
+  uint16 line_at_[BLCKSZ / MAXIMUM_ALIGNOF];
+  RowPolicyCheck policy_;           // see apply_policies()
+  HeapTupleData policy_tuple_;      // the current tuple as policy_ takes it
   int nvalid_ = 0;                  // columns deformed so far
   uint32 offset_ = 0;               // byte offset after the last deformed column
   bool slow_ = false;               // offsets past a null or varlena are not cached ones

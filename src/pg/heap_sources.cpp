@@ -115,7 +115,8 @@ struct EventColumns {
 
 class HeapEventSource final : public EventSource {
  public:
-  HeapEventSource(const Program& program, const EventScanSpec& spec, EventColumns columns)
+  HeapEventSource(const Program& program, const EventScanSpec& spec, EventColumns columns,
+                  const RowPolicies& policies)
       : program_(program),
         spec_(spec),
         user_(columns.user),
@@ -128,6 +129,8 @@ class HeapEventSource final : public EventSource {
                 spec.relevance),
         scan_(spec.relid, spec.parallel_scan) {
     if (ts_.index == event_.index + 1) scan_.prepare_text_then_int64(event_.index);
+    if (policies.quals != NIL) scan_.apply_policies(policies);
+    policies_ = policies.quals != NIL;
   }
 
   void for_each_batch(EventBatch& b, MemoryContext batch_context, const BatchConsumer& consume) override {
@@ -136,7 +139,8 @@ class HeapEventSource final : public EventSource {
 
   void close() override { scan_.close(); }
   const char* kind() const override { return "direct"; }
-  bool is_direct() const override { return true; }
+  // Workers are not started where policies apply (each would decide them again for itself).
+  bool is_direct() const override { return !policies_; }
   uint64_t pages_skipped() const override { return scan_.pages_skipped(); }
   uint64_t pages_to_read() override {
     decide_pages();
@@ -186,6 +190,9 @@ class HeapEventSource final : public EventSource {
       }
       // The window of the event's own accumulators, then (columns read) their filters.
       if (relevance != nullptr && !relevance->may_feed(event, ts)) return false;
+      // Row-level security, before anything else of the row is read: only the name and time,
+      // compared with the definitions' own, decided so far (nothing that can raise an error).
+      if (!scan_.policy_allows()) return false;
       if (from_page) scan_.deform_through_pair();
       scan_.deform(natts_);
       Datum ud = scan_.value(user_.index, isnull);
@@ -236,6 +243,7 @@ class HeapEventSource final : public EventSource {
   int natts_;
   RowScreen screen_;       // the first test of a row read from the page
   bool pages_decided_ = false;  // decide_pages() has run
+  bool policies_ = false;       // row-level security applies to the caller
   HeapScan scan_;
 };
 
@@ -250,13 +258,15 @@ struct CustomerHeapColumns {
 
 class HeapCustomerSource final : public CustomerSource {
  public:
-  HeapCustomerSource(Oid relid, CustomerHeapColumns columns)
+  HeapCustomerSource(Oid relid, CustomerHeapColumns columns, const RowPolicies& policies)
       : user_(columns.user),
         attrs_(std::move(columns.attrs)),
         has_risk_(columns.has_risk),
         risk_(columns.risk),
         natts_(columns.natts),
-        scan_(relid) {}
+        scan_(relid) {
+    if (policies.quals != NIL) scan_.apply_policies(policies);
+  }
 
   void for_each_batch(CustomerBatch& b, MemoryContext batch_context, const CustomerConsumer& consume) override {
     pull_batches(b, batch_context, consume, [this](CustomerBatch& in, MemoryContext c) { return next(in, c); });
@@ -276,10 +286,10 @@ class HeapCustomerSource final : public CustomerSource {
       Datum ud = scan_.value(user_.index, isnull);
       if (isnull) return false;
       const int64_t user = int_value(ud, user_.kind);
-      if (candidates_ != nullptr) {
-        if (!candidates_->may_match(user)) return false;
-        scan_.deform(natts_);
-      }
+      if (candidates_ != nullptr && !candidates_->may_match(user)) return false;
+      // Row-level security before the rest of the row is read.
+      if (!scan_.policy_allows()) return false;
+      if (candidates_ != nullptr) scan_.deform(natts_);
       b.users[n] = user;
       for (std::size_t a = 0; a < A; ++a) {
         Datum d = scan_.value(attrs_[a].index, isnull);
@@ -352,8 +362,8 @@ bool uses_local_buffers(Oid relid) {
 class PartsEventSource final : public EventSource {
  public:
   PartsEventSource(const Program& program, const EventScanSpec& spec, EventColumns columns,
-                   std::vector<DirectPart> parts)
-      : program_(program), spec_(spec), columns_(std::move(columns)), parts_(std::move(parts)) {
+                   std::vector<DirectPart> parts, const RowPolicies& policies)
+      : program_(program), spec_(spec), columns_(std::move(columns)), parts_(std::move(parts)), policies_(policies) {
     for (const DirectPart& part : parts_) local_ = local_ || uses_local_buffers(part.relid);
   }
 
@@ -366,7 +376,7 @@ class PartsEventSource final : public EventSource {
       spec.relid = part.relid;
       spec.parallel_scan = nullptr;
       spec.pages = nullptr;
-      HeapEventSource source(program_, spec, part_columns(columns_, part));
+      HeapEventSource source(program_, spec, part_columns(columns_, part), policies_);
       source.for_each_batch(b, batch_context, consume);
       pages_skipped_ += source.pages_skipped();
       source.close();
@@ -375,7 +385,7 @@ class PartsEventSource final : public EventSource {
 
   void close() override {}
   const char* kind() const override { return "direct"; }
-  bool is_direct() const override { return !local_; }
+  bool is_direct() const override { return !local_ && policies_.quals == NIL; }
   bool reads_parts() const override { return true; }
   std::vector<Oid> part_relids() const override {
     std::vector<Oid> out;
@@ -395,6 +405,7 @@ class PartsEventSource final : public EventSource {
   EventScanSpec spec_;
   EventColumns columns_;
   std::vector<DirectPart> parts_;
+  RowPolicies policies_;  // the relation's, checked in every part
   bool local_ = false;  // some part is a temporary table
   uint64_t pages_skipped_ = 0;
 };
@@ -413,12 +424,12 @@ CustomerHeapColumns part_columns(const CustomerHeapColumns& columns, const Direc
 // The customers of a partitioned table or an inheritance tree, each table read directly in turn.
 class PartsCustomerSource final : public CustomerSource {
  public:
-  PartsCustomerSource(CustomerHeapColumns columns, std::vector<DirectPart> parts)
-      : columns_(std::move(columns)), parts_(std::move(parts)) {}
+  PartsCustomerSource(CustomerHeapColumns columns, std::vector<DirectPart> parts, const RowPolicies& policies)
+      : columns_(std::move(columns)), parts_(std::move(parts)), policies_(policies) {}
 
   void for_each_batch(CustomerBatch& b, MemoryContext batch_context, const CustomerConsumer& consume) override {
     for (const DirectPart& part : parts_) {
-      HeapCustomerSource source(part.relid, part_columns(columns_, part));
+      HeapCustomerSource source(part.relid, part_columns(columns_, part), policies_);
       source.only_candidates(candidates_);
       source.for_each_batch(b, batch_context, consume);
       source.close();
@@ -431,6 +442,7 @@ class PartsCustomerSource final : public CustomerSource {
  private:
   CustomerHeapColumns columns_;
   std::vector<DirectPart> parts_;
+  RowPolicies policies_;
 };
 
 // Whether `parts` is the relation itself, with no other table.
@@ -468,9 +480,11 @@ std::unique_ptr<EventSource> open_heap_events(const Program& program, const Even
   window.lower = spec.lower_bound;
   window.upper = spec.as_of;
   std::vector<DirectPart> parts;
-  if (!events.direct_parts(used, &window, parts, spec.parts)) return nullptr;
-  if (only_itself(parts, spec.relid)) return std::make_unique<HeapEventSource>(program, spec, part_columns(columns, parts[0]));
-  return std::make_unique<PartsEventSource>(program, spec, std::move(columns), std::move(parts));
+  RowPolicies policies;
+  if (!events.direct_parts(used, &window, parts, policies, spec.parts)) return nullptr;
+  if (only_itself(parts, spec.relid))
+    return std::make_unique<HeapEventSource>(program, spec, part_columns(columns, parts[0]), policies);
+  return std::make_unique<PartsEventSource>(program, spec, std::move(columns), std::move(parts), policies);
 }
 
 std::unique_ptr<CustomerSource> open_heap_customers(const CustomerColumns& columns, Oid relid) {
@@ -492,9 +506,11 @@ std::unique_ptr<CustomerSource> open_heap_customers(const CustomerColumns& colum
     used.push_back(info);
   }
   std::vector<DirectPart> parts;
-  if (!customers.direct_parts(used, nullptr, parts)) return nullptr;
-  if (only_itself(parts, relid)) return std::make_unique<HeapCustomerSource>(relid, part_columns(heap, parts[0]));
-  return std::make_unique<PartsCustomerSource>(std::move(heap), std::move(parts));
+  RowPolicies policies;
+  if (!customers.direct_parts(used, nullptr, parts, policies)) return nullptr;
+  if (only_itself(parts, relid))
+    return std::make_unique<HeapCustomerSource>(relid, part_columns(heap, parts[0]), policies);
+  return std::make_unique<PartsCustomerSource>(std::move(heap), std::move(parts), policies);
 }
 
 }  // namespace cohort::pg

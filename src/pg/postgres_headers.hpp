@@ -4,6 +4,7 @@
 extern "C" {
 #include "postgres.h"
 
+#include "access/attmap.h"
 #include "access/brin_internal.h"
 #include "access/detoast.h"
 #include "access/genam.h"
@@ -26,6 +27,7 @@ extern "C" {
 #include "utils/rls.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
+#include "executor/executor.h"
 #include "executor/tuptable.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -45,6 +47,8 @@ extern "C" {
 #include "partitioning/partdesc.h"
 #include "pgstat.h"
 #include "port/atomics.h"
+#include "rewrite/rewriteManip.h"
+#include "rewrite/rowsecurity.h"
 #include "storage/buffile.h"
 #include "storage/bufmgr.h"
 #include "storage/buf_internals.h"

@@ -92,15 +92,16 @@ ColumnInfo SourceRelation::info(const std::string& column, ColumnType want) cons
 }
 
 bool SourceRelation::direct_parts(const std::vector<ColumnInfo>& columns, const TimeWindow* window,
-                                  std::vector<DirectPart>& parts, const std::vector<Oid>* listed) const {
+                                  std::vector<DirectPart>& parts, RowPolicies& policies,
+                                  const std::vector<Oid>* listed) const {
   parts.clear();
+  policies = RowPolicies{};
   if (!direct_scan_enabled()) return false;
   bool possible = false;
   pg_call([&] {
     const char kind = get_rel_relkind(relid_);
     if (kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE) return;
-    int rls = check_enable_rls(relid_, InvalidOid, true);
-    if (rls != RLS_NONE && rls != RLS_NONE_ENV) return;
+    if (caller_row_security(relid_, policies) == RowSecurity::Executor) return;
     bool whole_table = pg_class_aclcheck(relid_, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
     for (const ColumnInfo& c : columns) {
       if (!whole_table && pg_attribute_aclcheck(relid_, c.attnum, GetUserId(), ACL_SELECT) != ACLCHECK_OK) return;
@@ -111,7 +112,10 @@ bool SourceRelation::direct_parts(const std::vector<ColumnInfo>& columns, const 
     possible = true;
   });
   std::vector<Oid> oids;
-  if (!possible) return false;
+  if (!possible) {
+    policies = RowPolicies{};
+    return false;
+  }
   if (listed != nullptr) {
     // Another participant's list: each table locked here as storage_parts() would lock it.
     oids = *listed;
@@ -120,6 +124,7 @@ bool SourceRelation::direct_parts(const std::vector<ColumnInfo>& columns, const 
       for (Oid oid : oids) LockRelationOid(oid, AccessShareLock);
     });
   } else if (!storage_parts(relid_, window, oids)) {
+    policies = RowPolicies{};
     return false;
   }
   for (Oid oid : oids) {
@@ -138,6 +143,7 @@ bool SourceRelation::direct_parts(const std::vector<ColumnInfo>& columns, const 
         });
       if (attnum <= 0 || !same) {
         parts.clear();
+        policies = RowPolicies{};
         return false;
       }
       part.attnums.push_back(attnum);

@@ -1,0 +1,271 @@
+-- Row-level security on the direct scan. Where policies apply to the caller, the direct scan
+-- checks the quals the rewriter would add for them (restrictive ones ANDed, permissive ones ORed)
+-- on each row it keeps, and gives exactly what the caller's own SQL and the executor path give.
+-- Policies it cannot check row by row (a subquery, a whole-row reference) send the relation to the
+-- executor. Checked against the executor path, the role's own SQL, and a copy of the visible rows
+-- made with the policies' predicates written out in plain SQL.
+SET TimeZone = 'UTC';
+SET max_parallel_workers_per_gather = 0;
+SELECT setseed(0.25);
+CREATE ROLE regress_cohort_rs;
+CREATE ROLE regress_cohort_rs_bypass BYPASSRLS;
+GRANT USAGE ON SCHEMA cohort TO regress_cohort_rs, regress_cohort_rs_bypass;
+CREATE TABLE rs_events (user_id bigint, event text, ts timestamptz, price numeric, tenant text, category text);
+INSERT INTO rs_events
+SELECT 1 + (random() * 300)::int,
+       (ARRAY['payment_successful', 'cart_added', 'product_viewed'])[1 + (random() * 2)::int],
+       '2026-01-01 00:00+00'::timestamptz + random() * interval '150 days',
+       round((random() * 500)::numeric, 2),
+       (ARRAY['a', 'b', 'c'])[1 + (random() * 2)::int],
+       (ARRAY['public', 'books', NULL])[1 + (random() * 2)::int]
+FROM generate_series(1, 12000);
+CREATE TABLE rs_customers AS
+SELECT u AS user_id, (18 + random() * 60)::int AS age, (random() * 40)::int AS email_opens,
+       (random() * 40)::int AS website_visits, (random() * 30)::int AS total_purchases,
+       round(random()::numeric, 3)::float8 AS churn_score,
+       (ARRAY['high', 'medium', 'low'])[1 + (random() * 2)::int] AS risk_level,
+       (ARRAY['a', 'b', 'c'])[1 + (random() * 2)::int] AS tenant
+FROM generate_series(1, 320) u;
+GRANT SELECT ON rs_events, rs_customers TO regress_cohort_rs, regress_cohort_rs_bypass;
+ALTER TABLE rs_events ENABLE ROW LEVEL SECURITY;
+ALTER TABLE rs_customers ENABLE ROW LEVEL SECURITY;
+ALTER TABLE rs_events SET (parallel_workers = 2);  -- workers wherever cohort may start them
+-- Two permissive policies (ORed), one of them reading a setting, and a restrictive one (ANDed).
+CREATE POLICY rs_tenant ON rs_events TO regress_cohort_rs USING (tenant = current_setting('rs.tenant'));
+CREATE POLICY rs_public ON rs_events TO regress_cohort_rs USING (category = 'public');
+CREATE POLICY rs_not_hidden ON rs_events AS RESTRICTIVE TO regress_cohort_rs USING (user_id % 11 <> 0);
+CREATE POLICY rs_tenant ON rs_customers TO regress_cohort_rs USING (tenant = current_setting('rs.tenant'));
+-- The rows those policies show tenant a and tenant b, copied by plain SQL (no row-level security).
+CREATE TABLE rs_visible_events AS
+SELECT t.tenant AS viewer, e.* FROM rs_events e, (VALUES ('a'), ('b')) t(tenant)
+ WHERE (e.tenant = t.tenant OR e.category = 'public') AND e.user_id % 11 <> 0;
+CREATE TABLE rs_visible_customers AS
+SELECT t.tenant AS viewer, c.* FROM rs_customers c, (VALUES ('a'), ('b')) t(tenant) WHERE c.tenant = t.tenant;
+CREATE TABLE rs_copy_events (LIKE rs_events);
+CREATE TABLE rs_copy_customers (LIKE rs_customers);
+GRANT SELECT ON rs_copy_events, rs_copy_customers TO regress_cohort_rs;
+
+CREATE TABLE rs_defs (id int, d cohort.definition);
+INSERT INTO rs_defs VALUES
+ (1, '[{"action": "payment_successful", "operation": "sum", "property": "price", "condition": ">=", "value": 1500, "timeframe": 60}]'),
+ (2, '{"performed": {"event": "cart_added", "op": ">=", "value": 3}}'),
+ (3, '{"not": {"performed": {"event": "product_viewed", "op": ">=", "value": 2, "days": 30}}}'),
+ (4, '{"all": [{"attribute": {"name": "age", "min": 30}}, {"performed": {"event": "payment_successful", "aggregate": "avg", "property": "price", "op": ">", "value": 200}}]}'),
+ (5, '{"any": [{"churn_risk_level": "high"}, {"performed": {"event": "cart_added", "op": ">=", "value": 6, "where": {"category": "public"}}}]}');
+GRANT SELECT ON rs_defs TO regress_cohort_rs, regress_cohort_rs_bypass;
+
+-- Members, the path, the events rows that fed the evaluation, and the workers planned.
+CREATE FUNCTION pg_temp.rs_run(d cohort.definition, ev regclass, cu regclass, direct boolean,
+                               OUT m bigint[], OUT path text, OUT event_rows bigint, OUT workers int)
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM set_config('cohort.direct_scan', direct::text, true);
+  SELECT array_agg(user_id ORDER BY user_id) INTO m FROM cohort.evaluate(d, ev, cu, '2026-05-20');
+  SELECT l.events_scan || '/' || coalesce(l.customers_scan, '-'), l.event_rows, l.workers_planned
+    INTO path, event_rows, workers FROM cohort.last_evaluation() l;
+END $$;
+-- Every definition, with customers and without, for the role as tenant `viewing`: the direct scan
+-- against the executor path and against the superuser's copy of the visible rows.
+CREATE FUNCTION pg_temp.rs_check(viewing text)
+RETURNS TABLE (id int, with_customers boolean, path text, members int, same_as_executor boolean,
+               same_rows_fed boolean, same_as_visible_copy boolean)
+LANGUAGE plpgsql AS $$
+BEGIN
+  RESET ROLE;
+  TRUNCATE rs_copy_events, rs_copy_customers;
+  INSERT INTO rs_copy_events SELECT user_id, event, ts, price, tenant, category FROM rs_visible_events v WHERE v.viewer = viewing;
+  INSERT INTO rs_copy_customers SELECT user_id, age, email_opens, website_visits, total_purchases, churn_score, risk_level, tenant
+    FROM rs_visible_customers v WHERE v.viewer = viewing;
+  SET ROLE regress_cohort_rs;
+  PERFORM set_config('rs.tenant', viewing, true);
+  RETURN QUERY
+  SELECT s.id, w.c, (r).path, coalesce(cardinality((r).m), 0), (r).m IS NOT DISTINCT FROM (e).m,
+         (r).event_rows = (e).event_rows, (r).m IS NOT DISTINCT FROM (v).m
+    FROM rs_defs s, (VALUES (true), (false)) w(c),
+         LATERAL pg_temp.rs_run(s.d, 'rs_events', CASE WHEN w.c THEN 'rs_customers'::regclass END, true) r,
+         LATERAL pg_temp.rs_run(s.d, 'rs_events', CASE WHEN w.c THEN 'rs_customers'::regclass END, false) e,
+         LATERAL pg_temp.rs_run(s.d, 'rs_copy_events', CASE WHEN w.c THEN 'rs_copy_customers'::regclass END, true) v
+   WHERE w.c OR NOT (s.d::jsonb::text ~ 'level|attribute')
+   ORDER BY s.id, w.c;
+  RESET ROLE;
+END $$;
+
+-- Pages not yet all-visible (each tuple's visibility decided on its own).
+SELECT * FROM pg_temp.rs_check('a');
+SELECT * FROM pg_temp.rs_check('b');
+-- The role's own SQL sees what the direct scan saw.
+SET ROLE regress_cohort_rs;
+SET rs.tenant = 'a';
+SELECT (SELECT array_agg(user_id ORDER BY user_id) FROM cohort.evaluate((SELECT d FROM rs_defs WHERE id = 1), 'rs_events', NULL, '2026-05-20'))
+       = (SELECT array_agg(user_id ORDER BY user_id) FROM (
+            SELECT user_id FROM rs_events
+             WHERE event = 'payment_successful' AND ts <= '2026-05-20' AND ts >= timestamptz '2026-05-20' - interval '60 days'
+               AND user_id IS NOT NULL GROUP BY user_id HAVING sum(price) >= 1500) q) AS same_as_own_sql,
+       (SELECT events_scan FROM cohort.last_evaluation()) AS path;
+-- No workers where policies apply (each would decide the policies again), though the table asks for 2.
+SET max_parallel_workers_per_gather = 2;
+SELECT count(*) > 0 AS some FROM cohort.evaluate((SELECT d FROM rs_defs WHERE id = 2), 'rs_events', NULL, '2026-05-20');
+SELECT events_scan, workers_planned FROM cohort.last_evaluation();
+RESET ROLE;
+SELECT count(*) > 0 AS some FROM cohort.evaluate((SELECT d FROM rs_defs WHERE id = 2), 'rs_events', NULL, '2026-05-20');
+SELECT events_scan, workers_planned FROM cohort.last_evaluation();
+-- A BYPASSRLS role reads every row, with workers, as the owner does.
+SET ROLE regress_cohort_rs_bypass;
+SELECT (SELECT array_agg(user_id ORDER BY user_id) FROM cohort.evaluate((SELECT d FROM rs_defs WHERE id = 2), 'rs_events', NULL, '2026-05-20'))
+       = (SELECT array_agg(user_id ORDER BY user_id) FROM (SELECT user_id FROM rs_events WHERE event = 'cart_added' AND ts <= '2026-05-20'
+             AND user_id IS NOT NULL GROUP BY user_id HAVING count(*) >= 3) q) AS every_row,
+       (SELECT events_scan FROM cohort.last_evaluation()) AS path;
+RESET ROLE;
+SET max_parallel_workers_per_gather = 0;
+
+-- All-visible pages (their tuples listed in one loop), then a serializable transaction (each
+-- tuple checked for conflicts).
+VACUUM rs_events;
+SELECT * FROM pg_temp.rs_check('a');
+BEGIN ISOLATION LEVEL SERIALIZABLE;
+SELECT * FROM pg_temp.rs_check('b') WHERE id IN (1, 5);
+COMMIT;
+
+-- Statistics and funnel levels under the same policies, against the visible copy (tenant b's, as
+-- rs_check('b') left it; the average churn score to 10 decimals: its float sum follows the rows'
+-- order).
+SET ROLE regress_cohort_rs;
+SET rs.tenant = 'b';
+SELECT s.definition_index, s.total_customers,
+       (s.total_customers, round(s.avg_churn_score::numeric, 10), s.high_risk_count, s.medium_risk_count, s.low_risk_count)
+       IS NOT DISTINCT FROM (c.total_customers, round(c.avg_churn_score::numeric, 10), c.high_risk_count, c.medium_risk_count,
+                             c.low_risk_count) AS same_statistics
+  FROM cohort.statistics_many((SELECT array_agg(d ORDER BY id) FROM rs_defs), 'rs_events', 'rs_customers', '2026-05-20') s
+  JOIN cohort.statistics_many((SELECT array_agg(d ORDER BY id) FROM rs_defs), 'rs_copy_events', 'rs_copy_customers', '2026-05-20') c
+ USING (definition_index) ORDER BY 1;
+SELECT count(*) FROM cohort.statistics_many((SELECT array_agg(d ORDER BY id) FROM rs_defs), 'rs_events', 'rs_customers', '2026-05-20');
+SELECT events_scan, customers_scan FROM cohort.last_evaluation();
+SELECT count(*) AS users, count(*) FILTER (WHERE r.level IS NOT DISTINCT FROM c.level) AS same_level
+  FROM cohort.funnel_levels('rs_events', '3 days', ARRAY['product_viewed', 'cart_added', 'payment_successful'], '2026-05-20') r
+  FULL JOIN cohort.funnel_levels('rs_copy_events', '3 days', ARRAY['product_viewed', 'cart_added', 'payment_successful'], '2026-05-20') c
+ USING (user_id);
+RESET ROLE;
+
+-- Errors raised by a policy are the executor's: a policy function failing on one row, a policy
+-- function the role may not execute, row_security off where policies apply. Nothing is left
+-- behind, and the session goes on.
+CREATE FUNCTION rs_fails_on_7(u bigint) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+  IF u = 7 THEN RAISE EXCEPTION 'policy check failed for user %', u; END IF;
+  RETURN true;
+END $$;
+CREATE FUNCTION rs_secret_check(u bigint) RETURNS boolean LANGUAGE sql AS 'SELECT true';
+REVOKE EXECUTE ON FUNCTION rs_secret_check(bigint) FROM PUBLIC;
+CREATE FUNCTION pg_temp.rs_outcome(q text, direct boolean) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  r record;
+BEGIN
+  PERFORM set_config('cohort.direct_scan', direct::text, true);
+  EXECUTE q INTO r;
+  RETURN 'ok: ' || r::text || ' ' || (SELECT events_scan FROM cohort.last_evaluation());
+EXCEPTION WHEN OTHERS THEN
+  RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+CREATE TABLE rs_cases (policy text, q text);
+INSERT INTO rs_cases VALUES
+ ('rs_fails_on_7(user_id)', 'SELECT count(*) FROM cohort.evaluate(''{"performed": {"event": "cart_added", "op": ">=", "value": 1}}'', ''rs_events'', NULL, ''2026-05-20'')'),
+ ('rs_secret_check(user_id)', 'SELECT count(*) FROM cohort.evaluate(''{"performed": {"event": "cart_added", "op": ">=", "value": 1}}'', ''rs_events'', NULL, ''2026-05-20'')');
+CREATE POLICY rs_extra ON rs_events AS RESTRICTIVE TO regress_cohort_rs USING (true);
+CREATE TABLE rs_outcomes (policy text, direct text, executor text);
+GRANT INSERT ON rs_outcomes TO regress_cohort_rs;
+DO $$
+DECLARE
+  c record;
+BEGIN
+  FOR c IN SELECT * FROM rs_cases LOOP
+    EXECUTE format('ALTER POLICY rs_extra ON rs_events USING (%s)', c.policy);
+    SET LOCAL ROLE regress_cohort_rs;
+    PERFORM set_config('rs.tenant', 'a', true);
+    INSERT INTO rs_outcomes VALUES (c.policy, pg_temp.rs_outcome(c.q, true), pg_temp.rs_outcome(c.q, false));
+    RESET ROLE;
+  END LOOP;
+END $$;
+SELECT policy, direct, direct = executor AS same_as_executor FROM rs_outcomes;
+DROP POLICY rs_extra ON rs_events;
+SET ROLE regress_cohort_rs;
+SET rs.tenant = 'a';
+SET row_security = off;
+SELECT pg_temp.rs_outcome('SELECT count(*) FROM cohort.evaluate(''{"all": []}'', ''rs_events'')', true) AS direct,
+       pg_temp.rs_outcome('SELECT count(*) FROM cohort.evaluate(''{"all": []}'', ''rs_events'')', false) AS executor;
+RESET row_security;
+SELECT count(*) > 0 AS works_again FROM cohort.evaluate('{"all": []}', 'rs_events', NULL, '2026-05-20');
+RESET ROLE;
+
+-- Policies the direct scan leaves to the executor: one reading another table, one taking the
+-- whole row. The executor applies them; the members are the role's own SQL's.
+CREATE FUNCTION pg_temp.rs_own_sql() RETURNS bigint[] LANGUAGE sql AS $$
+  SELECT array_agg(user_id ORDER BY user_id) FROM (SELECT user_id FROM rs_events WHERE event = 'cart_added' AND ts <= '2026-05-20'
+     AND user_id IS NOT NULL GROUP BY user_id HAVING count(*) >= 3) q $$;
+CREATE POLICY rs_sub ON rs_events AS RESTRICTIVE TO regress_cohort_rs
+  USING (user_id IN (SELECT c.user_id FROM rs_customers c WHERE c.age < 50));
+SET ROLE regress_cohort_rs;
+SELECT (r).path, (r).m = pg_temp.rs_own_sql() AS same_as_own_sql, cardinality((r).m) AS members
+  FROM pg_temp.rs_run((SELECT d FROM rs_defs WHERE id = 2), 'rs_events', NULL, true) r;
+RESET ROLE;
+DROP POLICY rs_sub ON rs_events;
+CREATE POLICY rs_whole ON rs_events AS RESTRICTIVE TO regress_cohort_rs USING (length(rs_events::text) > 40);
+SET ROLE regress_cohort_rs;
+SELECT (r).path, (r).m = pg_temp.rs_own_sql() AS same_as_own_sql, cardinality((r).m) AS members
+  FROM pg_temp.rs_run((SELECT d FROM rs_defs WHERE id = 2), 'rs_events', NULL, true) r;
+RESET ROLE;
+DROP POLICY rs_whole ON rs_events;
+
+-- System columns in a policy, on a partitioned table whose partitions hold their columns in
+-- other orders (one with a dropped column, one created apart and attached): the policy is the
+-- parent's, its columns found by name in each partition. tableoid hides one partition; ctid keeps
+-- the rows at even line pointer numbers, after updates moved some rows within their pages.
+CREATE TABLE rs_parted (user_id bigint, event text, ts timestamptz, price numeric) PARTITION BY RANGE (ts);
+CREATE TABLE rs_p1 PARTITION OF rs_parted FOR VALUES FROM ('2026-01-01') TO ('2026-03-01');
+CREATE TABLE rs_p2 (spare int, price numeric, ts timestamptz, event text, user_id bigint);
+ALTER TABLE rs_p2 DROP COLUMN spare;
+ALTER TABLE rs_parted ATTACH PARTITION rs_p2 FOR VALUES FROM ('2026-03-01') TO ('2026-04-15');
+CREATE TABLE rs_p3 PARTITION OF rs_parted FOR VALUES FROM ('2026-04-15') TO ('2026-07-01');
+INSERT INTO rs_parted SELECT user_id, event, ts, price FROM rs_events;
+UPDATE rs_parted SET price = price + 1 WHERE user_id % 5 = 0;
+ALTER TABLE rs_parted ENABLE ROW LEVEL SECURITY;
+CREATE POLICY rs_sys ON rs_parted TO regress_cohort_rs
+  USING (tableoid <> 'rs_p2'::regclass AND (ctid::text::point)[1]::int % 2 = 0);
+GRANT SELECT ON rs_parted TO regress_cohort_rs;
+-- What the policy lets through, by plain SQL as the superuser with its predicate written out.
+SELECT array_agg(user_id ORDER BY user_id)::text AS rs_expected_members FROM (
+  SELECT user_id FROM rs_parted WHERE tableoid <> 'rs_p2'::regclass AND (ctid::text::point)[1]::int % 2 = 0
+     AND event = 'cart_added' AND ts <= '2026-05-20' AND user_id IS NOT NULL GROUP BY user_id HAVING count(*) >= 3) q \gset
+SELECT count(*) AS rs_expected_rows FROM rs_parted WHERE tableoid <> 'rs_p2'::regclass AND (ctid::text::point)[1]::int % 2 = 0
+   AND event = 'cart_added' AND ts <= '2026-05-20' AND user_id IS NOT NULL \gset
+SET ROLE regress_cohort_rs;
+SELECT (r).path, (r).m = :'rs_expected_members'::bigint[] AS members_as_predicate, (r).event_rows = :rs_expected_rows AS rows_fed_as_predicate
+  FROM pg_temp.rs_run((SELECT d FROM rs_defs WHERE id = 2), 'rs_parted', NULL, true) r;
+SELECT s.id, (r).path, cardinality((r).m) AS members, (r).m IS NOT DISTINCT FROM (e).m AS same_as_executor,
+       (r).event_rows = (e).event_rows AS same_rows_fed
+  FROM rs_defs s, LATERAL pg_temp.rs_run(s.d, 'rs_parted', NULL, true) r, LATERAL pg_temp.rs_run(s.d, 'rs_parted', NULL, false) e
+ WHERE s.id IN (1, 2, 3) ORDER BY s.id;
+SELECT (SELECT array_agg(user_id ORDER BY user_id) FROM cohort.evaluate((SELECT d FROM rs_defs WHERE id = 2), 'rs_parted', NULL, '2026-05-20'))
+       = (SELECT array_agg(user_id ORDER BY user_id) FROM (SELECT user_id FROM rs_parted WHERE event = 'cart_added' AND ts <= '2026-05-20'
+             AND user_id IS NOT NULL GROUP BY user_id HAVING count(*) >= 3) q) AS same_as_own_sql,
+       (SELECT event_rows FROM cohort.last_evaluation())
+       = (SELECT count(*) FROM rs_parted WHERE event = 'cart_added' AND ts <= '2026-05-20' AND user_id IS NOT NULL) AS rows_fed_as_own_sql,
+       (SELECT count(*) FROM rs_parted WHERE tableoid = 'rs_p2'::regclass) AS rows_seen_of_hidden_partition;
+RESET ROLE;
+
+-- FORCE ROW LEVEL SECURITY applies the policies to the table's owner too, on the direct scan.
+CREATE TABLE rs_owned (user_id bigint, event text, ts timestamptz);
+INSERT INTO rs_owned SELECT u % 50, 'cart_added', '2026-05-01' FROM generate_series(1, 500) u;
+ALTER TABLE rs_owned OWNER TO regress_cohort_rs;
+ALTER TABLE rs_owned ENABLE ROW LEVEL SECURITY;
+ALTER TABLE rs_owned FORCE ROW LEVEL SECURITY;
+CREATE POLICY rs_low ON rs_owned USING (user_id < 20);
+SET ROLE regress_cohort_rs;
+SELECT max(user_id) AS highest_member, count(*) AS members FROM cohort.evaluate('{"performed": {"event": "cart_added", "op": ">=", "value": 1}}', 'rs_owned', NULL, '2026-05-20');
+SELECT events_scan FROM cohort.last_evaluation();
+RESET ROLE;
+
+DROP TABLE rs_events, rs_customers, rs_visible_events, rs_visible_customers, rs_copy_events, rs_copy_customers,
+           rs_defs, rs_cases, rs_outcomes, rs_parted, rs_owned;
+DROP FUNCTION rs_fails_on_7(bigint), rs_secret_check(bigint);
+DROP OWNED BY regress_cohort_rs, regress_cohort_rs_bypass;
+DROP ROLE regress_cohort_rs, regress_cohort_rs_bypass;
