@@ -12,7 +12,8 @@ SELECT count(*) AS warm FROM customers;
 SELECT count(*) AS warm FROM events_by_time;
 SELECT count(*) AS warm FROM events_by_month;
 
-CREATE TEMP TABLE cases (id int, name text, cohort_sql text, hand_sql text, reps int);
+-- `role`: the role both queries run as (NULL: the superuser running the benchmark).
+CREATE TEMP TABLE cases (id int, name text, cohort_sql text, hand_sql text, reps int, role text);
 INSERT INTO cases VALUES
 (1, 'win-back (seed list)',
  $$SELECT user_id FROM cohort.evaluate('[{"include": true, "action": "payment_successful", "operation": "sum", "property": "price", "condition": ">=", "value": 10000, "timeframe": 365, "logic": "AND"}, {"include": false, "action": "payment_successful", "operation": "count", "property": "events", "condition": ">=", "value": 1, "timeframe": 90, "logic": null}]', 'events', NULL, '2026-06-30 12:00+00')$$,
@@ -123,6 +124,28 @@ INSERT INTO cases SELECT CASE id WHEN 1 THEN 11 WHEN 2 THEN 12 ELSE 13 END,
        name || ', events through a view (executor path)',
        replace(cohort_sql, $$'events'$$, $$'events_view'$$), hand_sql, reps
   FROM cases WHERE id IN (1, 2, 5);
+-- Cases 1, 2 and 6 again as an ordinary role under row-level security: a policy on the events
+-- and the customers that hides the users of one bucket in a hundred, chosen by a session setting
+-- (as a tenant policy compares a column with one), applied to the hand SQL by the planner and to
+-- cohort's direct scan by cohort itself (on each row it keeps; no workers then).
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'cohort_bench_reader') THEN CREATE ROLE cohort_bench_reader; END IF;
+END $$;
+GRANT USAGE ON SCHEMA cohort TO cohort_bench_reader;
+GRANT SELECT ON events, customers TO cohort_bench_reader;
+ALTER TABLE events ENABLE ROW LEVEL SECURITY;
+ALTER TABLE customers ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS bench_bucket ON events;
+DROP POLICY IF EXISTS bench_bucket ON customers;
+CREATE POLICY bench_bucket ON events TO cohort_bench_reader USING (user_id % 100 <> current_setting('bench.hidden_bucket')::int);
+CREATE POLICY bench_bucket ON customers TO cohort_bench_reader USING (user_id % 100 <> current_setting('bench.hidden_bucket')::int);
+SET bench.hidden_bucket = '0';
+INSERT INTO cases SELECT CASE id WHEN 1 THEN 17 WHEN 2 THEN 18 ELSE 19 END,
+       name || ', as a role under row-level security', cohort_sql, hand_sql, reps, 'cohort_bench_reader'
+  FROM cases WHERE id IN (1, 2, 6);
+
+-- Becomes `role` for the rest of the transaction, or the benchmark's own role again (NULL).
+CREATE FUNCTION pg_temp.as_role(role text) RETURNS void LANGUAGE sql AS $$SELECT set_config('role', coalesce(role, 'none'), true)$$;
 
 -- Runs `sql` once, returning seconds.
 CREATE FUNCTION pg_temp.time_once(sql text) RETURNS float8 LANGUAGE plpgsql AS $$
@@ -148,42 +171,54 @@ BEGIN
   FOR c IN SELECT * FROM cases ORDER BY id LOOP
     FOR i IN 1..c.reps LOOP
       PERFORM set_config('max_parallel_workers_per_gather', '0', true);
+      PERFORM pg_temp.as_role(c.role);
       s := pg_temp.time_once(c.cohort_sql);
       SELECT * INTO e FROM cohort.last_evaluation();
+      PERFORM pg_temp.as_role(NULL);
       INSERT INTO timings VALUES (c.id, 'cohort', s, e.state_bytes, e.events_scan || '/' || e.customers_scan
                                   || CASE WHEN e.pages_skipped > 0 THEN ' ' || e.pages_skipped || ' pages skipped' ELSE '' END);
       IF c.cohort_sql NOT LIKE '%cohort.evaluate(%' THEN  -- an aggregate: last_evaluation() is not about it
         UPDATE timings SET state_bytes = NULL, scan = NULL WHERE id = c.id;
       END IF;
-      IF NOT EXISTS (SELECT 1 FROM cases p WHERE p.id < c.id AND p.hand_sql = c.hand_sql) THEN
-        INSERT INTO timings VALUES (c.id, 'hand', pg_temp.time_once(c.hand_sql), NULL, NULL);
+      IF NOT EXISTS (SELECT 1 FROM cases p WHERE p.id < c.id AND p.hand_sql = c.hand_sql AND p.role IS NOT DISTINCT FROM c.role) THEN
+        PERFORM pg_temp.as_role(c.role);
+        s := pg_temp.time_once(c.hand_sql);
+        PERFORM pg_temp.as_role(NULL);
+        INSERT INTO timings VALUES (c.id, 'hand', s, NULL, NULL);
       END IF;
       -- the same with up to two parallel workers, where the planner (hand SQL) or cohort uses them
       PERFORM set_config('max_parallel_workers_per_gather', '2', true);
+      PERFORM pg_temp.as_role(c.role);
       s := pg_temp.time_once(c.cohort_sql);
       SELECT * INTO e FROM cohort.last_evaluation();
+      PERFORM pg_temp.as_role(NULL);
       INSERT INTO timings VALUES (c.id, 'cohort_par', s, e.state_bytes,
                                   e.events_scan || '/' || e.customers_scan || ' ' || e.workers_launched || 'w');
       IF c.cohort_sql NOT LIKE '%cohort.evaluate(%' THEN
         UPDATE timings SET state_bytes = NULL, scan = NULL WHERE id = c.id;
       END IF;
-      IF NOT EXISTS (SELECT 1 FROM cases p WHERE p.id < c.id AND p.hand_sql = c.hand_sql) THEN
-        INSERT INTO timings VALUES (c.id, 'hand_par', pg_temp.time_once(c.hand_sql), NULL, NULL);
+      IF NOT EXISTS (SELECT 1 FROM cases p WHERE p.id < c.id AND p.hand_sql = c.hand_sql AND p.role IS NOT DISTINCT FROM c.role) THEN
+        PERFORM pg_temp.as_role(c.role);
+        s := pg_temp.time_once(c.hand_sql);
+        PERFORM pg_temp.as_role(NULL);
+        INSERT INTO timings VALUES (c.id, 'hand_par', s, NULL, NULL);
       END IF;
     END LOOP;
     -- a hand query already timed for an earlier case (same text) is not run again: its timings are shared
     INSERT INTO timings SELECT c.id, t.who, t.seconds, NULL, NULL
       FROM timings t WHERE t.who IN ('hand', 'hand_par')
-       AND t.id = (SELECT min(p.id) FROM cases p WHERE p.id < c.id AND p.hand_sql = c.hand_sql);
+       AND t.id = (SELECT min(p.id) FROM cases p WHERE p.id < c.id AND p.hand_sql = c.hand_sql AND p.role IS NOT DISTINCT FROM c.role);
     PERFORM set_config('max_parallel_workers_per_gather', '0', true);
   END LOOP;
 END $$;
 
--- Same members (or the same level counts) from both.
-CREATE FUNCTION pg_temp.differences(a text, b text) RETURNS bigint LANGUAGE plpgsql AS $$
+-- Same members (or the same level counts) from both, run as `role` (NULL: the benchmark's own).
+CREATE FUNCTION pg_temp.differences(a text, b text, role text DEFAULT NULL) RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE n bigint;
 BEGIN
+  PERFORM pg_temp.as_role(role);
   EXECUTE format('SELECT (SELECT count(*) FROM ((%s) EXCEPT ALL (%s)) x) + (SELECT count(*) FROM ((%s) EXCEPT ALL (%s)) y)', a, b, b, a) INTO n;
+  PERFORM pg_temp.as_role(NULL);
   RETURN n;
 END $$;
 
@@ -197,10 +232,10 @@ SELECT c.id, c.name,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY t.seconds) FILTER (WHERE t.who = 'hand')::numeric AS hand_s,
        max(t.state_bytes) FILTER (WHERE t.who = 'cohort') / 1024 AS cohort_state_kb,
        max(t.scan) FILTER (WHERE t.who = 'cohort') AS scan,
-       pg_temp.differences(c.cohort_sql, c.hand_sql) AS differing_rows,
+       pg_temp.differences(c.cohort_sql, c.hand_sql, c.role) AS differing_rows,
        count(*) FILTER (WHERE t.who = 'cohort') AS reps
   FROM cases c JOIN timings t USING (id)
- GROUP BY c.id, c.name, c.cohort_sql, c.hand_sql;
+ GROUP BY c.id, c.name, c.cohort_sql, c.hand_sql, c.role;
 SELECT id, name, round(cohort_s, 3) AS cohort_s, round(hand_s, 3) AS hand_s, round(hand_s / cohort_s, 1) AS speedup,
        cohort_state_kb, scan, differing_rows, reps
   FROM serial_report ORDER BY id;
@@ -215,9 +250,9 @@ SELECT c.id, c.name,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY t.seconds) FILTER (WHERE t.who = 'hand')::numeric AS serial_hand_s,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY t.seconds) FILTER (WHERE t.who = 'cohort')::numeric AS serial_cohort_s,
        max(t.scan) FILTER (WHERE t.who = 'cohort_par') AS scan,
-       pg_temp.differences(c.cohort_sql, c.hand_sql) AS differing_rows
+       pg_temp.differences(c.cohort_sql, c.hand_sql, c.role) AS differing_rows
   FROM cases c JOIN timings t USING (id)
- GROUP BY c.id, c.name, c.cohort_sql, c.hand_sql;
+ GROUP BY c.id, c.name, c.cohort_sql, c.hand_sql, c.role;
 SET max_parallel_workers_per_gather = 0;
 SELECT id, name, round(cohort_s, 3) AS cohort_s, round(hand_s, 3) AS hand_s, round(hand_s / cohort_s, 1) AS speedup,
        round(serial_hand_s / cohort_s, 1) AS vs_serial_hand, round(serial_cohort_s / cohort_s, 2) AS cohort_gain,
@@ -270,7 +305,7 @@ SELECT round(one_cohort_s, 3) AS one_cohort_s, round(twenty_cohorts_s, 3) AS twe
 CREATE EXTENSION IF NOT EXISTS dblink;
 CREATE FUNCTION pg_temp.status_kb(status text, field text) RETURNS bigint LANGUAGE sql AS
   $$SELECT (regexp_match(status, field || ':\s+(\d+) kB'))[1]::bigint$$;
-CREATE FUNCTION pg_temp.peak_private_kb(sql text) RETURNS bigint LANGUAGE plpgsql AS $$
+CREATE FUNCTION pg_temp.peak_private_kb(sql text, role text DEFAULT NULL) RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
   before text;
   after text;
@@ -283,21 +318,28 @@ BEGIN
   PERFORM * FROM dblink('peak', 'SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM events_by_time)
                                         + (SELECT count(*) FROM customers)') AS t(n bigint);
   SELECT t.s INTO before FROM dblink('peak', status) AS t(s text);
+  IF role IS NOT NULL THEN  -- the query alone as `role` (reading the status file is the superuser's)
+    PERFORM dblink_exec('peak', format('SET bench.hidden_bucket = %s; SET ROLE %I', current_setting('bench.hidden_bucket'), role));
+  END IF;
   PERFORM * FROM dblink('peak', 'SELECT count(*) FROM (' || sql || ') q') AS t(n bigint);
+  IF role IS NOT NULL THEN
+    PERFORM dblink_exec('peak', 'RESET ROLE');
+  END IF;
   SELECT t.s INTO after FROM dblink('peak', status) AS t(s text);
   PERFORM dblink_disconnect('peak');
   RETURN pg_temp.status_kb(after, 'VmHWM') - pg_temp.status_kb(after, 'RssShmem') - pg_temp.status_kb(after, 'RssFile')
          - pg_temp.status_kb(before, 'RssAnon');
 END $$;
 CREATE TEMP TABLE memory_report AS
-SELECT c.id, c.name, pg_temp.peak_private_kb(c.cohort_sql) AS cohort_kb,
-       CASE WHEN NOT EXISTS (SELECT 1 FROM cases p WHERE p.id < c.id AND p.hand_sql = c.hand_sql)
-            THEN pg_temp.peak_private_kb(c.hand_sql) END AS hand_kb
+SELECT c.id, c.name, pg_temp.peak_private_kb(c.cohort_sql, c.role) AS cohort_kb,
+       CASE WHEN NOT EXISTS (SELECT 1 FROM cases p WHERE p.id < c.id AND p.hand_sql = c.hand_sql AND p.role IS NOT DISTINCT FROM c.role)
+            THEN pg_temp.peak_private_kb(c.hand_sql, c.role) END AS hand_kb
   FROM cases c ORDER BY c.id;
 -- A hand query already measured for an earlier case (same text) shares that figure.
 UPDATE memory_report m SET hand_kb = e.hand_kb
   FROM cases c, cases p, memory_report e
- WHERE m.hand_kb IS NULL AND c.id = m.id AND p.hand_sql = c.hand_sql AND e.id = p.id AND e.hand_kb IS NOT NULL;
+ WHERE m.hand_kb IS NULL AND c.id = m.id AND p.hand_sql = c.hand_sql AND p.role IS NOT DISTINCT FROM c.role AND e.id = p.id
+   AND e.hand_kb IS NOT NULL;
 SELECT id, name, round(cohort_kb / 1024.0, 1) AS cohort_mb, round(hand_kb / 1024.0, 1) AS hand_mb,
        round(s.cohort_state_kb / 1024.0, 1) AS cohort_state_mb
   FROM memory_report JOIN serial_report s USING (id, name) ORDER BY id;
@@ -342,7 +384,8 @@ CREATE FUNCTION pg_temp.floor_seconds(n int) RETURNS numeric LANGUAGE sql AS 'SE
 -- Verdicts compare the reports' unrounded ratios; only the printed figure is rounded.
 SELECT target, measured, bound, holds FROM (
   SELECT 1 AS o, id AS sub, format('case %s: serial speedup over hand SQL%s', id,
-                                   CASE WHEN id BETWEEN 11 AND 13 THEN ' (executor path)' ELSE '' END) AS target,
+                                   CASE WHEN id BETWEEN 11 AND 13 THEN ' (executor path)'
+                                        WHEN id BETWEEN 17 AND 19 THEN ' (row-level security)' ELSE '' END) AS target,
          round(ratio, 1)::text || 'x' AS measured, '>= 10x' AS bound, ratio >= 10 AS holds
     FROM (SELECT id, hand_s / nullif(cohort_s, 0) AS ratio FROM serial_report) r
   UNION ALL
