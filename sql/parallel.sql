@@ -121,10 +121,10 @@ SELECT events_scan, workers_planned, workers_launched FROM cohort.last_evaluatio
 RESET max_parallel_workers;
 RESET parallel_leader_participation;
 
--- Where cohort's own parallel scans do not apply: temporary tables, row-level security (the
--- direct scan checks the policies in the leader alone; the executor path's query may still get
--- the planner's workers: below), small tables without the storage parameter,
--- max_parallel_workers_per_gather = 0.
+-- Where cohort's own parallel scans do not apply: temporary tables, row-level security whose
+-- policies call a function that is not parallel safe (the direct scan checks them in the leader
+-- alone; parallel-safe policies are checked by the workers too: below), small tables without the
+-- storage parameter, max_parallel_workers_per_gather = 0.
 CREATE TEMP TABLE par_temp AS SELECT * FROM par_events;
 ALTER TABLE par_temp SET (parallel_workers = 2);
 SELECT count(*) > 0 AS some FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_temp', NULL, '2026-06-01');
@@ -137,11 +137,15 @@ GRANT SELECT ON par_events TO par_reader;
 GRANT USAGE ON SCHEMA cohort TO par_reader;
 ALTER TABLE par_events ENABLE ROW LEVEL SECURITY;
 CREATE POLICY par_even ON par_events TO par_reader USING (user_id % 2 = 0);
+CREATE FUNCTION par_restricted_true(bigint) RETURNS boolean LANGUAGE sql PARALLEL RESTRICTED AS 'SELECT true';
+CREATE POLICY par_restricted ON par_events AS RESTRICTIVE TO par_reader USING (par_restricted_true(user_id));
 SET ROLE par_reader;
 SELECT bool_and(user_id % 2 = 0) AS only_visible_rows
   FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events', NULL, '2026-06-01');
 SELECT events_scan, workers_planned FROM cohort.last_evaluation();
 RESET ROLE;
+DROP POLICY par_restricted ON par_events;
+DROP FUNCTION par_restricted_true(bigint);
 ALTER TABLE par_events DISABLE ROW LEVEL SECURITY;
 SET max_parallel_workers_per_gather = 0;
 SELECT count(*) > 0 AS some FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events', NULL, '2026-06-01');
@@ -379,11 +383,11 @@ SELECT bool_and((SELECT count(*) FROM cohort.evaluate(x.d, 'par_events_view', NU
                 (SELECT count(*) FROM cohort.evaluate(x.d, 'par_events', NULL, e.ts))) AS identical, count(*) AS calls
   FROM par_events e, (SELECT '[{"action": "cart_added", "condition": ">=", "value": 1}]'::cohort.definition d) x
  WHERE e.user_id = 7;
--- Row-level security as an ordinary role: the direct scan (serial, the policies checked in the
--- leader) gives exactly what the role's own SQL sees (the even users of the policy). The executor
--- path (cohort.direct_scan off) runs in the planner's workers and evaluates the policies there:
--- a second, permissive policy calling the leader-only filter fails in them, and not on the direct
--- path.
+-- Row-level security as an ordinary role: the direct scan's workers check the leader's policies
+-- (the leader takes no pages here), and the executor path (cohort.direct_scan off) runs them in
+-- the planner's workers; both give exactly what the role's own SQL sees (the even users of the
+-- policy), and a second, permissive policy calling the leader-only filter fails in the workers of
+-- both.
 ALTER TABLE par_events ENABLE ROW LEVEL SECURITY;
 SET ROLE par_reader;
 SELECT (SELECT array_agg(user_id ORDER BY user_id)
@@ -392,6 +396,12 @@ SELECT (SELECT array_agg(user_id ORDER BY user_id)
            WHERE event = 'cart_added' AND ts <= '2026-06-01' AND user_id IS NOT NULL) AS same_as_own_sql,
        (SELECT bool_and(user_id % 2 = 0)
           FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events', NULL, '2026-06-01')) AS only_visible_rows;
+-- (Called from a query that runs in parallel mode, as that one may, cohort starts no workers: the
+-- role's own SQL first, alone.)
+SELECT array_agg(DISTINCT user_id ORDER BY user_id)::text AS par_own_members FROM par_events
+ WHERE event = 'cart_added' AND ts <= '2026-06-01' AND user_id IS NOT NULL \gset
+SELECT array_agg(user_id ORDER BY user_id) = :'par_own_members'::bigint[] AS workers_same_as_own_sql, count(*) AS members
+  FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events', NULL, '2026-06-01');
 SELECT events_scan, workers_planned FROM cohort.last_evaluation();
 SET cohort.direct_scan = off;
 SELECT (SELECT array_agg(user_id ORDER BY user_id)
@@ -403,9 +413,9 @@ RESET cohort.direct_scan;
 RESET ROLE;
 CREATE POLICY par_leader ON par_events TO par_reader USING (par_read_by_leader(user_id));
 SET ROLE par_reader;
-SELECT count(*) AS direct_in_leader FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events', NULL, '2026-06-01');
-SET cohort.direct_scan = off;
 \set VERBOSITY terse
+SELECT count(*) FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events', NULL, '2026-06-01');
+SET cohort.direct_scan = off;
 SELECT count(*) FROM cohort.evaluate('[{"action": "cart_added", "condition": ">=", "value": 1}]', 'par_events', NULL, '2026-06-01');
 \set VERBOSITY default
 RESET cohort.direct_scan;

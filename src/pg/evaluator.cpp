@@ -71,15 +71,17 @@ void scan_events(const Program& program, const EvaluationInput& input, const std
     // A table's pages are decided once, for every participant; several tables are handed out whole.
     // The tables too: listed again in each participant, a child added or a constraint validated
     // meanwhile could make the lists differ.
+    // So are the row-level security policies: every participant checks the leader's.
     std::optional<PageSet> pages;
     std::vector<Oid> parts = {spec.relid};
     if (source->reads_parts())
       parts = source->part_relids();
     else
       pages = *source->page_set();
+    const RowPolicies policies = source->row_policies() != nullptr ? *source->row_policies() : RowPolicies{};
     source->close();
-    ParallelFold fold = fold_events_parallel(program, spec, bounds, workers, pages ? &*pages : nullptr, parts, table,
-                                             batch_context.get());
+    ParallelFold fold = fold_events_parallel(program, spec, bounds, workers, pages ? &*pages : nullptr, parts, policies,
+                                             table, batch_context.get());
     report.events_scan = "direct parallel";
     report.workers_planned = fold.planned;
     report.workers_launched = fold.launched;

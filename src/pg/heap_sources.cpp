@@ -125,12 +125,12 @@ class HeapEventSource final : public EventSource {
         props_(std::move(columns.props)),
         filters_(std::move(columns.filters)),
         natts_(columns.natts),
+        policies_(policies),
         screen_(program, spec.every_event, spec.has_lower_bound ? spec.lower_bound : PG_INT64_MIN, spec.as_of,
                 spec.relevance),
         scan_(spec.relid, spec.parallel_scan) {
     if (ts_.index == event_.index + 1) scan_.prepare_text_then_int64(event_.index);
     if (policies.quals != NIL) scan_.apply_policies(policies);
-    policies_ = policies.quals != NIL;
   }
 
   void for_each_batch(EventBatch& b, MemoryContext batch_context, const BatchConsumer& consume) override {
@@ -139,8 +139,9 @@ class HeapEventSource final : public EventSource {
 
   void close() override { scan_.close(); }
   const char* kind() const override { return "direct"; }
-  // Workers are not started where policies apply (each would decide them again for itself).
-  bool is_direct() const override { return !policies_; }
+  // Workers check the leader's policies too, where every function in them is parallel safe.
+  bool is_direct() const override { return policies_.quals == NIL || policies_.parallel_safe; }
+  const RowPolicies* row_policies() const override { return policies_.quals != NIL ? &policies_ : nullptr; }
   uint64_t pages_skipped() const override { return scan_.pages_skipped(); }
   uint64_t pages_to_read() override {
     decide_pages();
@@ -241,9 +242,9 @@ class HeapEventSource final : public EventSource {
   HeapColumn user_, event_, ts_;
   std::vector<HeapColumn> props_, filters_;
   int natts_;
+  RowPolicies policies_;        // the caller's row-level security (no quals: none)
   RowScreen screen_;       // the first test of a row read from the page
   bool pages_decided_ = false;  // decide_pages() has run
-  bool policies_ = false;       // row-level security applies to the caller
   HeapScan scan_;
 };
 
@@ -385,7 +386,8 @@ class PartsEventSource final : public EventSource {
 
   void close() override {}
   const char* kind() const override { return "direct"; }
-  bool is_direct() const override { return !local_ && policies_.quals == NIL; }
+  bool is_direct() const override { return !local_ && (policies_.quals == NIL || policies_.parallel_safe); }
+  const RowPolicies* row_policies() const override { return policies_.quals != NIL ? &policies_ : nullptr; }
   bool reads_parts() const override { return true; }
   std::vector<Oid> part_relids() const override {
     std::vector<Oid> out;
@@ -482,6 +484,7 @@ std::unique_ptr<EventSource> open_heap_events(const Program& program, const Even
   std::vector<DirectPart> parts;
   RowPolicies policies;
   if (!events.direct_parts(used, &window, parts, policies, spec.parts)) return nullptr;
+  if (spec.parts != nullptr && spec.policies != nullptr) policies = *spec.policies;  // a participant: the leader's
   if (only_itself(parts, spec.relid))
     return std::make_unique<HeapEventSource>(program, spec, part_columns(columns, parts[0]), policies);
   return std::make_unique<PartsEventSource>(program, spec, std::move(columns), std::move(parts), policies);

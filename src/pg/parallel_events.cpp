@@ -28,6 +28,7 @@ constexpr uint64 kKeyScan = UINT64CONST(0xC0407E0000000004);
 constexpr uint64 kKeyQueues = UINT64CONST(0xC0407E0000000005);
 constexpr uint64 kKeyPages = UINT64CONST(0xC0407E0000000006);
 constexpr uint64 kKeyParts = UINT64CONST(0xC0407E0000000007);
+constexpr uint64 kKeyPolicies = UINT64CONST(0xC0407E0000000008);
 
 constexpr Size kQueueBytes = 64 * 1024;  // per worker, as PostgreSQL's own tuple queues
 constexpr std::size_t kChunkBytes = 32 * 1024;
@@ -44,6 +45,8 @@ struct SharedHeader {
   BlockNumber pages_known;        // the leader's page set: pages decided (kKeyPages holds their bits)
   bool parts;                     // tables handed out whole from next_part (no kKeyScan, kKeyPages)
   int nparts;                     // the tables of the scan (kKeyParts), as the leader listed them
+  Oid policies_relid;             // the relation the leader's row-level security quals are of
+  Size policies_bytes;            // their nodeToString() text in kKeyPolicies (0: no policies)
   pg_atomic_uint64 next_part;     // the next table to take, by index in the relation's parts
   pg_atomic_uint64 rows;          // rows folded by the workers
   pg_atomic_uint64 pages_skipped; // pages they left unread
@@ -102,6 +105,7 @@ Datum worker_body(void* p) {
   const Oid* part_oids = nullptr;
   ParallelTableScanDesc scan = nullptr;
   shm_mq_handle* queue = nullptr;
+  RowPolicies policies;  // the leader's (read back from their text), or none
   pg_call([&] {
     header = static_cast<SharedHeader*>(shm_toc_lookup(args->toc, kKeyHeader, false));
     page_words = static_cast<const uint64_t*>(shm_toc_lookup(args->toc, kKeyPages, header->parts));
@@ -113,6 +117,11 @@ Datum worker_body(void* p) {
     auto* mq = reinterpret_cast<shm_mq*>(queues + ParallelWorkerNumber * kQueueBytes);
     shm_mq_set_sender(mq, MyProc);
     queue = shm_mq_attach(mq, args->seg, nullptr);
+    if (header->policies_bytes > 0) {
+      policies.relid = header->policies_relid;
+      policies.quals = static_cast<List*>(stringToNode(static_cast<const char*>(shm_toc_lookup(args->toc, kKeyPolicies, false))));
+      policies.parallel_safe = true;
+    }
   });
   Program program = Program::compile_many(decode_definitions(std::string_view(definitions, header->definitions_bytes)));
   EventScanSpec spec;
@@ -124,6 +133,7 @@ Datum worker_body(void* p) {
   std::optional<PageSet> pages;
   const std::vector<Oid> parts(part_oids, part_oids + header->nparts);
   spec.parts = &parts;
+  spec.policies = &policies;
   if (header->parts) {
     spec.next_part = &header->next_part;
   } else {
@@ -195,8 +205,8 @@ int parallel_workers_for(Oid relid, EventSource& source) {
 }
 
 ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, const std::vector<int64_t>& bounds,
-                                  int workers, const PageSet* pages, const std::vector<Oid>& parts, UserTable& table,
-                                  MemoryContext batch_context) {
+                                  int workers, const PageSet* pages, const std::vector<Oid>& parts,
+                                  const RowPolicies& policies, UserTable& table, MemoryContext batch_context) {
   ParallelFold out;
   out.planned = workers;
   const std::string definitions = encode_definitions(program);
@@ -213,16 +223,20 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
     const Size scan_bytes = pages != nullptr ? table_parallelscan_estimate(rel, snapshot) : 0;
     const Size page_bytes = pages != nullptr ? sizeof(uint64_t) * (pages->words().size() + 1) : 0;
     const Size part_bytes = sizeof(Oid) * (parts.size() + 1);
+    // The policies' quals as the plan of a parallel query carries them: as text, read back by each worker.
+    const char* policy_text = policies.quals != NIL ? nodeToString(policies.quals) : nullptr;
+    const Size policy_bytes = policy_text != nullptr ? strlen(policy_text) : 0;
     shm_toc_estimate_chunk(&pcxt->estimator, sizeof(SharedHeader));
     shm_toc_estimate_chunk(&pcxt->estimator, sizeof(int64) * (bounds.size() + 1));
     shm_toc_estimate_chunk(&pcxt->estimator, definitions.size() + 1);
     shm_toc_estimate_chunk(&pcxt->estimator, mul_size(kQueueBytes, workers));
     shm_toc_estimate_chunk(&pcxt->estimator, part_bytes);
+    if (policy_bytes > 0) shm_toc_estimate_chunk(&pcxt->estimator, policy_bytes + 1);
     if (pages != nullptr) {
       shm_toc_estimate_chunk(&pcxt->estimator, scan_bytes);
       shm_toc_estimate_chunk(&pcxt->estimator, page_bytes);
     }
-    shm_toc_estimate_keys(&pcxt->estimator, 7);
+    shm_toc_estimate_keys(&pcxt->estimator, 8);
     InitializeParallelDSM(pcxt);
 
     header = static_cast<SharedHeader*>(shm_toc_allocate(pcxt->toc, sizeof(SharedHeader)));
@@ -236,6 +250,8 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
     header->pages_known = pages != nullptr ? pages->known() : 0;
     header->parts = pages == nullptr;
     header->nparts = static_cast<int>(parts.size());
+    header->policies_relid = policies.relid;
+    header->policies_bytes = policy_bytes;
     pg_atomic_init_u64(&header->next_part, 0);
     pg_atomic_init_u64(&header->rows, 0);
     pg_atomic_init_u64(&header->pages_skipped, 0);
@@ -265,6 +281,11 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
     auto* shared_parts = static_cast<Oid*>(shm_toc_allocate(pcxt->toc, part_bytes));
     for (std::size_t i = 0; i < parts.size(); ++i) shared_parts[i] = parts[i];
     shm_toc_insert(pcxt->toc, kKeyParts, shared_parts);
+    if (policy_bytes > 0) {
+      char* shared_policies = static_cast<char*>(shm_toc_allocate(pcxt->toc, policy_bytes + 1));
+      memcpy(shared_policies, policy_text, policy_bytes + 1);
+      shm_toc_insert(pcxt->toc, kKeyPolicies, shared_policies);
+    }
 
     LaunchParallelWorkers(pcxt);
     out.launched = pcxt->nworkers_launched;
@@ -278,6 +299,7 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
   StateBudget budget(&header->state_in_use);
   if (parallel_leader_participation || out.launched == 0) {
     spec.parts = &parts;
+    spec.policies = &policies;
     if (pages != nullptr) {
       spec.parallel_scan = scan;
       spec.pages = pages;

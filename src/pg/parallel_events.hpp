@@ -37,8 +37,8 @@ int parallel_workers_for(Oid relid, EventSource& source);
 // alone), shared the same way, so that every participant reads the same tables. The caller has
 // checked that the direct scan applies (open_heap_events succeeded and its source is_direct()).
 ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, const std::vector<int64_t>& bounds,
-                                  int workers, const PageSet* pages, const std::vector<Oid>& parts, UserTable& table,
-                                  MemoryContext batch_context);
+                                  int workers, const PageSet* pages, const std::vector<Oid>& parts,
+                                  const RowPolicies& policies, UserTable& table, MemoryContext batch_context);
 
 }  // namespace cohort::pg
 

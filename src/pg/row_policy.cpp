@@ -4,9 +4,12 @@
 namespace cohort::pg {
 
 RowSecurity caller_row_security(Oid relid, RowPolicies& policies) {
+  // Locked first, as a query's parser locks it before the rewriter decides: a concurrent ENABLE
+  // ROW LEVEL SECURITY or CREATE POLICY commits before that (their lock conflicts with ours), and
+  // taking the lock reads their invalidations, so the decision below sees them.
+  LockRelationOid(relid, AccessShareLock);
   const int status = check_enable_rls(relid, InvalidOid, true);
   if (status == RLS_NONE || status == RLS_NONE_ENV) return RowSecurity::None;
-  LockRelationOid(relid, AccessShareLock);  // as a query on it would hold it (and the scan will)
   // A one-table SELECT on the relation, as the rewriter sees it.
   Query* query = makeNode(Query);
   query->commandType = CMD_SELECT;
@@ -27,10 +30,16 @@ RowSecurity caller_row_security(Oid relid, RowPolicies& policies) {
   if (bms_is_member(InvalidAttrNumber - FirstLowInvalidHeapAttributeNumber, columns)) return RowSecurity::Executor;
   policies.relid = relid;
   policies.quals = quals;
+  Query* wrapped = makeNode(Query);  // the quals as a query's, for the planner's parallel check
+  wrapped->commandType = CMD_SELECT;
+  wrapped->jointree = makeFromExpr(NIL, reinterpret_cast<Node*>(make_ands_explicit(quals)));
+  policies.parallel_safe = max_parallel_hazard(wrapped) == PROPARALLEL_SAFE;
   return RowSecurity::Checkable;
 }
 
 void RowPolicyCheck::open(const RowPolicies& policies, Relation rel) {
+  estate_ = CreateExecutorState();
+  MemoryContext old = MemoryContextSwitchTo(estate_->es_query_cxt);  // everything below is freed in close()
   List* quals = policies.quals;
   if (RelationGetRelid(rel) != policies.relid) {
     // The parent's Vars as the columns of the same names in this table (the parent is locked).
@@ -41,8 +50,6 @@ void RowPolicyCheck::open(const RowPolicies& policies, Relation rel) {
     table_close(parent, NoLock);
     if (whole_row) elog(ERROR, "cohort: a whole-row reference in a row-level security policy");  // ruled out before
   }
-  estate_ = CreateExecutorState();
-  MemoryContext old = MemoryContextSwitchTo(estate_->es_query_cxt);
   qual_ = ExecPrepareQual(quals, estate_);
   econtext_ = GetPerTupleExprContext(estate_);
   slot_ = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsHeapTuple);

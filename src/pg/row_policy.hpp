@@ -13,6 +13,7 @@ namespace cohort::pg {
 struct RowPolicies {
   Oid relid = InvalidOid;
   List* quals = NIL;
+  bool parallel_safe = false;  // every function in them is PARALLEL SAFE: workers may check them
 };
 
 // What row-level security asks of the caller's SELECT on a relation.
@@ -23,7 +24,8 @@ enum class RowSecurity {
 };
 
 // Decides it for `relid` as the rewriter does, with the same error where row_security is off and
-// policies would apply; for Checkable, sets `policies`. Call inside pg_call.
+// policies would apply; for Checkable, sets `policies` (parallel_safe as the planner would judge
+// their quals, max_parallel_hazard()). Call inside pg_call.
 RowSecurity caller_row_security(Oid relid, RowPolicies& policies);
 
 // The quals compiled for one table that holds the relation's rows (the relation itself, a

@@ -101,7 +101,7 @@ bool SourceRelation::direct_parts(const std::vector<ColumnInfo>& columns, const 
   pg_call([&] {
     const char kind = get_rel_relkind(relid_);
     if (kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE) return;
-    if (caller_row_security(relid_, policies) == RowSecurity::Executor) return;
+    if (listed == nullptr && caller_row_security(relid_, policies) == RowSecurity::Executor) return;
     bool whole_table = pg_class_aclcheck(relid_, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
     for (const ColumnInfo& c : columns) {
       if (!whole_table && pg_attribute_aclcheck(relid_, c.attnum, GetUserId(), ACL_SELECT) != ACLCHECK_OK) return;

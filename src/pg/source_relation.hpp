@@ -56,7 +56,8 @@ class SourceRelation {
   // hold no time of `window`, if given, left out and not locked) with the columns' attnums in
   // each (privileges and policies are the relation's, as for a query on it); otherwise it is
   // empty. With `listed` (a parallel participant: the leader's list), those tables are read
-  // instead of listing them again.
+  // instead of listing them again, and row-level security is not decided again either: `policies`
+  // is left empty, for the caller to take the leader's.
   bool direct_parts(const std::vector<ColumnInfo>& columns, const TimeWindow* window,
                     std::vector<DirectPart>& parts, RowPolicies& policies,
                     const std::vector<Oid>* listed = nullptr) const;

@@ -12,6 +12,7 @@
 #include "pg/batches.hpp"
 #include "pg/guard.hpp"
 #include "pg/page_set.hpp"
+#include "pg/row_policy.hpp"
 
 namespace cohort::pg {
 
@@ -38,6 +39,9 @@ struct EventScanSpec {
   // from next_part). Listed again in each participant, a constraint validated, a partition
   // attached or a child added meanwhile (none conflicts with our locks) could make them differ.
   const std::vector<Oid>* parts = nullptr;
+  // Set with `parts`: the row-level security policies the leader decided for the caller (an
+  // empty list: none), which every participant checks instead of deciding them again.
+  const RowPolicies* policies = nullptr;
 };
 
 // What takes each batch of an events scan (it may throw; the scan then stops).
@@ -68,6 +72,8 @@ class EventSource {
   virtual uint64_t pages_skipped() const { return 0; }
   // Pages a serial direct scan will read, asking the index first where it applies (direct scans).
   virtual uint64_t pages_to_read() { return 0; }
+  // The caller's row-level security policies that a direct scan checks on each row (nullptr: none).
+  virtual const RowPolicies* row_policies() const { return nullptr; }
   // The pages the scan reads, deciding them first where pages_to_read() or a batch has not (direct
   // scans of one table, asking the index as pages_to_read() does; nullptr otherwise).
   virtual const PageSet* page_set() { return nullptr; }
