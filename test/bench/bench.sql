@@ -127,7 +127,7 @@ INSERT INTO cases SELECT CASE id WHEN 1 THEN 11 WHEN 2 THEN 12 ELSE 13 END,
 -- Cases 1, 2 and 6 again as an ordinary role under row-level security: a policy on the events
 -- and the customers that hides the users of one bucket in a hundred, chosen by a session setting
 -- (as a tenant policy compares a column with one), applied to the hand SQL by the planner and to
--- cohort's direct scan by cohort itself (on each row it keeps; no workers then).
+-- cohort's direct scan by cohort itself (on each row it keeps; its workers check them too).
 DO $$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'cohort_bench_reader') THEN CREATE ROLE cohort_bench_reader; END IF;
 END $$;
