@@ -225,15 +225,10 @@ void HeapScan::read_page(BlockNumber page, Buffer pinned) {
   const int lines = PageGetMaxOffsetNumber(dp);
   const ItemIdData* line_pointers = reinterpret_cast<PageHeader>(dp)->pd_linp;  // number n at [n - 1]
   int ntup = 0;
-  const bool number_lines = policy_.active();  // the policies' tuples need their line pointer numbers
   if (all_visible && !check_conflicts) {
     for (int off = lines; off >= FirstOffsetNumber && ntup < MaxHeapTuplesPerPage; --off) {
       const ItemIdData* lpp = &line_pointers[off - 1];
-      if (ItemIdIsNormal(lpp)) {
-        const uint16 at = static_cast<uint16>(ItemIdGetOffset(lpp));
-        if (number_lines) line_at_[at / MAXIMUM_ALIGNOF] = static_cast<uint16>(off);
-        tuple_offsets_[ntup++] = at;
-      }
+      if (ItemIdIsNormal(lpp)) tuple_offsets_[ntup++] = static_cast<uint16>(ItemIdGetOffset(lpp));
     }
   } else {
     for (int off = lines; off >= FirstOffsetNumber && ntup < MaxHeapTuplesPerPage; --off) {
@@ -246,13 +241,16 @@ void HeapScan::read_page(BlockNumber page, Buffer pinned) {
       ItemPointerSet(&tuple.t_self, page, static_cast<OffsetNumber>(off));
       const bool visible = all_visible || HeapTupleSatisfiesVisibility(&tuple, snapshot, h->rs_cbuf);
       if (check_conflicts) HeapCheckForSerializableConflictOut(visible, rel_, &tuple, h->rs_cbuf, snapshot);
-      if (visible) {
-        const uint16 at = static_cast<uint16>(ItemIdGetOffset(lpp));
-        if (number_lines) line_at_[at / MAXIMUM_ALIGNOF] = static_cast<uint16>(off);
-        tuple_offsets_[ntup++] = at;
-      }
+      if (visible) tuple_offsets_[ntup++] = static_cast<uint16>(ItemIdGetOffset(lpp));
     }
   }
+  // The policies' tuples need their line pointer numbers (their ctid): in a loop of their own,
+  // so that the loops above stay as they are without policies.
+  if (policy_.active())
+    for (int off = lines; off >= FirstOffsetNumber; --off) {
+      const ItemIdData* lpp = &line_pointers[off - 1];
+      if (ItemIdIsNormal(lpp)) line_at_[ItemIdGetOffset(lpp) / MAXIMUM_ALIGNOF] = static_cast<uint16>(off);
+    }
   LockBuffer(h->rs_cbuf, BUFFER_LOCK_UNLOCK);
   h->rs_ntuples = ntup;
 }

@@ -245,11 +245,6 @@ class HeapScan {
   // (the scan's rs_ntuples of them): where rs_vistuples would hold their line pointer numbers,
   // saving a line pointer read per tuple.
   uint16 tuple_offsets_[MaxHeapTuplesPerPage];
-  // With policies: the line pointer number of the visible tuple at each MAXALIGN'd byte offset of
-  // the current page (tuples start at such offsets), by offset / MAXIMUM_ALIGNOF.
-  uint16 line_at_[BLCKSZ / MAXIMUM_ALIGNOF];
-  RowPolicyCheck policy_;           // see apply_policies()
-  HeapTupleData policy_tuple_;      // the current tuple as policy_ takes it
   int nvalid_ = 0;                  // columns deformed so far
   uint32 offset_ = 0;               // byte offset after the last deformed column
   bool slow_ = false;               // offsets past a null or varlena are not cached ones
@@ -266,6 +261,12 @@ class HeapScan {
   bool* isnull_ = nullptr;
   std::vector<Datum> own_values_;
   std::unique_ptr<bool[]> own_isnull_;
+  // Row-level security (after the members the tuple loop uses, which keep their places):
+  RowPolicyCheck policy_;           // see apply_policies()
+  HeapTupleData policy_tuple_;      // the current tuple as policy_ takes it
+  // With policies: the line pointer number of the tuple at each MAXALIGN'd byte offset of the
+  // current page (tuples start at such offsets, each at its own), by offset / MAXIMUM_ALIGNOF.
+  uint16 line_at_[BLCKSZ / MAXIMUM_ALIGNOF];
 };
 
 // As the executor's slot_deform_heap_tuple(), resuming where the last call stopped; columns the

@@ -156,6 +156,12 @@ class HeapEventSource final : public EventSource {
   // Fills `b` with the next rows (texts allocated in `batch_context`); false at the end.
   bool next(EventBatch& b, MemoryContext batch_context) {
     decide_pages();
+    return policies_.quals != NIL ? fill_batch<true>(b, batch_context) : fill_batch<false>(b, batch_context);
+  }
+  // next(), with or without the row-level security check: two copies of the row loop, so that the
+  // one without policies has no call of it at all.
+  template <bool kPolicies>
+  bool fill_batch(EventBatch& b, MemoryContext batch_context) {
     const std::size_t P = props_.size(), F = filters_.size();
     const auto& filter_specs = program_.filters();
     // Without every event wanted, the event and time columns decide first, each deformed only as
@@ -193,7 +199,9 @@ class HeapEventSource final : public EventSource {
       if (relevance != nullptr && !relevance->may_feed(event, ts)) return false;
       // Row-level security, before anything else of the row is read: only the name and time,
       // compared with the definitions' own, decided so far (nothing that can raise an error).
-      if (!scan_.policy_allows()) return false;
+      if constexpr (kPolicies) {
+        if (!scan_.policy_allows()) return false;
+      }
       if (from_page) scan_.deform_through_pair();
       scan_.deform(natts_);
       Datum ud = scan_.value(user_.index, isnull);
