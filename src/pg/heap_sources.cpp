@@ -197,11 +197,6 @@ class HeapEventSource final : public EventSource {
       }
       // The window of the event's own accumulators, then (columns read) their filters.
       if (relevance != nullptr && !relevance->may_feed(event, ts)) return false;
-      // Row-level security, before anything else of the row is read: only the name and time,
-      // compared with the definitions' own, decided so far (nothing that can raise an error).
-      if constexpr (kPolicies) {
-        if (!scan_.policy_allows()) return false;
-      }
       if (from_page) scan_.deform_through_pair();
       scan_.deform(natts_);
       Datum ud = scan_.value(user_.index, isnull);
@@ -212,6 +207,13 @@ class HeapEventSource final : public EventSource {
       }
       if (relevance != nullptr && !relevance->time_decides(event) && !relevance->feeds(event, ts, b.passes.data() + n * F))
         return false;
+      // Row-level security, before any value of the row is kept: what decided so far only
+      // compares the row's bytes (the event name, the time, whether the user id is NULL, the
+      // filters' texts) with the definitions' own, as the planner may run leakproof comparisons
+      // before a policy; none of it raises an error of its own or keeps anything.
+      if constexpr (kPolicies) {
+        if (!scan_.policy_allows()) return false;
+      }
       b.users[n] = int_value(ud, user_.kind);
       b.ts[n] = ts;
       b.events[n] = event;
