@@ -35,6 +35,7 @@ class RowPolicyCheck {
  public:
   // Compiles `policies` for `rel` in a new executor state.
   void open(const RowPolicies& policies, Relation rel);
+  // Whether open() has compiled quals to check.
   bool active() const { return qual_ != nullptr; }
   // Whether `tuple` (of `rel`, on a page the caller keeps pinned) passes every qual.
   bool passes(HeapTuple tuple);
