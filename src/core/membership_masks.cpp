@@ -6,7 +6,7 @@
 namespace cohort {
 
 MembershipMasks::MembershipMasks(const Program& program, const UserTable& table)
-    : table_(table), words_((program.definitions() + 63) / 64) {
+    : table_(table), words_(words_for(program)) {
   if (program.needs_customers()) throw std::logic_error("cohort membership masks need definitions without customers columns");
   // Sets bit d of `bits` for every definition d that `slots` (nullptr: no events) match.
   const auto set_matches = [&](const double* slots, uint64_t* bits) {

@@ -19,8 +19,10 @@ class MembershipMasks {
   MembershipMasks(const Program& program, const UserTable& table);
   // The bytes the masks of `program` over `table` take (before building them).
   static std::size_t bytes_for(const Program& program, const UserTable& table) {
-    return (table.entries() + 1) * ((program.definitions() + 63) / 64) * sizeof(uint64_t);
+    return (table.entries() + 1) * words_for(program) * sizeof(uint64_t);
   }
+  // Words of bits per user for `program`'s definitions.
+  static std::size_t words_for(const Program& program) { return (program.definitions() + 63) / 64; }
   // Words of bits per user: bit d % 64 of word d / 64 is definition d.
   std::size_t words() const { return words_; }
   // The memberships of `user_id`, with its events or (not in the table) without any.

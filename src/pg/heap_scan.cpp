@@ -262,10 +262,11 @@ void HeapScan::apply_policies(const RowPolicies& policies) {
 bool HeapScan::current_passes_policies() {
   if (!pages_) return policy_.passes_slot(slot_);
   auto* h = reinterpret_cast<HeapScanDesc>(scan_);
-  const auto at = static_cast<std::size_t>(reinterpret_cast<char*>(tuple_) - static_cast<char*>(BufferGetPage(h->rs_cbuf)));
+  const Page page = BufferGetPage(h->rs_cbuf);
+  const auto at = static_cast<std::size_t>(reinterpret_cast<char*>(tuple_) - static_cast<char*>(page));
   const OffsetNumber line = line_at_[at / MAXIMUM_ALIGNOF];
   policy_tuple_.t_data = tuple_;
-  policy_tuple_.t_len = ItemIdGetLength(PageGetItemId(BufferGetPage(h->rs_cbuf), line));
+  policy_tuple_.t_len = ItemIdGetLength(PageGetItemId(page, line));
   ItemPointerSet(&policy_tuple_.t_self, h->rs_cblock, line);
   policy_tuple_.t_tableOid = RelationGetRelid(rel_);
   return policy_.passes(&policy_tuple_);

@@ -130,7 +130,7 @@ class HeapEventSource final : public EventSource {
                 spec.relevance),
         scan_(spec.relid, spec.parallel_scan) {
     if (ts_.index == event_.index + 1) scan_.prepare_text_then_int64(event_.index);
-    if (policies.quals != NIL) scan_.apply_policies(policies);
+    if (policies.any()) scan_.apply_policies(policies);
   }
 
   void for_each_batch(EventBatch& b, MemoryContext batch_context, const BatchConsumer& consume) override {
@@ -140,8 +140,8 @@ class HeapEventSource final : public EventSource {
   void close() override { scan_.close(); }
   const char* kind() const override { return "direct"; }
   // Workers check the leader's policies too, where every function in them is parallel safe.
-  bool is_direct() const override { return policies_.quals == NIL || policies_.parallel_safe; }
-  const RowPolicies* row_policies() const override { return policies_.quals != NIL ? &policies_ : nullptr; }
+  bool is_direct() const override { return policies_.allow_workers(); }
+  const RowPolicies* row_policies() const override { return policies_.any() ? &policies_ : nullptr; }
   uint64_t pages_skipped() const override { return scan_.pages_skipped(); }
   uint64_t pages_to_read() override {
     decide_pages();
@@ -156,7 +156,7 @@ class HeapEventSource final : public EventSource {
   // Fills `b` with the next rows (texts allocated in `batch_context`); false at the end.
   bool next(EventBatch& b, MemoryContext batch_context) {
     decide_pages();
-    return policies_.quals != NIL ? fill_batch<true>(b, batch_context) : fill_batch<false>(b, batch_context);
+    return policies_.any() ? fill_batch<true>(b, batch_context) : fill_batch<false>(b, batch_context);
   }
   // next(), with or without the row-level security check: two copies of the row loop, so that the
   // one without policies has no call of it at all.
@@ -276,7 +276,7 @@ class HeapCustomerSource final : public CustomerSource {
         risk_(columns.risk),
         natts_(columns.natts),
         scan_(relid) {
-    if (policies.quals != NIL) scan_.apply_policies(policies);
+    if (policies.any()) scan_.apply_policies(policies);
   }
 
   void for_each_batch(CustomerBatch& b, MemoryContext batch_context, const CustomerConsumer& consume) override {
@@ -396,8 +396,8 @@ class PartsEventSource final : public EventSource {
 
   void close() override {}
   const char* kind() const override { return "direct"; }
-  bool is_direct() const override { return !local_ && (policies_.quals == NIL || policies_.parallel_safe); }
-  const RowPolicies* row_policies() const override { return policies_.quals != NIL ? &policies_ : nullptr; }
+  bool is_direct() const override { return !local_ && policies_.allow_workers(); }
+  const RowPolicies* row_policies() const override { return policies_.any() ? &policies_ : nullptr; }
   bool reads_parts() const override { return true; }
   std::vector<Oid> part_relids() const override {
     std::vector<Oid> out;

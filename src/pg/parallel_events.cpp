@@ -224,7 +224,7 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
     const Size page_bytes = pages != nullptr ? sizeof(uint64_t) * (pages->words().size() + 1) : 0;
     const Size part_bytes = sizeof(Oid) * (parts.size() + 1);
     // The policies' quals as the plan of a parallel query carries them: as text, read back by each worker.
-    const char* policy_text = policies.quals != NIL ? nodeToString(policies.quals) : nullptr;
+    const char* policy_text = policies.any() ? nodeToString(policies.quals) : nullptr;
     const Size policy_bytes = policy_text != nullptr ? strlen(policy_text) : 0;
     shm_toc_estimate_chunk(&pcxt->estimator, sizeof(SharedHeader));
     shm_toc_estimate_chunk(&pcxt->estimator, sizeof(int64) * (bounds.size() + 1));

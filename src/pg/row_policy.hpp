@@ -14,6 +14,11 @@ struct RowPolicies {
   Oid relid = InvalidOid;
   List* quals = NIL;
   bool parallel_safe = false;  // every function in them is PARALLEL SAFE: workers may check them
+
+  // Whether any policy applies (to be checked on each row).
+  bool any() const { return quals != NIL; }
+  // Whether a direct scan under them may hand rows to parallel workers: none, or parallel safe.
+  bool allow_workers() const { return !any() || parallel_safe; }
 };
 
 // What row-level security asks of the caller's SELECT on a relation.

@@ -98,10 +98,11 @@ bool SourceRelation::direct_parts(const std::vector<ColumnInfo>& columns, const 
   policies = RowPolicies{};
   if (!direct_scan_enabled()) return false;
   bool possible = false;
+  RowPolicies decided;  // given to the caller only once the relation qualifies
   pg_call([&] {
     const char kind = get_rel_relkind(relid_);
     if (kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE) return;
-    if (listed == nullptr && caller_row_security(relid_, policies) == RowSecurity::Executor) return;
+    if (listed == nullptr && caller_row_security(relid_, decided) == RowSecurity::Executor) return;
     bool whole_table = pg_class_aclcheck(relid_, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
     for (const ColumnInfo& c : columns) {
       if (!whole_table && pg_attribute_aclcheck(relid_, c.attnum, GetUserId(), ACL_SELECT) != ACLCHECK_OK) return;
@@ -112,10 +113,7 @@ bool SourceRelation::direct_parts(const std::vector<ColumnInfo>& columns, const 
     possible = true;
   });
   std::vector<Oid> oids;
-  if (!possible) {
-    policies = RowPolicies{};
-    return false;
-  }
+  if (!possible) return false;
   if (listed != nullptr) {
     // Another participant's list: each table locked here as storage_parts() would lock it.
     oids = *listed;
@@ -124,7 +122,6 @@ bool SourceRelation::direct_parts(const std::vector<ColumnInfo>& columns, const 
       for (Oid oid : oids) LockRelationOid(oid, AccessShareLock);
     });
   } else if (!storage_parts(relid_, window, oids)) {
-    policies = RowPolicies{};
     return false;
   }
   for (Oid oid : oids) {
@@ -143,13 +140,13 @@ bool SourceRelation::direct_parts(const std::vector<ColumnInfo>& columns, const 
         });
       if (attnum <= 0 || !same) {
         parts.clear();
-        policies = RowPolicies{};
         return false;
       }
       part.attnums.push_back(attnum);
     }
     parts.push_back(std::move(part));
   }
+  policies = decided;
   return true;
 }
 
