@@ -280,6 +280,52 @@ SELECT (SELECT array_agg(user_id ORDER BY user_id) FROM cohort.evaluate((SELECT 
        (SELECT count(*) FROM rs_parted WHERE tableoid = 'rs_p2'::regclass) AS rows_seen_of_hidden_partition;
 RESET ROLE;
 
+-- A partitioned customers table under its parent's policy, one partition holding the columns in
+-- another order (and a dropped column): each partition's rows are checked against the parent's
+-- policy mapped to it by name, in the customers pass of evaluations and of statistics. The policy
+-- is the tenant's, and one partition shows only its customers under 50 (tableoid and a column).
+CREATE TABLE rs_cust_parted (user_id bigint, age int, email_opens int, website_visits int, total_purchases int,
+                             churn_score float8, risk_level text, tenant text) PARTITION BY HASH (user_id);
+CREATE TABLE rs_cp0 PARTITION OF rs_cust_parted FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+CREATE TABLE rs_cp1 (tenant text, risk_level text, spare int, churn_score float8, total_purchases int, website_visits int,
+                     email_opens int, age int, user_id bigint);
+ALTER TABLE rs_cp1 DROP COLUMN spare;
+ALTER TABLE rs_cust_parted ATTACH PARTITION rs_cp1 FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+INSERT INTO rs_cust_parted
+SELECT user_id, age, email_opens, website_visits, total_purchases, churn_score, risk_level, tenant FROM rs_customers;
+ALTER TABLE rs_cust_parted ENABLE ROW LEVEL SECURITY;
+CREATE POLICY rs_cp_tenant ON rs_cust_parted TO regress_cohort_rs
+  USING (tenant = current_setting('rs.tenant') AND (tableoid <> 'rs_cp1'::regclass OR age < 50));
+GRANT SELECT ON rs_cust_parted TO regress_cohort_rs;
+-- Tenant a's visible customers, by plain SQL as the superuser with the policy written out.
+CREATE TABLE rs_cp_visible AS
+SELECT * FROM rs_cust_parted WHERE tenant = 'a' AND (tableoid <> 'rs_cp1'::regclass OR age < 50);
+GRANT SELECT ON rs_cp_visible TO regress_cohort_rs;
+SELECT count(*) AS visible_customers, count(*) FILTER (WHERE user_id IN (SELECT user_id FROM rs_cp1)) AS of_rs_cp1
+  FROM rs_cp_visible;
+SET ROLE regress_cohort_rs;
+SET rs.tenant = 'a';
+-- The definitions reading customers, and a criteria object over customers alone: the direct scan
+-- against the executor path and against the visible copy (the events as the role sees them).
+SELECT s.id, (r).path, cardinality((r).m) AS members, (r).m IS NOT DISTINCT FROM (e).m AS same_as_executor,
+       (r).m IS NOT DISTINCT FROM (v).m AS same_as_visible_copy
+  FROM (SELECT id, d FROM rs_defs WHERE id IN (4, 5)
+        UNION ALL SELECT 6, '{"engagement_level": "medium", "churn_risk_level": "low", "min_age": 25}') s,
+       LATERAL pg_temp.rs_run(s.d, 'rs_events', 'rs_cust_parted', true) r,
+       LATERAL pg_temp.rs_run(s.d, 'rs_events', 'rs_cust_parted', false) e,
+       LATERAL pg_temp.rs_run(s.d, 'rs_events', 'rs_cp_visible', true) v
+ ORDER BY s.id;
+SELECT s.definition_index, s.total_customers,
+       (s.total_customers, round(s.avg_churn_score::numeric, 10), s.high_risk_count, s.medium_risk_count, s.low_risk_count)
+       IS NOT DISTINCT FROM (c.total_customers, round(c.avg_churn_score::numeric, 10), c.high_risk_count, c.medium_risk_count,
+                             c.low_risk_count) AS same_statistics
+  FROM cohort.statistics_many((SELECT array_agg(d ORDER BY id) FROM rs_defs), 'rs_events', 'rs_cust_parted', '2026-05-20') s
+  JOIN cohort.statistics_many((SELECT array_agg(d ORDER BY id) FROM rs_defs), 'rs_events', 'rs_cp_visible', '2026-05-20') c
+ USING (definition_index) ORDER BY 1;
+SELECT count(*) FROM cohort.statistics_many((SELECT array_agg(d ORDER BY id) FROM rs_defs), 'rs_events', 'rs_cust_parted', '2026-05-20');
+SELECT customers_scan FROM cohort.last_evaluation();
+RESET ROLE;
+
 -- An inheritance child with its columns in another order: the parent's policy (tableoid and a
 -- column) mapped to it by name.
 CREATE TABLE rs_inh (user_id bigint, event text, ts timestamptz);
@@ -318,7 +364,7 @@ SELECT events_scan FROM cohort.last_evaluation();
 RESET ROLE;
 
 DROP TABLE rs_events, rs_customers, rs_visible_events, rs_visible_customers, rs_copy_events, rs_copy_customers,
-           rs_defs, rs_cases, rs_outcomes, rs_parted, rs_owned, rs_inh_child, rs_inh, rs_cols;
+           rs_defs, rs_cases, rs_outcomes, rs_parted, rs_cust_parted, rs_cp_visible, rs_owned, rs_inh_child, rs_inh, rs_cols;
 DROP FUNCTION rs_fails_on_7(bigint), rs_secret_check(bigint);
 DROP OWNED BY regress_cohort_rs, regress_cohort_rs_bypass;
 DROP ROLE regress_cohort_rs, regress_cohort_rs_bypass;
