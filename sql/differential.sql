@@ -851,6 +851,61 @@ SELECT count(*) AS definitions, count(*) FILTER (WHERE total BETWEEN 1 AND 200) 
   FROM diff.stat_expected;
 SELECT * FROM diff.stat_mismatches(0);
 SELECT * FROM diff.stat_mismatches(2);
+-- With user_id unique (a primary key: one customers row per user), the statistics of definitions
+-- that read customers columns are folded in the evaluation's own customers scan: one scan of the
+-- customers where the other tables take two. Against plain SQL over the members cohort.evaluate
+-- gives on the same table, and against an unindexed copy (two scans); serially and with 2 workers.
+-- Without the index, or with a deferrable or partial one, the customers are read twice.
+CREATE TABLE diff.customers_pk AS
+SELECT * FROM diff.customers WHERE user_id IS NOT NULL AND ctid <> (SELECT max(ctid) FROM diff.customers WHERE user_id = 3);
+ALTER TABLE diff.customers_pk ADD PRIMARY KEY (user_id);
+CREATE TABLE diff.customers_copy AS SELECT * FROM diff.customers_pk;
+CREATE FUNCTION diff.pk_stat_mismatches(n_workers int) RETURNS TABLE (workers int, definitions bigint, vs_plain_sql bigint,
+                                                                     vs_unindexed_copy bigint)
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  t timestamptz := (SELECT a.t FROM diff.as_of a WHERE a.k = 1);
+  defs cohort.definition[] := (SELECT array_agg(d ORDER BY idx) FROM diff.stat_defs WHERE needs_customers);
+BEGIN
+  PERFORM set_config('max_parallel_workers_per_gather', n_workers::text, true);
+  PERFORM set_config('parallel_leader_participation', (n_workers = 0)::text, true);
+  RETURN QUERY
+  WITH one AS (SELECT * FROM cohort.statistics_many(defs, 'diff.events', 'diff.customers_pk', t)),
+       two AS (SELECT * FROM cohort.statistics_many(defs, 'diff.events', 'diff.customers_copy', t)),
+       plain AS (SELECT i, s.* FROM generate_series(1, cardinality(defs)) i,
+                        LATERAL (SELECT count(*) AS total, avg(c.churn_score) AS avg_churn,
+                                        count(*) FILTER (WHERE lower(btrim(c.risk_level)) = 'high') AS high,
+                                        count(*) FILTER (WHERE lower(btrim(c.risk_level)) = 'medium') AS medium,
+                                        count(*) FILTER (WHERE lower(btrim(c.risk_level)) = 'low') AS low
+                                   FROM diff.customers_pk c
+                                  WHERE c.user_id IN (SELECT e.user_id FROM cohort.evaluate(defs[i], 'diff.events', 'diff.customers_pk', t) e)) s)
+  SELECT n_workers, (SELECT count(*) FROM one),
+         (SELECT count(*) FROM plain p FULL JOIN one o ON o.definition_index = p.i
+           WHERE (p.total, p.avg_churn, p.high, p.medium, p.low) IS DISTINCT FROM
+                 (o.total_customers, o.avg_churn_score, o.high_risk_count, o.medium_risk_count, o.low_risk_count)),
+         (SELECT count(*) FROM two w FULL JOIN one o USING (definition_index)
+           WHERE (w.total_customers, w.avg_churn_score, w.high_risk_count, w.medium_risk_count, w.low_risk_count) IS DISTINCT FROM
+                 (o.total_customers, o.avg_churn_score, o.high_risk_count, o.medium_risk_count, o.low_risk_count));
+END $$;
+SELECT * FROM diff.pk_stat_mismatches(0);
+SELECT * FROM diff.pk_stat_mismatches(2);
+-- Customers scans of one statistics_many call (this transaction's counts), by the index the
+-- table has.
+CREATE FUNCTION diff.customers_scans(customers regclass) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE before bigint := pg_stat_get_xact_numscans(customers);
+BEGIN
+  PERFORM count(*) FROM cohort.statistics_many((SELECT array_agg(d ORDER BY idx) FROM diff.stat_defs WHERE needs_customers),
+                                               'diff.events', customers, (SELECT a.t FROM diff.as_of a WHERE a.k = 1));
+  RETURN pg_stat_get_xact_numscans(customers) - before;
+END $$;
+SELECT 'primary key' AS user_id_index, diff.customers_scans('diff.customers_pk') AS scans
+UNION ALL SELECT 'none', diff.customers_scans('diff.customers_copy');
+CREATE UNIQUE INDEX customers_copy_partial ON diff.customers_copy (user_id) WHERE user_id > 0;
+SELECT 'partial unique' AS user_id_index, diff.customers_scans('diff.customers_copy') AS scans;
+DROP INDEX diff.customers_copy_partial;
+ALTER TABLE diff.customers_copy ADD UNIQUE (user_id) DEFERRABLE;
+SELECT 'deferrable unique' AS user_id_index, diff.customers_scans('diff.customers_copy') AS scans;
 ALTER TABLE diff.events RESET (parallel_workers);
 -- ---------------------------------------------------------------------------------------------
 -- The same comparisons through parallel evaluation: two workers share the direct scan of the

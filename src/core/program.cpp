@@ -214,7 +214,7 @@ bool Program::eval(int index, const double* slots, const CustomerRow* customer) 
     }
     case NodeKind::ChurnRisk:
       if (customer == nullptr || customer->risk_level_null) return false;
-      return risk_level_index(customer->risk_level) == static_cast<int>(e.level);
+      return customer->risk_level == static_cast<int>(e.level);
   }
   return false;
 }

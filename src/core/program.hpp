@@ -47,7 +47,7 @@ struct CustomerRow {
   const double* numbers = nullptr;  // one per Program::attributes()
   const bool* nulls = nullptr;
   bool risk_level_null = true;
-  std::string_view risk_level;
+  int risk_level = -1;  // risk_level_index() of the row's risk_level text
 };
 
 // Whether n bytes at a and b are equal: 8 at a time, inline (event names are short, and a call to

@@ -8,34 +8,38 @@ namespace cohort {
 int risk_level_index(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  static const char* const kNames[] = {"low", "medium", "high"};
-  for (int i = 0; i < 3; ++i) {
-    std::string_view want(kNames[i]);
-    if (text.size() != want.size()) continue;
-    bool same = true;
-    for (std::size_t k = 0; k < text.size() && same; ++k) {
-      char c = text[k];
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      same = c == want[k];
-    }
-    if (same) return i;
+  // The length picks the one name the text can be (it runs on every customers row read).
+  int level;
+  std::string_view want;
+  switch (text.size()) {
+    case 3: level = 0, want = "low"; break;
+    case 6: level = 1, want = "medium"; break;
+    case 4: level = 2, want = "high"; break;
+    default: return -1;
   }
-  return -1;
+  for (std::size_t k = 0; k < text.size(); ++k) {
+    char c = text[k];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != want[k]) return -1;
+  }
+  return level;
 }
 
 void RiskCounts::add(std::optional<std::string_view> risk_level, std::optional<double> churn_score) {
+  add_level(risk_level ? risk_level_index(*risk_level) : -1, churn_score);
+}
+
+void RiskCounts::add_level(int level_index, std::optional<double> churn_score) {
   rows += 1;
   if (churn_score) {
     score_sum += *churn_score;
     score_rows += 1;
   }
-  if (risk_level) {
-    switch (risk_level_index(*risk_level)) {
-      case 0: low += 1; break;
-      case 1: medium += 1; break;
-      case 2: high += 1; break;
-      default: break;
-    }
+  switch (level_index) {
+    case 0: low += 1; break;
+    case 1: medium += 1; break;
+    case 2: high += 1; break;
+    default: break;
   }
 }
 

@@ -15,6 +15,8 @@ struct RiskCounts {
 
   // Folds one customer: its risk level text (may be absent) and churn score (may be absent).
   void add(std::optional<std::string_view> risk_level, std::optional<double> churn_score);
+  // The same with the risk level given as risk_level_index() of its text (-1 for NULL too).
+  void add_level(int level_index, std::optional<double> churn_score);
   // Folds another partial state into this one.
   void merge(const RiskCounts& other);
 };

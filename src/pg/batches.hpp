@@ -40,7 +40,7 @@ struct CustomerBatch {
   std::vector<int64_t> users;
   std::vector<double> numbers;  // rows × attrs
   std::vector<char> nulls;      // rows × attrs
-  std::vector<std::string_view> risk;
+  std::vector<signed char> risk;  // risk_level_index() of each row's risk_level
   std::vector<char> risk_null;
 
   // Sizes the buffers for `capacity` rows.

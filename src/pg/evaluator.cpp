@@ -14,6 +14,7 @@
 #include "pg/scoped_context.hpp"
 #include "pg/spi_connection.hpp"
 #include "pg/sources.hpp"
+#include "pg/unique_users.hpp"
 
 namespace cohort::pg {
 namespace {
@@ -108,10 +109,12 @@ std::unique_ptr<MembershipMasks> charged_masks(const Program& program, const Use
   return std::make_unique<MembershipMasks>(program, table);
 }
 
-// Reads the customers and appends each matching row's user id to the members of each definition.
-void scan_customers(const Program& program, const EvaluationInput& input, const UserTable& table, Arena& arena,
-                    ScopedContext& batch_context, std::vector<std::vector<int64_t>>& members,
-                    EvaluationReport& report) {
+// Reads `columns` of the customers (at least those `program` reads, in its attribute order
+// first) and calls matched(d, batch, r) for each row r that makes definition d match.
+template <typename Matched>
+void scan_customers(const Program& program, const EvaluationInput& input, const CustomerColumns& columns,
+                    const UserTable& table, Arena& arena, ScopedContext& batch_context, EvaluationReport& report,
+                    Matched&& matched) {
   // Definitions that read no customers column are decided per user in one pass over the table.
   std::unique_ptr<MembershipMasks> masks;
   // Otherwise the customers rows of users whose events rule out every definition are skipped
@@ -125,11 +128,11 @@ void scan_customers(const Program& program, const EvaluationInput& input, const 
     budget.charge_bytes(table.bytes() + candidates->bytes(), table.size());
     report.state_bytes += candidates->bytes();
   }
-  std::unique_ptr<CustomerSource> source = open_customers(customer_columns(program), input.customers);
+  std::unique_ptr<CustomerSource> source = open_customers(columns, input.customers);
   source->only_candidates(candidates.get());
   report.customers_scan = source->kind();
   CustomerBatch batch;
-  batch.reserve(kBatchRows, program.attributes().size());
+  batch.reserve(kBatchRows, columns.attributes.size());
   const std::size_t A = batch.attrs;
   const bool prefetch = table.size() > 0;  // rows look their users up in the table
   source->for_each_batch(batch, batch_context.get(), [&](const CustomerBatch& in) {
@@ -140,7 +143,7 @@ void scan_customers(const Program& program, const EvaluationInput& input, const 
         const uint64_t* bits = masks->of(in.users[r]);
         for (std::size_t w = 0; w < masks->words(); ++w)
           for (uint64_t word = bits[w]; word != 0; word &= word - 1)
-            members[w * 64 + static_cast<std::size_t>(__builtin_ctzll(word))].push_back(in.users[r]);
+            matched(w * 64 + static_cast<std::size_t>(__builtin_ctzll(word)), in, r);
         continue;
       }
       CustomerRow c;
@@ -149,8 +152,8 @@ void scan_customers(const Program& program, const EvaluationInput& input, const 
       c.risk_level_null = in.risk_null[r] != 0;
       c.risk_level = in.risk[r];
       const double* slots = table.find(in.users[r]);
-      for (std::size_t d = 0; d < members.size(); ++d)
-        if (program.matches(d, slots, &c)) members[d].push_back(in.users[r]);
+      for (std::size_t d = 0; d < program.definitions(); ++d)
+        if (program.matches(d, slots, &c)) matched(d, in, r);
     }
   });
   source->close();
@@ -190,6 +193,30 @@ void evaluate_with_table(const Program& program, const EvaluationInput& input, E
   if (report_out) *report_out = report;
 }
 
+// Statistics of definitions that read customers columns, where each user has one customers row at
+// most: a matching row is then all its user has, so the evaluation's own customers scan folds it
+// (with its churn score and risk level) into the statistics, without member lists or a second scan.
+std::vector<RiskCounts> statistics_in_one_scan(const Program& program, const EvaluationInput& input,
+                                               EvaluationReport* report_out) {
+  CustomerColumns columns = customer_columns(program);
+  columns.risk_level = true;
+  auto& attrs = columns.attributes;
+  const auto churn = static_cast<std::size_t>(std::find(attrs.begin(), attrs.end(), "churn_score") - attrs.begin());
+  if (churn == attrs.size()) attrs.push_back("churn_score");
+  std::vector<RiskCounts> stats(program.definitions());
+  evaluate_with_table(program, input, report_out,
+                      [&](const UserTable& table, Arena& arena, ScopedContext& batch_context, EvaluationReport& report) {
+                        scan_customers(program, input, columns, table, arena, batch_context, report,
+                                       [&](std::size_t d, const CustomerBatch& in, std::size_t r) {
+                                         const std::size_t at = r * in.attrs + churn;
+                                         std::optional<double> score;
+                                         if (!in.nulls[at]) score = in.numbers[at];
+                                         stats[d].add_level(in.risk_null[r] ? -1 : in.risk[r], score);
+                                       });
+                      });
+  return stats;
+}
+
 }  // namespace
 
 std::vector<std::vector<int64_t>> evaluate_members_each(const Program& program, const EvaluationInput& input,
@@ -204,10 +231,15 @@ std::vector<std::vector<int64_t>> evaluate_members_each(const Program& program, 
                               if (program.matches(d, slots, nullptr)) members[d].push_back(user);
                           });
                         } else {
-                          scan_customers(program, input, table, arena, batch_context, members, report);
+                          scan_customers(program, input, customer_columns(program), table, arena, batch_context,
+                                         report, [&](std::size_t d, const CustomerBatch& in, std::size_t r) {
+                                           members[d].push_back(in.users[r]);
+                                         });
                         }
                       });
-  for (auto& m : members) std::sort(m.begin(), m.end());
+  // Members taken in the customers' physical order are often sorted already (ids loaded in order).
+  for (auto& m : members)
+    if (!std::is_sorted(m.begin(), m.end())) std::sort(m.begin(), m.end());
   return members;
 }
 
@@ -224,7 +256,9 @@ std::vector<RiskCounts> evaluate_statistics(const Program& program, const Evalua
                         });
     return stats;
   }
-  // The report is the caller's only once the statistics are computed, as on the path above.
+  if (input.customers != InvalidOid && user_ids_unique(input.customers))
+    return statistics_in_one_scan(program, input, report_out);
+  // The report is the caller's only once the statistics are computed, as on the paths above.
   EvaluationReport report;
   std::vector<std::vector<int64_t>> members = evaluate_members_each(program, input, &report);
   std::vector<RiskCounts> stats(members.size());

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/numeric_decode.hpp"
+#include "core/risk_counts.hpp"
 #include "core/row_screen.hpp"
 #include "pg/heap_scan.hpp"
 #include "pg/heap_sources.hpp"
@@ -311,7 +312,7 @@ class HeapCustomerSource final : public CustomerSource {
       if (has_risk_) {
         Datum d = scan_.value(risk_.index, isnull);
         b.risk_null[n] = isnull;
-        if (!isnull) b.risk[n] = copy_bytes(text_value(d));
+        if (!isnull) b.risk[n] = static_cast<signed char>(risk_level_index(text_value(d)));
       }
       return true;
     });

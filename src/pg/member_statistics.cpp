@@ -68,13 +68,12 @@ void fold_customers(Oid customers, std::size_t words, const BitsOf& bits_of, Mem
     for (std::size_t r = 0; r < in.rows; ++r) {
       const uint64_t* bits = bits_of(in.users[r]);
       if (bits == nullptr) continue;
-      std::optional<std::string_view> level;
-      if (!in.risk_null[r]) level = in.risk[r];
+      const int level = in.risk_null[r] ? -1 : in.risk[r];
       std::optional<double> score;
       if (!in.nulls[r]) score = in.numbers[r];
       for (std::size_t w = 0; w < words; ++w)
         for (uint64_t word = bits[w]; word != 0; word &= word - 1)
-          out[w * 64 + static_cast<std::size_t>(__builtin_ctzll(word))].add(level, score);
+          out[w * 64 + static_cast<std::size_t>(__builtin_ctzll(word))].add_level(level, score);
     }
   });
   source->close();

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/risk_counts.hpp"
 #include "pg/source_relation.hpp"
 #include "pg/spi_sources.hpp"
 
@@ -48,6 +49,12 @@ PreparedQuery prepare_query(const std::string& sql, const std::vector<Oid>& type
     }
   });
   return q;
+}
+
+// risk_level_index() of a text datum (detoasted into the current memory context if need be).
+signed char risk_level_of(Datum d) {
+  text* t = DatumGetTextPP(d);
+  return static_cast<signed char>(risk_level_index(std::string_view(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t))));
 }
 
 // A text datum's bytes, copied into the current memory context unless detoasting already did.
@@ -267,7 +274,7 @@ class SpiCustomerSource final : public CustomerSource {
     b.risk_null[n] = true;
     if (risk_level_) {
       b.risk_null[n] = isnull[1 + A];
-      if (!isnull[1 + A]) b.risk[n] = copied_text(v[1 + A]);
+      if (!isnull[1 + A]) b.risk[n] = risk_level_of(v[1 + A]);
     }
     b.rows = n + 1;
     return true;

@@ -143,6 +143,18 @@ SET bench.hidden_bucket = '0';
 INSERT INTO cases SELECT CASE id WHEN 1 THEN 17 WHEN 2 THEN 18 ELSE 19 END,
        name || ', as a role under row-level security', cohort_sql, hand_sql, reps, 'cohort_bench_reader'
   FROM cases WHERE id IN (1, 2, 6);
+-- Statistics of the seed criteria cohort (case 3) as the reference app's statistics page shows
+-- them: size, average churn score (to 10 decimals: float sums follow the rows' order) and risk
+-- counts. customers.user_id is the primary key, so the evaluation's own customers scan folds them.
+INSERT INTO cases SELECT 21, 'statistics of the seed criteria cohort (customers)',
+ $$SELECT total_customers, round(avg_churn_score::numeric, 10) AS avg_churn, high_risk_count, medium_risk_count, low_risk_count
+     FROM cohort.statistics_many(ARRAY['{"engagement_level": "high", "churn_risk_level": "low", "min_age": 25, "max_age": 65, "min_total_purchases": 10, "max_total_purchases": 100}'::cohort.definition],
+                                 'events', 'customers', '2026-06-30 12:00+00')$$,
+ replace(hand_sql, 'SELECT user_id FROM customers',
+         $$SELECT count(*), round(avg(churn_score)::numeric, 10), count(*) FILTER (WHERE lower(btrim(risk_level)) = 'high'),
+                  count(*) FILTER (WHERE lower(btrim(risk_level)) = 'medium'), count(*) FILTER (WHERE lower(btrim(risk_level)) = 'low')
+             FROM customers$$), reps
+  FROM cases WHERE id = 3;
 
 -- Becomes `role` for the rest of the transaction, or the benchmark's own role again (NULL).
 CREATE FUNCTION pg_temp.as_role(role text) RETURNS void LANGUAGE sql AS $$SELECT set_config('role', coalesce(role, 'none'), true)$$;
@@ -177,7 +189,7 @@ BEGIN
       PERFORM pg_temp.as_role(NULL);
       INSERT INTO timings VALUES (c.id, 'cohort', s, e.state_bytes, e.events_scan || '/' || e.customers_scan
                                   || CASE WHEN e.pages_skipped > 0 THEN ' ' || e.pages_skipped || ' pages skipped' ELSE '' END);
-      IF c.cohort_sql NOT LIKE '%cohort.evaluate(%' THEN  -- an aggregate: last_evaluation() is not about it
+      IF c.cohort_sql NOT LIKE '%cohort.evaluate(%' AND c.cohort_sql NOT LIKE '%cohort.statistics_many(%' THEN  -- an aggregate: last_evaluation() is not about it
         UPDATE timings SET state_bytes = NULL, scan = NULL WHERE id = c.id;
       END IF;
       IF NOT EXISTS (SELECT 1 FROM cases p WHERE p.id < c.id AND p.hand_sql = c.hand_sql AND p.role IS NOT DISTINCT FROM c.role) THEN
@@ -194,7 +206,7 @@ BEGIN
       PERFORM pg_temp.as_role(NULL);
       INSERT INTO timings VALUES (c.id, 'cohort_par', s, e.state_bytes,
                                   e.events_scan || '/' || e.customers_scan || ' ' || e.workers_launched || 'w');
-      IF c.cohort_sql NOT LIKE '%cohort.evaluate(%' THEN
+      IF c.cohort_sql NOT LIKE '%cohort.evaluate(%' AND c.cohort_sql NOT LIKE '%cohort.statistics_many(%' THEN
         UPDATE timings SET state_bytes = NULL, scan = NULL WHERE id = c.id;
       END IF;
       IF NOT EXISTS (SELECT 1 FROM cases p WHERE p.id < c.id AND p.hand_sql = c.hand_sql AND p.role IS NOT DISTINCT FROM c.role) THEN

@@ -91,7 +91,7 @@ bool some_row_matches(const cohort::Program& p, std::size_t d, const double* slo
     cohort::CustomerRow c;
     c.numbers = customers.numbers[i].data();
     c.nulls = reinterpret_cast<const bool*>(customers.nulls[i].data());
-    c.risk_level = customers.risks[i];
+    c.risk_level = cohort::risk_level_index(customers.risks[i]);
     c.risk_level_null = customers.risk_nulls[i];
     if (p.matches(d, slots, &c)) return true;
   }

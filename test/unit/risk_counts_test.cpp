@@ -15,6 +15,33 @@ TEST(RiskCounts, LevelIndex) {
   EXPECT_EQ(cohort::risk_level_index(""), -1);
   EXPECT_EQ(cohort::risk_level_index("highest"), -1);
   EXPECT_EQ(cohort::risk_level_index("lo w"), -1);
+  // Texts of each name's length that are not that name.
+  EXPECT_EQ(cohort::risk_level_index("hig"), -1);
+  EXPECT_EQ(cohort::risk_level_index("lew"), -1);
+  EXPECT_EQ(cohort::risk_level_index("lov"), -1);
+  EXPECT_EQ(cohort::risk_level_index("nope"), -1);
+  EXPECT_EQ(cohort::risk_level_index("higH "), 2);
+  EXPECT_EQ(cohort::risk_level_index("mediun"), -1);
+  EXPECT_EQ(cohort::risk_level_index("\tLoW "), 0);
+  EXPECT_EQ(cohort::risk_level_index(" \t "), -1);
+}
+
+TEST(RiskCounts, AddLevelAsAddText) {
+  cohort::RiskCounts by_text, by_level;
+  const std::optional<std::string_view> texts[] = {std::string_view("low"), std::string_view(" High"),
+                                                   std::string_view("other"), std::nullopt,
+                                                   std::string_view("MEDIUM")};
+  for (const auto& t : texts) {
+    by_text.add(t, 0.25);
+    by_level.add_level(t ? cohort::risk_level_index(*t) : -1, 0.25);
+  }
+  EXPECT_EQ(by_text.rows, by_level.rows);
+  EXPECT_EQ(by_text.score_sum, by_level.score_sum);
+  EXPECT_EQ(by_text.score_rows, by_level.score_rows);
+  EXPECT_EQ(by_level.low, 1);
+  EXPECT_EQ(by_level.medium, 1);
+  EXPECT_EQ(by_level.high, 1);
+  EXPECT_EQ(by_text.low + by_text.medium + by_text.high, 3);
 }
 
 TEST(RiskCounts, AddAndMerge) {

@@ -18,6 +18,7 @@
 #include "core/canonical.hpp"
 #include "core/errors.hpp"
 #include "core/program.hpp"
+#include "core/risk_counts.hpp"
 #include "core/user_table.hpp"
 
 namespace cohort_test {
@@ -194,7 +195,7 @@ class Harness {
     row.numbers = numbers.data();
     row.nulls = nulls.get();
     row.risk_level_null = !c.risk.has_value();
-    if (c.risk) row.risk_level = *c.risk;
+    if (c.risk) row.risk_level = cohort::risk_level_index(*c.risk);
     return program_.matches(table_.find(user), &row);
   }
 

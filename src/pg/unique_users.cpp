@@ -1,0 +1,44 @@
+// Uniqueness of user_id in a customers relation, read from its unique indexes.
+#include "pg/unique_users.hpp"
+
+namespace cohort::pg {
+namespace {
+
+// Whether the open index `index` is a valid, immediate unique index on column `column` alone,
+// without a predicate, built (or last changed) before every transaction `snapshot` does not see.
+bool unique_on(Relation index, AttrNumber column, Snapshot snapshot) {
+  const Form_pg_index form = index->rd_index;
+  if (!form->indisunique || !form->indimmediate || !form->indisvalid || form->indnkeyatts != 1 ||
+      form->indkey.values[0] != column)
+    return false;
+  if (!heap_attisnull(index->rd_indextuple, Anum_pg_index_indpred, nullptr)) return false;
+  return TransactionIdPrecedes(HeapTupleHeaderGetXmin(index->rd_indextuple->t_data), snapshot->xmin);
+}
+
+}  // namespace
+
+bool user_ids_unique(Oid relid) {
+  bool unique = false;
+  pg_call([&] {
+    Relation rel = relation_open(relid, AccessShareLock);
+    const char kind = rel->rd_rel->relkind;
+    const bool one_table = (kind == RELKIND_RELATION && !rel->rd_rel->relhassubclass) || kind == RELKIND_MATVIEW;
+    const AttrNumber user = get_attnum(relid, "user_id");
+    if (one_table && user != InvalidAttrNumber) {
+      const Snapshot snapshot = GetActiveSnapshot();
+      List* indexes = RelationGetIndexList(rel);
+      ListCell* lc;
+      foreach (lc, indexes) {
+        Relation index = index_open(lfirst_oid(lc), AccessShareLock);
+        if (unique_on(index, user, snapshot)) unique = true;
+        index_close(index, AccessShareLock);
+        if (unique) break;
+      }
+      list_free(indexes);
+    }
+    relation_close(rel, NoLock);  // kept until the transaction ends, as the scan's
+  });
+  return unique;
+}
+
+}  // namespace cohort::pg
