@@ -21,6 +21,7 @@ CandidateUsers::CandidateUsers(const Program& program, const UserTable& table, A
   idle_ = any_open(program, nullptr);
   if (table.size() == 0) {
     bounded_ = true;  // every user is idle
+    everyone_ = idle_;
     return;
   }
   int64_t lo = std::numeric_limits<int64_t>::max(), hi = std::numeric_limits<int64_t>::min();
@@ -45,6 +46,7 @@ CandidateUsers::CandidateUsers(const Program& program, const UserTable& table, A
       bits_[offset / 64] &= ~bit;
     }
   });
+  everyone_ = idle_ && candidates_ == table.size();
 }
 
 }  // namespace cohort

@@ -30,6 +30,8 @@ class CandidateUsers {
   }
   // False when every user counts as a candidate (ids too sparse for the bits).
   bool bounded() const { return bounded_; }
+  // Whether may_match() is true for every user (nothing to skip: no need to ask).
+  bool everyone() const { return everyone_; }
   // Users with events that are candidates (bounded() only).
   std::size_t candidates() const { return candidates_; }
   // Bytes of the bits.
@@ -42,6 +44,7 @@ class CandidateUsers {
   uint64_t span_ = 0;
   std::vector<uint64_t, ArenaAllocator<uint64_t>> bits_;
   std::size_t candidates_ = 0;
+  bool everyone_ = true;
 };
 
 }  // namespace cohort

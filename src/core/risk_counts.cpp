@@ -17,12 +17,11 @@ int risk_level_index(std::string_view text) {
     case 4: level = 2, want = "high"; break;
     default: return -1;
   }
-  for (std::size_t k = 0; k < text.size(); ++k) {
-    char c = text[k];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != want[k]) return -1;
-  }
-  return level;
+  // For a lower-case letter w, (c | 0x20) == w exactly when c is w in either case.
+  unsigned differ = 0;
+  for (std::size_t k = 0; k < text.size(); ++k)
+    differ |= static_cast<unsigned char>(text[k] | 0x20) ^ static_cast<unsigned char>(want[k]);
+  return differ == 0 ? level : -1;
 }
 
 void RiskCounts::add(std::optional<std::string_view> risk_level, std::optional<double> churn_score) {

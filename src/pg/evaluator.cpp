@@ -129,7 +129,7 @@ void scan_customers(const Program& program, const EvaluationInput& input, const 
     report.state_bytes += candidates->bytes();
   }
   std::unique_ptr<CustomerSource> source = open_customers(columns, input.customers);
-  source->only_candidates(candidates.get());
+  source->only_candidates(candidates && !candidates->everyone() ? candidates.get() : nullptr);
   report.customers_scan = source->kind();
   CustomerBatch batch;
   batch.reserve(kBatchRows, columns.attributes.size());
@@ -151,7 +151,7 @@ void scan_customers(const Program& program, const EvaluationInput& input, const 
       c.nulls = reinterpret_cast<const bool*>(in.nulls.data() + r * A);
       c.risk_level_null = in.risk_null[r] != 0;
       c.risk_level = in.risk[r];
-      const double* slots = table.find(in.users[r]);
+      const double* slots = prefetch ? table.find(in.users[r]) : nullptr;  // none without events
       for (std::size_t d = 0; d < program.definitions(); ++d)
         if (program.matches(d, slots, &c)) matched(d, in, r);
     }

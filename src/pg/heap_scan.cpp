@@ -18,6 +18,29 @@ bool recent_buffer_handles_own_pins() {
   return allowed == 1;
 }
 
+// How deform() reads a column of `att`'s type.
+ColumnAccess access_of(Form_pg_attribute att) {
+  if (att->attlen == -1) return ColumnAccess::Varlena;
+  if (!att->attbyval) return ColumnAccess::General;
+  switch (att->attlen) {
+    case 8: return ColumnAccess::Byval8;
+    case 4: return ColumnAccess::Byval4;
+    case 2: return ColumnAccess::Byval2;
+    case 1: return ColumnAccess::Byval1;
+    default: return ColumnAccess::General;
+  }
+}
+
+// The alignment `align` (pg_attribute.attalign) asks for, less 1: att_align_nominal() as a mask.
+uint32 align_mask_of(char align) {
+  switch (align) {
+    case TYPALIGN_DOUBLE: return ALIGNOF_DOUBLE - 1;
+    case TYPALIGN_INT: return ALIGNOF_INT - 1;
+    case TYPALIGN_SHORT: return ALIGNOF_SHORT - 1;
+    default: return 0;
+  }
+}
+
 }  // namespace
 
 HeapScan::HeapScan(Oid relid, ParallelTableScanDesc parallel) {
@@ -37,7 +60,7 @@ HeapScan::HeapScan(Oid relid, ParallelTableScanDesc parallel) {
     bool fixed = true;  // every column so far has a fixed width
     for (int i = 0; i < natts; ++i) {
       Form_pg_attribute att = TupleDescAttr(desc, i);
-      ColumnLayout c{att->attlen, att->attalign, att->attbyval, -1};
+      ColumnLayout c{att->attlen, att->attalign, att->attbyval, -1, access_of(att), align_mask_of(att->attalign)};
       if (fixed && att->attlen > 0) {
         off = att_align_nominal(off, att->attalign);
         c.fixed_offset = static_cast<int32>(off);

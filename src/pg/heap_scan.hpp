@@ -13,6 +13,10 @@
 
 namespace cohort::pg {
 
+// How HeapScan::deform() reads a column: the usual by-value widths and varlenas each in a case of
+// its own, other types (by reference with a fixed width, cstring) as slot_deform_heap_tuple() does.
+enum class ColumnAccess : uint8 { Byval8, Byval4, Byval2, Byval1, Varlena, General };
+
 // An open scan of one table under the active snapshot (or a share of a parallel scan). For the
 // heap access method it reads each page's visible tuples itself (heapgetpage() decides
 // visibility, as for a sequential scan in page mode) and deforms them without a slot, in
@@ -91,7 +95,6 @@ class HeapScan {
     isnull_[text + 1] = false;
     nvalid_ = pair_natts_;
     offset_ = after + 8;
-    slow_ = true;  // past a varlena: later offsets are computed, not the cached ones
   }
   // Column `index` (attnum - 1) of the current tuple; it must be deformed.
   Datum value(int index, bool& isnull) const {
@@ -183,7 +186,6 @@ class HeapScan {
         ++i;
         nvalid_ = 0;
         offset_ = 0;
-        slow_ = false;
         if (natts > 0) deform(natts);
         if (keep(n)) ++n;
       }
@@ -247,14 +249,15 @@ class HeapScan {
   uint16 tuple_offsets_[MaxHeapTuplesPerPage];
   int nvalid_ = 0;                  // columns deformed so far
   uint32 offset_ = 0;               // byte offset after the last deformed column
-  bool slow_ = false;               // offsets past a null or varlena are not cached ones
-  // What deforming needs of a column: as pg_attribute, and its offset in a tuple without NULLs
-  // when every column before it has a fixed width (-1 otherwise).
+  // What deforming needs of a column: as pg_attribute, its offset in a tuple without NULLs when
+  // every column before it has a fixed width (-1 otherwise), its access and its alignment less 1.
   struct ColumnLayout {
     int16 len;
     char align;
     bool byval;
     int32 fixed_offset;
+    ColumnAccess access;
+    uint32 align_mask;
   };
   std::vector<ColumnLayout> layout_;
   Datum* values_ = nullptr;  // the slot's arrays, or the ones below
@@ -270,7 +273,9 @@ class HeapScan {
 };
 
 // As the executor's slot_deform_heap_tuple(), resuming where the last call stopped; columns the
-// tuple predates (added later) take their missing value.
+// tuple predates (added later) take their missing value. Each offset is computed from the one
+// before (aligned as the column's type wants; a varlena's 1-byte header needs no alignment), as
+// the executor does past a NULL or a varlena; its cached offsets would save no work here.
 inline void HeapScan::deform(int natts) {
   if (nvalid_ >= natts) return;
   if (!pages_) {
@@ -287,30 +292,46 @@ inline void HeapScan::deform(int natts) {
   bool* isnull = isnull_;
   const ColumnLayout* layout = layout_.data();
   uint32 off = offset_;
-  bool slow = slow_;
   int attnum = nvalid_;
   for (; attnum < stored; ++attnum) {
     const ColumnLayout& c = layout[attnum];
     if (has_nulls && att_isnull(attnum, bits)) {
       values[attnum] = Datum(0);
       isnull[attnum] = true;
-      slow = true;
       continue;
     }
     isnull[attnum] = false;
-    if (!slow && c.fixed_offset >= 0) {
-      off = static_cast<uint32>(c.fixed_offset);
-    } else if (c.len == -1) {
-      if (slow || off != att_align_nominal(off, c.align)) {
-        off = att_align_pointer(off, c.align, -1, data + off);
-        slow = true;
-      }
-    } else {
-      off = att_align_nominal(off, c.align);
+    switch (c.access) {
+      case ColumnAccess::Byval8:
+        off = (off + c.align_mask) & ~c.align_mask;
+        values[attnum] = *reinterpret_cast<const Datum*>(data + off);
+        off += 8;
+        break;
+      case ColumnAccess::Byval4:
+        off = (off + c.align_mask) & ~c.align_mask;
+        values[attnum] = Int32GetDatum(*reinterpret_cast<const int32*>(data + off));
+        off += 4;
+        break;
+      case ColumnAccess::Byval2:
+        off = (off + c.align_mask) & ~c.align_mask;
+        values[attnum] = Int16GetDatum(*reinterpret_cast<const int16*>(data + off));
+        off += 2;
+        break;
+      case ColumnAccess::Byval1:
+        values[attnum] = CharGetDatum(data[off]);
+        off += 1;
+        break;
+      case ColumnAccess::Varlena:
+        if (!VARATT_NOT_PAD_BYTE(data + off)) off = (off + c.align_mask) & ~c.align_mask;
+        values[attnum] = PointerGetDatum(data + off);
+        off += VARSIZE_ANY(data + off);
+        break;
+      case ColumnAccess::General:
+        off = att_align_pointer(off, c.align, c.len, data + off);
+        values[attnum] = fetch_att(data + off, c.byval, c.len);
+        off = att_addlength_pointer(off, c.len, data + off);
+        break;
     }
-    values[attnum] = fetch_att(data + off, c.byval, c.len);
-    off = att_addlength_pointer(off, c.len, data + off);
-    if (c.len <= 0) slow = true;
   }
   if (attnum < natts) {
     TupleDesc desc = RelationGetDescr(rel_);
@@ -318,7 +339,6 @@ inline void HeapScan::deform(int natts) {
   }
   nvalid_ = natts;
   offset_ = off;
-  slow_ = slow;
 }
 
 }  // namespace cohort::pg

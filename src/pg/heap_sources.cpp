@@ -63,21 +63,24 @@ inline struct varlena* in_line(Datum d) {
   return v;
 }
 
-// Numeric-ish datum as float8, exactly as ::float8 would convert it.
-double number_value(Datum d, ValueKind kind) {
+// A numeric datum as float8, exactly as ::float8 would convert it.
+double numeric_value(Datum d) {
+  struct varlena* v = in_line(d);
+  double out;
+  if (cohort::decode_numeric(reinterpret_cast<const unsigned char*>(VARDATA_ANY(v)), VARSIZE_ANY_EXHDR(v), out))
+    return out;
+  return DatumGetFloat8(DirectFunctionCall1(numeric_float8, d));
+}
+
+// Numeric-ish datum as float8, exactly as ::float8 would convert it (inline but for numeric).
+inline double number_value(Datum d, ValueKind kind) {
   switch (kind) {
     case ValueKind::Int16: return DatumGetInt16(d);
     case ValueKind::Int32: return DatumGetInt32(d);
     case ValueKind::Int64: return static_cast<double>(DatumGetInt64(d));
     case ValueKind::Float4: return static_cast<double>(DatumGetFloat4(d));
     case ValueKind::Float8: return DatumGetFloat8(d);
-    case ValueKind::Numeric: {
-      struct varlena* v = in_line(d);
-      double out;
-      if (cohort::decode_numeric(reinterpret_cast<const unsigned char*>(VARDATA_ANY(v)), VARSIZE_ANY_EXHDR(v), out))
-        return out;
-      return DatumGetFloat8(DirectFunctionCall1(numeric_float8, d));
-    }
+    case ValueKind::Numeric: return numeric_value(d);
     case ValueKind::Text: break;
   }
   return 0;

@@ -182,7 +182,26 @@ TEST(CandidateUsers, IdleUsersFollowTheZeroState) {
     const cohort::CandidateUsers some(p, table, cohort::heap_arena());
     for (int64_t u : {99, 101, 102, 104, -1}) EXPECT_EQ(some.may_match(u), idle_open) << text << " " << u;
     for (int64_t u : {100, 103}) EXPECT_EQ(some.may_match(u), p.may_match(0, table.find(u))) << text << " " << u;
+    // everyone(): may_match() holds for every user, with events or without.
+    EXPECT_EQ(none.everyone(), idle_open) << text;
+    const bool all_with_events = p.may_match(0, table.find(100)) && p.may_match(0, table.find(103));
+    EXPECT_EQ(some.everyone(), idle_open && all_with_events) << text;
   }
+}
+
+TEST(CandidateUsers, EveryoneWithoutBehaviour) {
+  // Attributes only: no user's events can rule a row out, with or without a table of users.
+  const cohort::Program p = cohort::Program::compile(cohort::parse_definition(R"({"attribute": {"name": "age", "min": 20}})"));
+  cohort::UserTable empty(p, cohort::heap_arena());
+  empty.finish();
+  EXPECT_TRUE(cohort::CandidateUsers(p, empty, cohort::heap_arena()).everyone());
+  // Sparse ids (not bounded): every user is a candidate.
+  const cohort::Program q = cohort::Program::compile_many(definitions());
+  cohort::UserTable sparse(q, cohort::heap_arena());
+  fill_table(sparse, q, {1, 10000000}, 7, 40);
+  const cohort::CandidateUsers c(q, sparse, cohort::heap_arena());
+  EXPECT_FALSE(c.bounded());
+  EXPECT_TRUE(c.everyone());
 }
 
 }  // namespace
