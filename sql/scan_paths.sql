@@ -141,15 +141,18 @@ SELECT events_scan FROM cohort.last_evaluation();
 DROP TABLE sp_parent CASCADE;
 
 -- The direct scan deforms tuples itself: columns in any order, a dropped column before the used
--- ones, NULLs between them, odd alignments (char and short text before 8-byte columns), columns
--- added after rows were written (their default read from the catalog), wide rows. Both paths must
--- agree on every definition.
-CREATE TABLE sp_layout (flag "char", gone text, note text, ts timestamptz, tiny int2, event varchar(30),
-                        price numeric, user_id bigint, category text);
+-- ones, NULLs between them, odd alignments (char and short text before 8-byte columns), types
+-- read by reference with a fixed width (name, interval, uuid), columns added after rows were
+-- written (their default read from the catalog), wide rows. Both paths must agree on every
+-- definition.
+CREATE TABLE sp_layout (flag "char", gone text, note text, ts timestamptz, tiny int2, tag name, span interval, uid uuid,
+                        event varchar(30), price numeric, user_id bigint, category text);
 INSERT INTO sp_layout
 SELECT 'x', 'dropped', CASE WHEN i % 7 = 0 THEN NULL ELSE repeat('n', i % 40) END,
        CASE WHEN i % 97 = 0 THEN NULL ELSE '2026-01-01 00:00+00'::timestamptz + (i % 180) * interval '1 day' END,
        CASE WHEN i % 5 = 0 THEN NULL ELSE (i % 9)::int2 END,
+       CASE WHEN i % 13 = 0 THEN NULL ELSE 'tag' || i % 17 END, (i % 23) * interval '1 hour',
+       CASE WHEN i % 4 = 0 THEN NULL ELSE md5(i::text)::uuid END,
        CASE WHEN i % 89 = 0 THEN NULL ELSE (ARRAY['buy', 'view', 'cart'])[1 + i % 3] END,
        CASE WHEN i % 11 = 0 THEN NULL ELSE (i % 1000) / 10.0 END,
        CASE WHEN i % 101 = 0 THEN NULL ELSE 1 + i % 300 END,

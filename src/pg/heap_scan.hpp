@@ -318,6 +318,7 @@ inline void HeapScan::deform(int natts) {
         off += 2;
         break;
       case ColumnAccess::Byval1:
+        off = (off + c.align_mask) & ~c.align_mask;  // 0 but for a type declared otherwise
         values[attnum] = CharGetDatum(data[off]);
         off += 1;
         break;
