@@ -906,6 +906,39 @@ SELECT 'partial unique' AS user_id_index, diff.customers_scans('diff.customers_c
 DROP INDEX diff.customers_copy_partial;
 ALTER TABLE diff.customers_copy ADD UNIQUE (user_id) DEFERRABLE;
 SELECT 'deferrable unique' AS user_id_index, diff.customers_scans('diff.customers_copy') AS scans;
+-- A materialized view with a unique index is read through the executor, and an inheritance parent
+-- with a primary key holds more rows in its child: two scans for both, every row of a member
+-- counted (the child repeats users of the parent with other attributes).
+CREATE MATERIALIZED VIEW diff.customers_mv AS SELECT * FROM diff.customers_pk;
+CREATE UNIQUE INDEX ON diff.customers_mv (user_id);
+CREATE TABLE diff.customers_child () INHERITS (diff.customers_pk);
+INSERT INTO diff.customers_child SELECT user_id, 90 - coalesce(age, 50), total_purchases, avg_order_value, days_since_last_purchase,
+                                        website_visits, email_opens, 1 - churn_score, 'medium'
+  FROM diff.customers_pk WHERE user_id % 3 = 0;
+SELECT 'materialized view, unique index' AS user_id_index, diff.customers_scans('diff.customers_mv') AS scans
+UNION ALL SELECT 'inheritance parent, primary key', diff.customers_scans('diff.customers_pk');
+SELECT count(*) AS definitions,
+       count(*) FILTER (WHERE (p.total, p.avg_churn, p.high, p.medium, p.low) IS DISTINCT FROM
+                              (o.total_customers, o.avg_churn_score, o.high_risk_count, o.medium_risk_count, o.low_risk_count))
+         AS parent_and_child_vs_plain_sql
+  FROM (SELECT sd.idx, s.* FROM diff.stat_defs sd,
+               LATERAL (SELECT count(*) AS total, avg(c.churn_score) AS avg_churn,
+                               count(*) FILTER (WHERE lower(btrim(c.risk_level)) = 'high') AS high,
+                               count(*) FILTER (WHERE lower(btrim(c.risk_level)) = 'medium') AS medium,
+                               count(*) FILTER (WHERE lower(btrim(c.risk_level)) = 'low') AS low
+                          FROM diff.customers_pk c
+                         WHERE c.user_id IN (SELECT e.user_id FROM cohort.evaluate(sd.d, 'diff.events', 'diff.customers_pk',
+                                                                                   (SELECT a.t FROM diff.as_of a WHERE a.k = 1)) e)) s
+         WHERE sd.needs_customers) p
+  JOIN (SELECT row_number() OVER (ORDER BY definition_index) AS n, g.*
+          FROM cohort.statistics_many((SELECT array_agg(d ORDER BY idx) FROM diff.stat_defs WHERE needs_customers), 'diff.events',
+                                      'diff.customers_pk', (SELECT a.t FROM diff.as_of a WHERE a.k = 1)) g) o
+    ON o.n = (SELECT count(*) FROM diff.stat_defs x WHERE x.needs_customers AND x.idx <= p.idx);
+DROP TABLE diff.customers_child;
+-- A customers relation that does not exist, given to the C function statistics_many calls (which
+-- checks the columns first): the scan's own error, before any uniqueness test.
+SELECT * FROM cohort.member_statistics((SELECT array_agg(d ORDER BY idx) FROM diff.stat_defs WHERE needs_customers AND idx < 20),
+                                       'diff.events', 999999::oid::regclass, (SELECT a.t FROM diff.as_of a WHERE a.k = 1));
 ALTER TABLE diff.events RESET (parallel_workers);
 -- ---------------------------------------------------------------------------------------------
 -- The same comparisons through parallel evaluation: two workers share the direct scan of the

@@ -110,11 +110,12 @@ std::unique_ptr<MembershipMasks> charged_masks(const Program& program, const Use
 }
 
 // Reads `columns` of the customers (at least those `program` reads, in its attribute order
-// first) and calls matched(d, batch, r) for each row r that makes definition d match.
-template <typename Matched>
+// first): calls opened(source) once the source is open (the relation's privileges checked, the
+// tables it reads locked), then matched(d, batch, r) for each row r that makes definition d match.
+template <typename Opened, typename Matched>
 void scan_customers(const Program& program, const EvaluationInput& input, const CustomerColumns& columns,
                     const UserTable& table, Arena& arena, ScopedContext& batch_context, EvaluationReport& report,
-                    Matched&& matched) {
+                    Opened&& opened, Matched&& matched) {
   // Definitions that read no customers column are decided per user in one pass over the table.
   std::unique_ptr<MembershipMasks> masks;
   // Otherwise the customers rows of users whose events rule out every definition are skipped
@@ -129,6 +130,7 @@ void scan_customers(const Program& program, const EvaluationInput& input, const 
     report.state_bytes += candidates->bytes();
   }
   std::unique_ptr<CustomerSource> source = open_customers(columns, input.customers);
+  opened(static_cast<const CustomerSource&>(*source));
   source->only_candidates(candidates && !candidates->everyone() ? candidates.get() : nullptr);
   report.customers_scan = source->kind();
   CustomerBatch batch;
@@ -193,27 +195,47 @@ void evaluate_with_table(const Program& program, const EvaluationInput& input, E
   if (report_out) *report_out = report;
 }
 
-// Statistics of definitions that read customers columns, where each user has one customers row at
-// most: a matching row is then all its user has, so the evaluation's own customers scan folds it
-// (with its churn score and risk level) into the statistics, without member lists or a second scan.
-std::vector<RiskCounts> statistics_in_one_scan(const Program& program, const EvaluationInput& input,
-                                               EvaluationReport* report_out) {
+// Statistics of definitions that read customers columns. The evaluation's customers scan reads
+// each row's churn score and risk level too. Where that scan reads the customers relation itself
+// and nothing else (directly: no child, no partition) and a unique index proves one row per user
+// (decided once the scan has checked the privileges and locked the relation), a matching row is
+// all its user has: it is folded there and then. Otherwise the members are listed, and one more
+// scan folds every customers row of each.
+std::vector<RiskCounts> statistics_reading_customers(const Program& program, const EvaluationInput& input,
+                                                     EvaluationReport* report_out) {
   CustomerColumns columns = customer_columns(program);
   columns.risk_level = true;
   auto& attrs = columns.attributes;
   const auto churn = static_cast<std::size_t>(std::find(attrs.begin(), attrs.end(), "churn_score") - attrs.begin());
   if (churn == attrs.size()) attrs.push_back("churn_score");
   std::vector<RiskCounts> stats(program.definitions());
-  evaluate_with_table(program, input, report_out,
-                      [&](const UserTable& table, Arena& arena, ScopedContext& batch_context, EvaluationReport& report) {
-                        scan_customers(program, input, columns, table, arena, batch_context, report,
-                                       [&](std::size_t d, const CustomerBatch& in, std::size_t r) {
-                                         const std::size_t at = r * in.attrs + churn;
-                                         std::optional<double> score;
-                                         if (!in.nulls[at]) score = in.numbers[at];
-                                         stats[d].add_level(in.risk_null[r] ? -1 : in.risk[r], score);
-                                       });
+  std::vector<std::vector<int64_t>> members(program.definitions());
+  bool one_scan = false;
+  EvaluationReport report;  // the caller's only once the statistics are computed
+  evaluate_with_table(program, input, &report,
+                      [&](const UserTable& table, Arena& arena, ScopedContext& batch_context, EvaluationReport& r) {
+                        scan_customers(
+                            program, input, columns, table, arena, batch_context, r,
+                            [&](const CustomerSource& source) {
+                              one_scan = source.reads_only(input.customers) && user_ids_unique(input.customers);
+                            },
+                            [&](std::size_t d, const CustomerBatch& in, std::size_t row) {
+                              if (!one_scan) {
+                                members[d].push_back(in.users[row]);
+                                return;
+                              }
+                              const std::size_t at = row * in.attrs + churn;
+                              std::optional<double> score;
+                              if (!in.nulls[at]) score = in.numbers[at];
+                              stats[d].add_level(in.risk_null[row] ? -1 : in.risk[row], score);
+                            });
                       });
+  if (!one_scan) {
+    for (auto& m : members)
+      if (!std::is_sorted(m.begin(), m.end())) std::sort(m.begin(), m.end());
+    stats = member_statistics(members, input.customers);
+  }
+  if (report_out) *report_out = report;
   return stats;
 }
 
@@ -231,10 +253,10 @@ std::vector<std::vector<int64_t>> evaluate_members_each(const Program& program, 
                               if (program.matches(d, slots, nullptr)) members[d].push_back(user);
                           });
                         } else {
-                          scan_customers(program, input, customer_columns(program), table, arena, batch_context,
-                                         report, [&](std::size_t d, const CustomerBatch& in, std::size_t r) {
-                                           members[d].push_back(in.users[r]);
-                                         });
+                          scan_customers(
+                              program, input, customer_columns(program), table, arena, batch_context, report,
+                              [](const CustomerSource&) {},
+                              [&](std::size_t d, const CustomerBatch& in, std::size_t r) { members[d].push_back(in.users[r]); });
                         }
                       });
   // Members taken in the customers' physical order are often sorted already (ids loaded in order).
@@ -256,18 +278,14 @@ std::vector<RiskCounts> evaluate_statistics(const Program& program, const Evalua
                         });
     return stats;
   }
-  if (input.customers != InvalidOid && user_ids_unique(input.customers))
-    return statistics_in_one_scan(program, input, report_out);
-  // The report is the caller's only once the statistics are computed, as on the paths above.
+  if (input.customers != InvalidOid) return statistics_reading_customers(program, input, report_out);
+  // Without customers, only the distinct members count. The report is the caller's only once the
+  // statistics are computed, as on the paths above.
   EvaluationReport report;
   std::vector<std::vector<int64_t>> members = evaluate_members_each(program, input, &report);
   std::vector<RiskCounts> stats(members.size());
-  if (input.customers != InvalidOid) {
-    stats = member_statistics(members, input.customers);
-  } else {
-    for (std::size_t d = 0; d < members.size(); ++d)
-      stats[d].rows = static_cast<double>(std::unique(members[d].begin(), members[d].end()) - members[d].begin());
-  }
+  for (std::size_t d = 0; d < members.size(); ++d)
+    stats[d].rows = static_cast<double>(std::unique(members[d].begin(), members[d].end()) - members[d].begin());
   if (report_out) *report_out = report;
   return stats;
 }

@@ -274,7 +274,8 @@ struct CustomerHeapColumns {
 class HeapCustomerSource final : public CustomerSource {
  public:
   HeapCustomerSource(Oid relid, CustomerHeapColumns columns, const RowPolicies& policies)
-      : user_(columns.user),
+      : relid_(relid),
+        user_(columns.user),
         attrs_(std::move(columns.attrs)),
         has_risk_(columns.has_risk),
         risk_(columns.risk),
@@ -289,6 +290,7 @@ class HeapCustomerSource final : public CustomerSource {
 
   void close() override { scan_.close(); }
   const char* kind() const override { return "direct"; }
+  bool reads_only(Oid relid) const override { return relid == relid_; }
 
  private:
   // Fills `b` with the next rows; false at the end.
@@ -321,6 +323,7 @@ class HeapCustomerSource final : public CustomerSource {
     });
   }
 
+  Oid relid_;
   HeapColumn user_;
   std::vector<HeapColumn> attrs_;
   bool has_risk_;

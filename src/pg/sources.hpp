@@ -107,6 +107,8 @@ class CustomerSource {
   virtual void close() = 0;
   // "direct" or "executor".
   virtual const char* kind() const = 0;
+  // Whether the scan reads table `relid` itself and no other (directly: no child, no partition).
+  virtual bool reads_only(Oid relid) const { return false; }
 
  protected:
   const CandidateUsers* candidates_ = nullptr;

@@ -20,11 +20,10 @@ bool unique_on(Relation index, AttrNumber column, Snapshot snapshot) {
 bool user_ids_unique(Oid relid) {
   bool unique = false;
   pg_call([&] {
-    Relation rel = relation_open(relid, AccessShareLock);
-    const char kind = rel->rd_rel->relkind;
-    const bool one_table = (kind == RELKIND_RELATION && !rel->rd_rel->relhassubclass) || kind == RELKIND_MATVIEW;
+    Relation rel = try_relation_open(relid, AccessShareLock);
+    if (rel == nullptr) return;
     const AttrNumber user = get_attnum(relid, "user_id");
-    if (one_table && user != InvalidAttrNumber) {
+    if (rel->rd_rel->relkind == RELKIND_RELATION && user != InvalidAttrNumber) {
       const Snapshot snapshot = GetActiveSnapshot();
       List* indexes = RelationGetIndexList(rel);
       ListCell* lc;
@@ -36,7 +35,7 @@ bool user_ids_unique(Oid relid) {
       }
       list_free(indexes);
     }
-    relation_close(rel, NoLock);  // kept until the transaction ends, as the scan's
+    relation_close(rel, NoLock);  // the scan's lock, kept until the transaction ends
   });
   return unique;
 }
