@@ -90,6 +90,18 @@ BEGIN
   RESET ROLE;
 END $$;
 
+-- Each definition's statistics over (ev, cu) against those over (copy_ev, copy_cu).
+CREATE FUNCTION pg_temp.rs_same_statistics(ev regclass, cu regclass, copy_ev regclass, copy_cu regclass)
+RETURNS TABLE (definition_index int, total_customers bigint, same_statistics boolean) LANGUAGE sql AS $$
+  SELECT s.definition_index, s.total_customers,
+         (s.total_customers, round(s.avg_churn_score::numeric, 10), s.high_risk_count, s.medium_risk_count, s.low_risk_count)
+         IS NOT DISTINCT FROM (c.total_customers, round(c.avg_churn_score::numeric, 10), c.high_risk_count, c.medium_risk_count,
+                               c.low_risk_count)
+    FROM cohort.statistics_many((SELECT array_agg(d ORDER BY id) FROM rs_defs), ev, cu, '2026-05-20') s
+    JOIN cohort.statistics_many((SELECT array_agg(d ORDER BY id) FROM rs_defs), copy_ev, copy_cu, '2026-05-20') c
+   USING (definition_index) ORDER BY 1
+$$;
+
 -- Pages not yet all-visible (each tuple's visibility decided on its own).
 SELECT * FROM pg_temp.rs_check('a');
 SELECT * FROM pg_temp.rs_check('b');
@@ -149,13 +161,7 @@ COMMIT;
 -- order).
 SET ROLE regress_cohort_rs;
 SET rs.tenant = 'b';
-SELECT s.definition_index, s.total_customers,
-       (s.total_customers, round(s.avg_churn_score::numeric, 10), s.high_risk_count, s.medium_risk_count, s.low_risk_count)
-       IS NOT DISTINCT FROM (c.total_customers, round(c.avg_churn_score::numeric, 10), c.high_risk_count, c.medium_risk_count,
-                             c.low_risk_count) AS same_statistics
-  FROM cohort.statistics_many((SELECT array_agg(d ORDER BY id) FROM rs_defs), 'rs_events', 'rs_customers', '2026-05-20') s
-  JOIN cohort.statistics_many((SELECT array_agg(d ORDER BY id) FROM rs_defs), 'rs_copy_events', 'rs_copy_customers', '2026-05-20') c
- USING (definition_index) ORDER BY 1;
+SELECT * FROM pg_temp.rs_same_statistics('rs_events', 'rs_customers', 'rs_copy_events', 'rs_copy_customers');
 SELECT count(*) FROM cohort.statistics_many((SELECT array_agg(d ORDER BY id) FROM rs_defs), 'rs_events', 'rs_customers', '2026-05-20');
 SELECT events_scan, customers_scan FROM cohort.last_evaluation();
 SELECT count(*) AS users, count(*) FILTER (WHERE r.level IS NOT DISTINCT FROM c.level) AS same_level
@@ -315,13 +321,7 @@ SELECT s.id, (r).path, cardinality((r).m) AS members, (r).m IS NOT DISTINCT FROM
        LATERAL pg_temp.rs_run(s.d, 'rs_events', 'rs_cust_parted', false) e,
        LATERAL pg_temp.rs_run(s.d, 'rs_events', 'rs_cp_visible', true) v
  ORDER BY s.id;
-SELECT s.definition_index, s.total_customers,
-       (s.total_customers, round(s.avg_churn_score::numeric, 10), s.high_risk_count, s.medium_risk_count, s.low_risk_count)
-       IS NOT DISTINCT FROM (c.total_customers, round(c.avg_churn_score::numeric, 10), c.high_risk_count, c.medium_risk_count,
-                             c.low_risk_count) AS same_statistics
-  FROM cohort.statistics_many((SELECT array_agg(d ORDER BY id) FROM rs_defs), 'rs_events', 'rs_cust_parted', '2026-05-20') s
-  JOIN cohort.statistics_many((SELECT array_agg(d ORDER BY id) FROM rs_defs), 'rs_events', 'rs_cp_visible', '2026-05-20') c
- USING (definition_index) ORDER BY 1;
+SELECT * FROM pg_temp.rs_same_statistics('rs_events', 'rs_cust_parted', 'rs_events', 'rs_cp_visible');
 SELECT count(*) FROM cohort.statistics_many((SELECT array_agg(d ORDER BY id) FROM rs_defs), 'rs_events', 'rs_cust_parted', '2026-05-20');
 SELECT customers_scan FROM cohort.last_evaluation();
 RESET ROLE;
