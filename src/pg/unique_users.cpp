@@ -24,6 +24,8 @@ bool unique_on(Relation index, AttrNumber column, Snapshot snapshot) {
       form->indkey.values[0] != column)
     return false;
   if (!heap_attisnull(index->rd_indextuple, Anum_pg_index_indpred, nullptr)) return false;
+  // The relcache copy's xmin, as the planner reads it for indcheckxmin (a reload of an open index
+  // copies the new xmin but not the frozen bits: the same exposure as the planner's).
   return committed_before(HeapTupleHeaderGetXmin(index->rd_indextuple->t_data), snapshot);
 }
 
