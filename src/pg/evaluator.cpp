@@ -109,6 +109,13 @@ std::unique_ptr<MembershipMasks> charged_masks(const Program& program, const Use
   return std::make_unique<MembershipMasks>(program, table);
 }
 
+// Sorts each member list; lists taken in the customers' physical order are often sorted already
+// (ids loaded in order), and are only checked.
+void sort_each(std::vector<std::vector<int64_t>>& members) {
+  for (auto& m : members)
+    if (!std::is_sorted(m.begin(), m.end())) std::sort(m.begin(), m.end());
+}
+
 // Reads `columns` of the customers (at least those `program` reads, in its attribute order
 // first): calls opened(source) once the source is open (the relation's privileges checked, the
 // tables it reads locked), then matched(d, batch, r) for each row r that makes definition d match.
@@ -231,8 +238,7 @@ std::vector<RiskCounts> statistics_reading_customers(const Program& program, con
                             });
                       });
   if (!one_scan) {
-    for (auto& m : members)
-      if (!std::is_sorted(m.begin(), m.end())) std::sort(m.begin(), m.end());
+    sort_each(members);
     stats = member_statistics(members, input.customers);
   }
   if (report_out) *report_out = report;
@@ -259,9 +265,7 @@ std::vector<std::vector<int64_t>> evaluate_members_each(const Program& program, 
                               [&](std::size_t d, const CustomerBatch& in, std::size_t r) { members[d].push_back(in.users[r]); });
                         }
                       });
-  // Members taken in the customers' physical order are often sorted already (ids loaded in order).
-  for (auto& m : members)
-    if (!std::is_sorted(m.begin(), m.end())) std::sort(m.begin(), m.end());
+  sort_each(members);
   return members;
 }
 

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <optional>
 #include <string>
-#include <string_view>
 
 #include "pg/scoped_context.hpp"
 #include "pg/settings.hpp"
