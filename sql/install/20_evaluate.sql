@@ -16,11 +16,11 @@ CREATE FUNCTION @extschema@.last_evaluation(
     OUT events_scan pg_catalog.text, OUT customers_scan pg_catalog.text, OUT event_rows pg_catalog.int8,
     OUT users pg_catalog.int8, OUT state_bytes pg_catalog.int8,
     OUT workers_planned pg_catalog.int4, OUT workers_launched pg_catalog.int4,
-    OUT pages_skipped pg_catalog.int8)
+    OUT pages_skipped pg_catalog.int8, OUT pages_guessed pg_catalog.int8)
   AS 'MODULE_PATHNAME', 'cohort_last_evaluation'
   LANGUAGE C VOLATILE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION @extschema@.last_evaluation() IS
-  'how this backend''s last cohort.evaluate read its sources: direct, direct parallel or executor scans, rows folded, users, state bytes (leader and workers), parallel workers planned and launched, events pages a BRIN index on ts let the direct scan skip';
+  'how this backend''s last cohort.evaluate read its sources: direct, direct parallel or executor scans, rows folded, users, state bytes (leader and workers), parallel workers planned and launched, events pages a BRIN index on ts let the direct scan skip, events pages the direct scan pinned by a guessed buffer without a buffer-mapping lookup';
 
 CREATE FUNCTION @extschema@.evaluate_many(
     definitions @extschema@.definition[],

@@ -13,7 +13,7 @@
 namespace {
 
 // What the last evaluation in this backend did (a plain struct: no constructor runs at load).
-cohort::pg::EvaluationReport last_report = {"none", "none", 0, 0, 0, 0, 0, 0};
+cohort::pg::EvaluationReport last_report = {"none", "none", 0, 0, 0, 0, 0, 0, 0};
 
 // Raises 22004 when argument n (`name` of `function`) is NULL.
 void require_argument(FunctionCallInfo fcinfo, int n, const char* name, const char* function) {
@@ -141,14 +141,15 @@ COHORT_FUNCTION(cohort_member_statistics) {
 
 // cohort.last_evaluation(): how the backend's last evaluation read its sources.
 COHORT_FUNCTION(cohort_last_evaluation) {
-  Datum values[8] = {cohort::pg::string_to_text(last_report.events_scan),
+  Datum values[9] = {cohort::pg::string_to_text(last_report.events_scan),
                      cohort::pg::string_to_text(last_report.customers_scan),
                      Int64GetDatum(static_cast<int64>(last_report.event_rows)),
                      Int64GetDatum(static_cast<int64>(last_report.users)),
                      Int64GetDatum(static_cast<int64>(last_report.state_bytes)),
                      Int32GetDatum(last_report.workers_planned),
                      Int32GetDatum(last_report.workers_launched),
-                     Int64GetDatum(static_cast<int64>(last_report.pages_skipped))};
-  bool nulls[8] = {false, false, false, false, false, false, false, false};
+                     Int64GetDatum(static_cast<int64>(last_report.pages_skipped)),
+                     Int64GetDatum(static_cast<int64>(last_report.pages_guessed))};
+  bool nulls[9] = {false, false, false, false, false, false, false, false, false};
   return cohort::pg::make_row(fcinfo, values, nulls);
 }

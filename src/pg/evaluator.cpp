@@ -89,11 +89,13 @@ void scan_events(const Program& program, const EvaluationInput& input, const std
     report.event_rows += fold.rows;
     report.state_bytes = fold.worker_state_bytes;
     report.pages_skipped = fold.pages_skipped;
+    report.pages_guessed = fold.pages_guessed;
     return;
   }
   StateBudget budget;
   report.event_rows += fold_events(*source, table, batch_context.get(), budget);
   report.pages_skipped = source->pages_skipped();
+  report.pages_guessed = source->pages_guessed();
   source->close();
 }
 
@@ -182,7 +184,7 @@ namespace {
 template <typename Decide>
 void evaluate_with_table(const Program& program, const EvaluationInput& input, EvaluationReport* report_out,
                          Decide&& decide) {
-  EvaluationReport report = {"none", "none", 0, 0, 0, 0, 0, 0};
+  EvaluationReport report = {"none", "none", 0, 0, 0, 0, 0, 0, 0};
   ScopedContext state_context("cohort evaluation");
   ScopedContext batch_context("cohort evaluation batch");
   MemoryContextArena arena(state_context.get());

@@ -27,6 +27,7 @@ struct EvaluationReport {
   int workers_planned;   // parallel workers the events scan asked for
   int workers_launched;  // and got
   uint64_t pages_skipped;  // events pages a BRIN index on ts ruled out (all participants)
+  uint64_t pages_guessed;  // events pages pinned by a guessed buffer (HeapScan::pages_guessed)
 };
 
 // Returns the user ids of the members, ascending (one per matching customers row).

@@ -48,6 +48,7 @@ HeapScan::HeapScan(Oid relid, ParallelTableScanDesc parallel) {
   TupleDesc desc = nullptr;
   bool heap = false;
   pg_call([&] {
+    context_ = CurrentMemoryContext;
     rel_ = table_open(relid, AccessShareLock);
     heap = rel_->rd_tableam == GetHeapamTableAmRoutine();
     desc = RelationGetDescr(rel_);
@@ -163,13 +164,17 @@ bool HeapScan::next_page() {
     }
     read_page(page, pinned);
     // Pin the page after this one now and start loading its line pointers (8 lines: the header
-    // and 122 of them) and first tuples, so that they arrive while this page's tuples are read.
-    // The tuples themselves are not prefetched: listed in ascending address order (read_page()),
-    // the hardware prefetcher streams them in; prefetching each 16 tuples ahead measured slower.
+    // and 122 of them) and first tuples, so that they arrive while this page's tuples are read;
+    // the rest of it is prefetched two lines a tuple as this page's tuples are read
+    // (fill_from_pages()). Where buffers lie scattered over shared memory, the hardware prefetcher
+    // stops at each page; this page's own tuples, in ascending address order (read_page()), it
+    // streams in (prefetching each 16 tuples of this page ahead measured slower).
+    ahead_offset_ = BLCKSZ;
     if (next_block(ahead_block_)) {
       ahead_buf_ = pin_block(ahead_block_);
-      const char* p = static_cast<const char*>(BufferGetPage(ahead_buf_));
-      for (int line = 0; line < 8; ++line) __builtin_prefetch(p + 64 * line);
+      ahead_page_ = static_cast<const char*>(BufferGetPage(ahead_buf_));
+      for (int line = 0; line < 8; ++line) __builtin_prefetch(ahead_page_ + 64 * line);
+      ahead_offset_ = 8 * 64;
     }
     index_ = 0;
     rows_read_ += static_cast<std::uint64_t>(h->rs_ntuples);
@@ -181,19 +186,26 @@ Buffer HeapScan::pin_block(BlockNumber page) {
   // Pages read into the buffer pool in page order (by a scan, a bulk insert, pg_prewarm) tend to
   // sit at a fixed stride of buffer numbers: consecutive free buffers, up or down. Once two
   // consecutive pages have confirmed a stride, the next page is looked for at that stride from
-  // the last one: ReadRecentBuffer() pins that buffer only if it holds this very page (checked
-  // under the buffer header lock), saving the buffer-mapping lookup. Otherwise, as usual.
+  // the last one. Where the pages are scattered over the pool (read by parallel workers, or
+  // evicted and read again over time), so that guesses keep failing, the buffer map built after
+  // kLookupsBeforeMap lookups gives the guess instead. ReadRecentBuffer() pins the guessed buffer
+  // only if it holds this very page (checked under the buffer header lock), saving the
+  // buffer-mapping lookup. Otherwise, as usual.
   const bool next = page == last_block_ + 1 && BufferIsValid(last_buffer_);
-  if (next && stride_confirmed_) {
-    const int64 guess = static_cast<int64>(last_buffer_) + stride_;
-    if (guess >= 1 && guess <= NBuffers && usage_settled(static_cast<Buffer>(guess)) &&
-        ReadRecentBuffer(rel_->rd_node, MAIN_FORKNUM, page, static_cast<Buffer>(guess))) {
-      pgstat_count_buffer_read(rel_);  // as ReadBufferExtended() counts a page found in the pool
-      pgstat_count_buffer_hit(rel_);
-      last_block_ = page;
-      last_buffer_ = static_cast<Buffer>(guess);
-      return last_buffer_;
-    }
+  int64 guess = 0;
+  if (map_.built())
+    guess = map_.buffer_of(page);
+  else if (next && stride_confirmed_)
+    guess = static_cast<int64>(last_buffer_) + stride_;
+  ++pages_pinned_;
+  if (guess >= 1 && guess <= NBuffers && usage_settled(static_cast<Buffer>(guess)) &&
+      ReadRecentBuffer(rel_->rd_node, MAIN_FORKNUM, page, static_cast<Buffer>(guess))) {
+    pgstat_count_buffer_read(rel_);  // as ReadBufferExtended() counts a page found in the pool
+    pgstat_count_buffer_hit(rel_);
+    ++pages_guessed_;
+    last_block_ = page;
+    last_buffer_ = static_cast<Buffer>(guess);
+    return last_buffer_;
   }
   const Buffer buffer =
       ReadBufferExtended(rel_, MAIN_FORKNUM, page, RBM_NORMAL, reinterpret_cast<HeapScanDesc>(scan_)->rs_strategy);
@@ -202,6 +214,11 @@ Buffer HeapScan::pin_block(BlockNumber page) {
   stride_ = stride;
   last_block_ = page;
   last_buffer_ = buffer;
+  if (guessable_ && !map_.built() && ++lookups_ == kLookupsBeforeMap) {
+    const std::uint64_t wanted = pages_to_read();
+    if (wanted > pages_pinned_ && BufferMap::worthwhile(wanted - pages_pinned_))
+      map_.build(rel_, reinterpret_cast<HeapScanDesc>(scan_)->rs_nblocks, context_);
+  }
   return buffer;
 }
 
@@ -309,6 +326,7 @@ bool HeapScan::next_from_slot(int natts) {
 void HeapScan::close() {
   pg_call([&] {
     policy_.close();
+    map_.release();
     if (slot_ != nullptr) ExecDropSingleTupleTableSlot(slot_);
     if (BufferIsValid(ahead_buf_)) ReleaseBuffer(ahead_buf_);
     ahead_buf_ = InvalidBuffer;

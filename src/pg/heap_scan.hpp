@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "pg/buffer_map.hpp"
 #include "pg/guard.hpp"
 #include "pg/page_set.hpp"
 #include "pg/row_policy.hpp"
@@ -150,6 +151,8 @@ class HeapScan {
   std::uint64_t pages_to_read() const;
   // Pages of the scan (or of this participant's share) left unread by skip_pages_before().
   std::uint64_t pages_skipped() const { return pages_skipped_; }
+  // Pages pinned by a guessed buffer (the stride's or the buffer map's), without a lookup.
+  std::uint64_t pages_guessed() const { return pages_guessed_; }
   // Tuples of the pages read so far, counted a page at a time (a page's tuples are counted when
   // it is read): what a caller measures selectivity by, at no cost per row.
   std::uint64_t rows_read() const { return rows_read_; }
@@ -186,6 +189,11 @@ class HeapScan {
         ++i;
         nvalid_ = 0;
         offset_ = 0;
+        if (ahead_offset_ < BLCKSZ) {  // the next page's lines, two a tuple (next_page())
+          __builtin_prefetch(ahead_page_ + ahead_offset_);
+          __builtin_prefetch(ahead_page_ + ahead_offset_ + 64);
+          ahead_offset_ += 128;
+        }
         if (natts > 0) deform(natts);
         if (keep(n)) ++n;
       }
@@ -211,7 +219,7 @@ class HeapScan {
   void read_page(BlockNumber page, Buffer pinned);
   // Pins `page` of the relation, as ReadBufferExtended() with the scan's strategy would (and
   // counts it in the relation's statistics the same way), first trying the buffer the stride of
-  // the pages before it points at.
+  // the pages before it points at, or once guesses by stride keep failing, the buffer map's.
   Buffer pin_block(BlockNumber page);
   // Whether pinning shared `buffer` without raising its usage count leaves that count where
   // ReadBufferExtended() with the scan's strategy would.
@@ -229,12 +237,20 @@ class HeapScan {
   bool on_page_ = false;            // a page is read and its visible tuples listed
   BlockNumber next_block_ = 0, pages_left_ = 0;  // serial scans
   Buffer ahead_buf_ = InvalidBuffer;  // the page after the current one, pinned in advance
+  const char* ahead_page_ = nullptr;  // ahead_buf_'s page, prefetched up to ahead_offset_
+  int ahead_offset_ = BLCKSZ;
   BlockNumber ahead_block_ = InvalidBlockNumber;
   BlockNumber last_block_ = InvalidBlockNumber;  // pin_block(): the last page pinned and its buffer,
   Buffer last_buffer_ = InvalidBuffer;
   int stride_ = 0;                  // the buffer-number step from the page before it (0: none)
   bool stride_confirmed_ = false;   // the step before that was the same
   bool guessable_ = false;          // shared buffers, on a server whose ReadRecentBuffer() we checked
+  static constexpr int kLookupsBeforeMap = 128;  // pin_block(): failed guesses before map_ is built
+  int lookups_ = 0;                 // pages pin_block() looked up in the buffer mapping
+  std::uint64_t pages_pinned_ = 0;  // pages pin_block() pinned
+  std::uint64_t pages_guessed_ = 0;  // of them, by a guessed buffer
+  BufferMap map_;                   // where the table's pages were in shared buffers (pin_block())
+  MemoryContext context_ = nullptr;  // where the scan was opened: map_ lives there
   int index_ = 0;                   // next entry of tuple_offsets_
   std::uint64_t rows_read_ = 0;     // see rows_read()
   PageSet page_set_;                // the pages to read (all, unless skip_pages_before())

@@ -147,6 +147,7 @@ class HeapEventSource final : public EventSource {
   bool is_direct() const override { return policies_.allow_workers(); }
   const RowPolicies* row_policies() const override { return policies_.any() ? &policies_ : nullptr; }
   uint64_t pages_skipped() const override { return scan_.pages_skipped(); }
+  uint64_t pages_guessed() const override { return scan_.pages_guessed(); }
   uint64_t pages_to_read() override {
     decide_pages();
     return scan_.pages_to_read();
@@ -397,6 +398,7 @@ class PartsEventSource final : public EventSource {
       HeapEventSource source(program_, spec, part_columns(columns_, part), policies_);
       source.for_each_batch(b, batch_context, consume);
       pages_skipped_ += source.pages_skipped();
+      pages_guessed_ += source.pages_guessed();
       source.close();
     }
   }
@@ -412,6 +414,7 @@ class PartsEventSource final : public EventSource {
     return out;
   }
   uint64_t pages_skipped() const override { return pages_skipped_; }
+  uint64_t pages_guessed() const override { return pages_guessed_; }
   // The pages of the parts (a BRIN index of a part is not asked here).
   uint64_t pages_to_read() override {
     uint64_t pages = 0;
@@ -427,6 +430,7 @@ class PartsEventSource final : public EventSource {
   RowPolicies policies_;  // the relation's, checked in every part
   bool local_ = false;  // some part is a temporary table
   uint64_t pages_skipped_ = 0;
+  uint64_t pages_guessed_ = 0;
 };
 
 // The customers columns in `part` (user, attributes, risk_level: ColumnInfo order in

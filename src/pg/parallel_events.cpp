@@ -50,6 +50,7 @@ struct SharedHeader {
   pg_atomic_uint64 next_part;     // the next table to take, by index in the relation's parts
   pg_atomic_uint64 rows;          // rows folded by the workers
   pg_atomic_uint64 pages_skipped; // pages they left unread
+  pg_atomic_uint64 pages_guessed; // pages they pinned by a guessed buffer
   pg_atomic_uint64 state_bytes;   // their per-user tables' bytes
   pg_atomic_uint64 state_in_use;  // bytes of every participant's table not merged yet (StateBudget)
 };
@@ -152,10 +153,11 @@ Datum worker_body(void* p) {
   std::unique_ptr<EventSource> source = open_share(program, spec);
   StateBudget budget(&header->state_in_use);
   uint64_t rows = fold_events(*source, table, batch_context.get(), budget);
-  const uint64_t skipped = source->pages_skipped();
+  const uint64_t skipped = source->pages_skipped(), guessed = source->pages_guessed();
   source->close();
   pg_atomic_fetch_add_u64(&header->rows, rows);
   pg_atomic_fetch_add_u64(&header->pages_skipped, skipped);
+  pg_atomic_fetch_add_u64(&header->pages_guessed, guessed);
   pg_atomic_fetch_add_u64(&header->state_bytes, table.bytes());
   auto send = [&](const void* data, std::size_t bytes) {
     pg_call([&] {
@@ -255,6 +257,7 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
     pg_atomic_init_u64(&header->next_part, 0);
     pg_atomic_init_u64(&header->rows, 0);
     pg_atomic_init_u64(&header->pages_skipped, 0);
+    pg_atomic_init_u64(&header->pages_guessed, 0);
     pg_atomic_init_u64(&header->state_bytes, 0);
     pg_atomic_init_u64(&header->state_in_use, 0);
     shm_toc_insert(pcxt->toc, kKeyHeader, header);
@@ -309,6 +312,7 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
     std::unique_ptr<EventSource> source = open_share(program, spec);
     out.rows += fold_events(*source, table, batch_context, budget);
     out.pages_skipped += source->pages_skipped();
+    out.pages_guessed += source->pages_guessed();
     source->close();
   }
   for (int i = 0; i < out.launched; ++i) {
@@ -339,6 +343,7 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
     WaitForParallelWorkersToFinish(pcxt);
     out.rows += pg_atomic_read_u64(&header->rows);
     out.pages_skipped += pg_atomic_read_u64(&header->pages_skipped);
+    out.pages_guessed += pg_atomic_read_u64(&header->pages_guessed);
     out.worker_state_bytes = pg_atomic_read_u64(&header->state_bytes);
     DestroyParallelContext(pcxt);
     ExitParallelMode();

@@ -18,6 +18,7 @@ struct ParallelFold {
   uint64_t rows = 0;
   uint64_t worker_state_bytes = 0;  // the workers' per-user tables, held until merged
   uint64_t pages_skipped = 0;       // by all participants (HeapScan::skip_pages_before)
+  uint64_t pages_guessed = 0;       // by all participants (HeapScan::pages_guessed)
 };
 
 // Workers the direct scan `source` of `relid` may use, chosen as the planner sizes a parallel scan:

@@ -70,6 +70,8 @@ class EventSource {
   virtual std::vector<Oid> part_relids() const { return {}; }
   // Pages of the events left unread because an index ruled them out (direct scans).
   virtual uint64_t pages_skipped() const { return 0; }
+  // Pages of the events pinned by a guessed buffer, without a buffer-mapping lookup (direct scans).
+  virtual uint64_t pages_guessed() const { return 0; }
   // Pages a serial direct scan will read, asking the index first where it applies (direct scans).
   virtual uint64_t pages_to_read() { return 0; }
   // The caller's row-level security policies that a direct scan checks on each row (nullptr: none).
