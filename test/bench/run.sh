@@ -5,7 +5,9 @@
 # Builds and installs the extension, starts a throwaway cluster with 4 GB of shared buffers (a
 # table above a quarter of shared_buffers is read through a small ring, never cached there),
 # generates the data (test/bench/generate.sql) and prints the table of test/bench/bench.sql, then
-# the floors of test/bench/scan_floor.c over the events table's pages outside PostgreSQL.
+# restarts the server, reads the events by parallel workers and prints cases 1, 2 and 6 again with
+# the pages scattered over shared buffers (test/bench/scattered.sql), and last the floors of
+# test/bench/scan_floor.c over the events table's pages outside PostgreSQL.
 # With BENCH_HUGE_PAGES=1 it reserves enough huge pages for the run (vm.nr_hugepages), starts the
 # cluster with huge_pages=on and gives the old reservation back on exit.
 set -euo pipefail
@@ -39,6 +41,13 @@ pg_virtualenv -v 15 -o shared_buffers=4GB -o work_mem=64MB -o max_wal_size=4GB -
   echo \"== shared memory: \$pages (huge_pages = \$(psql -X -At -c 'SHOW huge_pages'))\"
   psql -X -q -v users=$users -v events=$events -f test/bench/generate.sql
   psql -X -q -f test/bench/bench.sql
+  # The same server restarted, the events read into shared buffers by parallel workers: pages
+  # scattered over the pool (test/bench/scattered.sql).
+  pg_ctlcluster \$PGVERSION regress restart
+  for i in 1 2 3 4 5; do
+    psql -X -q -At -c 'SET max_parallel_workers_per_gather = 2' -c 'SELECT count(*) FROM events' >/dev/null
+  done
+  psql -X -q -f test/bench/scattered.sql
   psql -X -q -c CHECKPOINT
   echo '== floors outside PostgreSQL: the events table read into memory (test/bench/scan_floor.c, medians of 5)'
   rel=\$(psql -X -At -c \"SELECT current_setting('data_directory') || '/' || pg_relation_filepath('events')\")
