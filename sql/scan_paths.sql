@@ -569,54 +569,68 @@ DROP TABLE sp_pin_a, sp_pin_b, sp_pin_blocks, sp_pin_members;
 
 -- Where guesses by stride keep failing (pages scattered over the buffer pool), the direct scan
 -- reads every buffer descriptor once into a map of where the table's pages are, after 128
--- lookups, if the pages left to read are at least a sixteenth of shared_buffers. Here each page of
--- sp_map is followed by 0, 1 or 2 pages of sp_map_gap in turn, so that the buffer-number steps
--- between its pages never repeat (no stride is confirmed), and it has enough pages for the map.
--- Members are plain SQL's, every page counts once as a hit, and past the first 128 pages every
--- page is pinned by a guess (last_evaluation().pages_guessed), serially and with two workers.
+-- lookups, if the table has at most shared_buffers pages, those lookups mostly found their pages
+-- in the pool, and the pages this participant has left to read are at least a sixteenth of
+-- shared_buffers. Here each page of sp_map is followed by 0, 1 or 2 pages of sp_map_gap in
+-- turn, so that the buffer-number steps between its pages never repeat (no stride is
+-- confirmed). sp_map has enough pages for the map in each of two workers; sp_map_small too few
+-- for one. Members are plain SQL's, every row is read once, every page counts once as a hit, and
+-- most pages are pinned by a guess (last_evaluation().pages_guessed) where a map was built.
 CREATE TABLE sp_map (user_id int, event text, ts timestamptz, pad text) WITH (autovacuum_enabled = off);
+CREATE TABLE sp_map_small (user_id int, event text, ts timestamptz, pad text) WITH (autovacuum_enabled = off);
 CREATE TABLE sp_map_gap (user_id int, event text, ts timestamptz, pad text) WITH (autovacuum_enabled = off);
-SELECT setting::int / 16 + 200 AS map_pages FROM pg_settings WHERE name = 'shared_buffers' \gset
+SELECT setting::int / 8 + 600 AS map_pages FROM pg_settings WHERE name = 'shared_buffers' \gset
 SET sp.map_pages = :map_pages;
 DO $$
 BEGIN
   FOR p IN 0..current_setting('sp.map_pages')::int - 1 LOOP
     PERFORM pg_temp.sp_pin_fill('sp_map', p, 1);
+    IF p < 400 THEN PERFORM pg_temp.sp_pin_fill('sp_map_small', p, 1); END IF;
     IF p % 3 > 0 THEN PERFORM pg_temp.sp_pin_fill('sp_map_gap', p, p % 3); END IF;
   END LOOP;
 END $$;
-SELECT pg_relation_size('sp_map') / 8192 = :map_pages AS all_pages_written;
-CREATE FUNCTION pg_temp.sp_map_members() RETURNS bigint[] LANGUAGE sql AS $$
+SELECT pg_relation_size('sp_map') / 8192 = :map_pages AS all_pages_written, pg_relation_size('sp_map_small') / 8192 AS small_pages;
+CREATE FUNCTION pg_temp.sp_map_members(tab regclass) RETURNS bigint[] LANGUAGE sql AS $$
   SELECT array_agg(user_id ORDER BY user_id)
-    FROM cohort.evaluate('{"performed": {"event": "buy", "op": ">=", "value": 1}}', 'sp_map', NULL, '2027-12-01') $$;
+    FROM cohort.evaluate('{"performed": {"event": "buy", "op": ">=", "value": 1}}', tab, NULL, '2027-12-01') $$;
 CREATE TEMP TABLE sp_map_plain AS
-  SELECT array_agg(user_id::bigint ORDER BY user_id) AS m, (SELECT count(*) FROM sp_map WHERE event = 'buy') AS rows
-    FROM (SELECT DISTINCT user_id FROM sp_map WHERE event = 'buy') s;
-SELECT cardinality(m) AS plain_members FROM sp_map_plain;
+  SELECT 'sp_map'::regclass AS tab, array_agg(user_id::bigint ORDER BY user_id) AS m,
+         (SELECT count(*) FROM sp_map WHERE event = 'buy') AS rows
+    FROM (SELECT DISTINCT user_id FROM sp_map WHERE event = 'buy') s
+  UNION ALL
+  SELECT 'sp_map_small'::regclass, array_agg(user_id::bigint ORDER BY user_id), (SELECT count(*) FROM sp_map_small WHERE event = 'buy')
+    FROM (SELECT DISTINCT user_id FROM sp_map_small WHERE event = 'buy') s;
+SELECT tab, cardinality(m) AS plain_members FROM sp_map_plain ORDER BY tab;
 -- A guessed buffer is only taken at its maximum usage count (see the next test): each
 -- evaluation's lookups raise the counts until then.
-DO $$ BEGIN FOR i IN 1..5 LOOP PERFORM pg_temp.sp_map_members(); END LOOP; END $$;
+DO $$ BEGIN FOR i IN 1..5 LOOP PERFORM pg_temp.sp_map_members('sp_map'), pg_temp.sp_map_members('sp_map_small'); END LOOP; END $$;
 SELECT pg_stat_force_next_flush();
 CREATE TEMP TABLE sp_map_blocks AS
   SELECT heap_blks_read AS read_before, heap_blks_hit AS hit_before FROM pg_statio_user_tables WHERE relname = 'sp_map';
-SELECT pg_temp.sp_map_members() = (SELECT m FROM sp_map_plain) AS as_plain_sql;
-SELECT events_scan, event_rows = (SELECT rows FROM sp_map_plain) AS every_row_once,
-       pages_guessed >= :map_pages - 128 AS guessed_past_the_first_128, pages_guessed <= :map_pages AS at_most_every_page
+SELECT pg_temp.sp_map_members('sp_map') = (SELECT m FROM sp_map_plain WHERE tab = 'sp_map'::regclass) AS as_plain_sql;
+SELECT events_scan, event_rows = (SELECT rows FROM sp_map_plain WHERE tab = 'sp_map'::regclass) AS every_row_once,
+       pages_guessed > :map_pages / 2 AS mostly_guessed, pages_guessed <= :map_pages AS at_most_every_page
   FROM cohort.last_evaluation();
 SELECT pg_stat_force_next_flush();
 SELECT heap_blks_read - read_before AS blocks_read, heap_blks_hit - hit_before = :map_pages AS every_page_a_hit
   FROM pg_statio_user_tables, sp_map_blocks WHERE relname = 'sp_map';
--- Each parallel participant builds its own map after its own 128 lookups.
+-- Too few pages for a map: hardly a page guessed.
+SELECT pg_temp.sp_map_members('sp_map_small') = (SELECT m FROM sp_map_plain WHERE tab = 'sp_map_small'::regclass) AS as_plain_sql;
+SELECT events_scan, event_rows = (SELECT rows FROM sp_map_plain WHERE tab = 'sp_map_small'::regclass) AS every_row_once,
+       pages_guessed < 100 AS hardly_guessed
+  FROM cohort.last_evaluation();
+-- Two workers and not the leader: each builds its own map after its own 128 lookups.
 ALTER TABLE sp_map SET (parallel_workers = 2);
 SET max_parallel_workers_per_gather = 2;
-SELECT pg_temp.sp_map_members() = (SELECT m FROM sp_map_plain) AS as_plain_sql;
-SELECT events_scan IN ('direct', 'direct parallel') AS direct, event_rows = (SELECT rows FROM sp_map_plain) AS every_row_once,
-       pages_guessed >= :map_pages - 3 * 128 AS guessed_past_each_first_128,
-       pages_guessed <= :map_pages AS at_most_every_page
+SET parallel_leader_participation = off;
+SELECT pg_temp.sp_map_members('sp_map') = (SELECT m FROM sp_map_plain WHERE tab = 'sp_map'::regclass) AS as_plain_sql;
+SELECT events_scan, workers_launched, event_rows = (SELECT rows FROM sp_map_plain WHERE tab = 'sp_map'::regclass) AS every_row_once,
+       pages_guessed > :map_pages / 2 AS mostly_guessed, pages_guessed <= :map_pages AS at_most_every_page
   FROM cohort.last_evaluation();
+RESET parallel_leader_participation;
 RESET max_parallel_workers_per_gather;
 RESET sp.map_pages;
-DROP TABLE sp_map, sp_map_gap, sp_map_plain, sp_map_blocks;
+DROP TABLE sp_map, sp_map_small, sp_map_gap, sp_map_plain, sp_map_blocks;
 
 -- Pinning a page by its guessed buffer does not raise the buffer's usage count, so the scan only
 -- takes that way when ReadBufferExtended() would not raise it either (here, without a ring: the

@@ -13,11 +13,12 @@ void BufferMap::build(Relation rel, BlockNumber pages, MemoryContext context) {
     if ((i & 0xFFFF) == 0) CHECK_FOR_INTERRUPTS();
     // Read without the header lock: a tag changing meanwhile gives at worst a wrong guess, which
     // ReadRecentBuffer() turns down; the block number is checked before it is used as an index.
-    const BufferDesc* desc = GetBufferDescriptor(i);
-    const BlockNumber page = desc->tag.blockNum;
-    if (desc->tag.rnode.relNode != node.relNode || page >= pages) continue;
-    if (!RelFileNodeEquals(desc->tag.rnode, node) || desc->tag.forkNum != MAIN_FORKNUM) continue;
-    buffers[page] = BufferDescriptorGetBuffer(desc);
+    // (volatile: each field read once, where it is tested.)
+    const volatile BufferTag* tag = &GetBufferDescriptor(i)->tag;
+    const BlockNumber page = tag->blockNum;
+    if (tag->rnode.relNode != node.relNode || page >= pages) continue;
+    if (tag->rnode.dbNode != node.dbNode || tag->rnode.spcNode != node.spcNode || tag->forkNum != MAIN_FORKNUM) continue;
+    buffers[page] = i + 1;  // BufferDescriptorGetBuffer()
   }
   buffers_ = buffers;
   pages_ = pages;

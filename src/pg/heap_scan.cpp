@@ -85,6 +85,7 @@ HeapScan::HeapScan(Oid relid, ParallelTableScanDesc parallel) {
     pages_ = heap && (scan_->rs_flags & SO_ALLOW_PAGEMODE) != 0;
     parallel_ = parallel != nullptr;
     guessable_ = !RelationUsesLocalBuffers(rel_) && recent_buffer_handles_own_pins();
+    blocks_read_before_ = pgBufferUsage.shared_blks_read;
     if (!pages_) slot_ = table_slot_create(rel_, nullptr);
   });
   if (!pages_) {
@@ -163,8 +164,8 @@ bool HeapScan::next_page() {
       return false;
     }
     read_page(page, pinned);
-    // Pin the page after this one now and start loading its line pointers (8 lines: the header
-    // and 122 of them) and first tuples, so that they arrive while this page's tuples are read;
+    // Pin the page after this one now and start loading its header and line pointers (8 lines:
+    // the header and 122 of them), so that they arrive while this page's tuples are read;
     // the rest of it is prefetched two lines a tuple as this page's tuples are read
     // (fill_from_pages()). Where buffers lie scattered over shared memory, the hardware prefetcher
     // stops at each page; this page's own tuples, in ascending address order (read_page()), it
@@ -188,9 +189,10 @@ Buffer HeapScan::pin_block(BlockNumber page) {
   // consecutive pages have confirmed a stride, the next page is looked for at that stride from
   // the last one. Where the pages are scattered over the pool (read by parallel workers, or
   // evicted and read again over time), so that guesses keep failing, the buffer map built after
-  // kLookupsBeforeMap lookups gives the guess instead. ReadRecentBuffer() pins the guessed buffer
-  // only if it holds this very page (checked under the buffer header lock), saving the
-  // buffer-mapping lookup. Otherwise, as usual.
+  // kLookupsBeforeMap lookups (maybe_build_map()) gives the guess instead, until as many of its
+  // guesses in a row have failed. ReadRecentBuffer() pins the guessed buffer only if it holds
+  // this very page (checked under the buffer header lock), saving the buffer-mapping lookup.
+  // Otherwise, as usual.
   const bool next = page == last_block_ + 1 && BufferIsValid(last_buffer_);
   int64 guess = 0;
   if (map_.built())
@@ -203,6 +205,7 @@ Buffer HeapScan::pin_block(BlockNumber page) {
     pgstat_count_buffer_read(rel_);  // as ReadBufferExtended() counts a page found in the pool
     pgstat_count_buffer_hit(rel_);
     ++pages_guessed_;
+    map_misses_ = 0;
     last_block_ = page;
     last_buffer_ = static_cast<Buffer>(guess);
     return last_buffer_;
@@ -214,12 +217,30 @@ Buffer HeapScan::pin_block(BlockNumber page) {
   stride_ = stride;
   last_block_ = page;
   last_buffer_ = buffer;
-  if (guessable_ && !map_.built() && ++lookups_ == kLookupsBeforeMap) {
-    const std::uint64_t wanted = pages_to_read();
-    if (wanted > pages_pinned_ && BufferMap::worthwhile(wanted - pages_pinned_))
-      map_.build(rel_, reinterpret_cast<HeapScanDesc>(scan_)->rs_nblocks, context_);
+  if (map_.built()) {
+    if (++map_misses_ == kLookupsBeforeMap) map_.release();  // gone stale: strides again
+  } else if (guessable_ && ++lookups_ == kLookupsBeforeMap) {
+    maybe_build_map();
   }
   return buffer;
+}
+
+void HeapScan::maybe_build_map() {
+  const BlockNumber pages = reinterpret_cast<HeapScanDesc>(scan_)->rs_nblocks;
+  if (pages > static_cast<BlockNumber>(NBuffers)) return;  // the map holds 4 bytes a page
+  // A table mostly not in the pool: its lookups read pages in, which no map saves.
+  if (pgBufferUsage.shared_blks_read - blocks_read_before_ > kLookupsBeforeMap / 4) return;
+  std::uint64_t left = 0;  // pages this participant has yet to read, estimated
+  if (parallel_) {
+    // Its share of the pages handed out so far, of those not handed out yet.
+    auto* shared = reinterpret_cast<ParallelBlockTableScanDesc>(scan_->rs_parallel);
+    const std::uint64_t handed = std::min<std::uint64_t>(pg_atomic_read_u64(&shared->phs_nallocated), pages);
+    if (handed > 0) left = (pages - handed) * std::min(pages_pinned_, handed) / handed;
+  } else {
+    const std::uint64_t wanted = pages_to_read();
+    left = wanted > pages_pinned_ ? wanted - pages_pinned_ : 0;
+  }
+  if (BufferMap::worthwhile(left)) map_.build(rel_, pages, context_);
 }
 
 bool HeapScan::usage_settled(Buffer buffer) const {

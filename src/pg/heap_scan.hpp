@@ -221,6 +221,9 @@ class HeapScan {
   // counts it in the relation's statistics the same way), first trying the buffer the stride of
   // the pages before it points at, or once guesses by stride keep failing, the buffer map's.
   Buffer pin_block(BlockNumber page);
+  // Builds map_ where it pays: the table has at most NBuffers pages, most of the lookups so far
+  // found their page in the pool, and this participant's pages left are BufferMap::worthwhile().
+  void maybe_build_map();
   // Whether pinning shared `buffer` without raising its usage count leaves that count where
   // ReadBufferExtended() with the scan's strategy would.
   bool usage_settled(Buffer buffer) const;
@@ -245,8 +248,12 @@ class HeapScan {
   int stride_ = 0;                  // the buffer-number step from the page before it (0: none)
   bool stride_confirmed_ = false;   // the step before that was the same
   bool guessable_ = false;          // shared buffers, on a server whose ReadRecentBuffer() we checked
-  static constexpr int kLookupsBeforeMap = 128;  // pin_block(): failed guesses before map_ is built
+  // pin_block(): buffer-mapping lookups before map_ may be built, and map_'s failed guesses in a
+  // row before it is dropped
+  static constexpr int kLookupsBeforeMap = 128;
   int lookups_ = 0;                 // pages pin_block() looked up in the buffer mapping
+  int map_misses_ = 0;              // map_'s guesses that failed since the last that held
+  int64 blocks_read_before_ = 0;    // pgBufferUsage.shared_blks_read when the scan began
   std::uint64_t pages_pinned_ = 0;  // pages pin_block() pinned
   std::uint64_t pages_guessed_ = 0;  // of them, by a guessed buffer
   BufferMap map_;                   // where the table's pages were in shared buffers (pin_block())
