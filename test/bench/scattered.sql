@@ -26,14 +26,7 @@ INSERT INTO public.bench_cases SELECT 0, 'cohort''s own direct scan with no row 
   -- materialized: count(*) over a one-row aggregate subquery would let the planner skip the scan
   'WITH s AS MATERIALIZED (SELECT count(user_id), count(event), count(ts), count(price) FROM events) SELECT * FROM s', 5, NULL;
 
--- Runs `sql` once (counting its rows), returning seconds.
-CREATE FUNCTION pg_temp.time_once(sql text) RETURNS float8 LANGUAGE plpgsql AS $$
-DECLARE t0 timestamptz; n bigint;
-BEGIN
-  t0 := clock_timestamp();
-  EXECUTE 'SELECT count(*) FROM (' || sql || ') q' INTO n;
-  RETURN extract(epoch FROM clock_timestamp() - t0);
-END $$;
+\ir functions.sql
 CREATE TEMP TABLE timings (id int, who text, seconds float8, pages_guessed bigint);
 DO $$
 DECLARE c record; s float8;
@@ -46,13 +39,6 @@ BEGIN
       INSERT INTO timings VALUES (c.id, 'hand', s, NULL);
     END LOOP;
   END LOOP;
-END $$;
--- Rows in one query's result and not in the other's, both ways.
-CREATE FUNCTION pg_temp.differences(a text, b text) RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE n bigint;
-BEGIN
-  EXECUTE format('SELECT (SELECT count(*) FROM ((%s) EXCEPT ALL (%s)) x) + (SELECT count(*) FROM ((%s) EXCEPT ALL (%s)) y)', a, b, b, a) INTO n;
-  RETURN n;
 END $$;
 CREATE TEMP TABLE scattered_report AS
 SELECT c.id, c.name,
