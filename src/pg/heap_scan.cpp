@@ -305,13 +305,6 @@ void HeapScan::read_page(BlockNumber page, Buffer pinned) {
       if (visible) tuple_offsets_[ntup++] = static_cast<uint16>(ItemIdGetOffset(lpp));
     }
   }
-  // The policies' tuples need their line pointer numbers (their ctid): in a loop of their own,
-  // so that the loops above stay as they are without policies.
-  if (policy_.active())
-    for (int off = lines; off >= FirstOffsetNumber; --off) {
-      const ItemIdData* lpp = &line_pointers[off - 1];
-      if (ItemIdIsNormal(lpp)) line_at_[ItemIdGetOffset(lpp) / MAXIMUM_ALIGNOF] = static_cast<uint16>(off);
-    }
   LockBuffer(h->rs_cbuf, BUFFER_LOCK_UNLOCK);
   h->rs_ntuples = ntup;
 }
@@ -325,12 +318,28 @@ bool HeapScan::current_passes_policies() {
   auto* h = reinterpret_cast<HeapScanDesc>(scan_);
   const Page page = BufferGetPage(h->rs_cbuf);
   const auto at = static_cast<std::size_t>(reinterpret_cast<char*>(tuple_) - static_cast<char*>(page));
-  const OffsetNumber line = line_at_[at / MAXIMUM_ALIGNOF];
+  const OffsetNumber line = current_line(page, at);
   policy_tuple_.t_data = tuple_;
   policy_tuple_.t_len = ItemIdGetLength(PageGetItemId(page, line));
   ItemPointerSet(&policy_tuple_.t_self, h->rs_cblock, line);
   policy_tuple_.t_tableOid = RelationGetRelid(rel_);
   return policy_.passes(&policy_tuple_);
+}
+
+OffsetNumber HeapScan::current_line(Page page, std::size_t at) const {
+  // The page stays pinned, so no line pointer of a listed tuple moves (pruning needs the only
+  // pin); one being added concurrently never points at a listed tuple, whole or torn.
+  const ItemIdData* lines = reinterpret_cast<PageHeader>(page)->pd_linp;  // number n at [n - 1]
+  const int count = PageGetMaxOffsetNumber(page);
+  const auto points_here = [&](int n) { return ItemIdIsNormal(&lines[n - 1]) && ItemIdGetOffset(&lines[n - 1]) == at; };
+  // A tuple never updated holds its own number in t_ctid: checked, not trusted.
+  const int own = ItemPointerGetOffsetNumberNoCheck(&tuple_->t_ctid);
+  if (own >= FirstOffsetNumber && own <= count && points_here(own)) return static_cast<OffsetNumber>(own);
+  for (int n = FirstOffsetNumber; n <= count; ++n)
+    if (points_here(n)) return static_cast<OffsetNumber>(n);
+  elog(ERROR, "cohort: no line pointer points at the tuple at offset %zu of block %u", at,
+       reinterpret_cast<HeapScanDesc>(scan_)->rs_cblock);
+  return InvalidOffsetNumber;
 }
 
 bool HeapScan::next_from_slot(int natts) {

@@ -204,6 +204,9 @@ class HeapScan {
   }
   // policy_allows() for a tuple there are policies for.
   bool current_passes_policies();
+  // The number of the line pointer of the current page that points at `at` (the current tuple's
+  // byte offset in it).
+  OffsetNumber current_line(Page page, std::size_t at) const;
   // Moves to the next page with visible tuples; false after the last page.
   bool next_page();
   // The next block of the scan that page_set_ wants; false after the last.
@@ -290,9 +293,6 @@ class HeapScan {
   // Row-level security (after the members the tuple loop uses, which keep their places):
   RowPolicyCheck policy_;           // see apply_policies()
   HeapTupleData policy_tuple_;      // the current tuple as policy_ takes it
-  // With policies: the line pointer number of the tuple at each MAXALIGN'd byte offset of the
-  // current page (tuples start at such offsets, each at its own), by offset / MAXIMUM_ALIGNOF.
-  uint16 line_at_[BLCKSZ / MAXIMUM_ALIGNOF];
 };
 
 // As the executor's slot_deform_heap_tuple(), resuming where the last call stopped; columns the

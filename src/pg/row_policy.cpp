@@ -1,6 +1,8 @@
 // Row-level security on the direct path: the rewriter's quals for the caller, run per tuple.
 #include "pg/row_policy.hpp"
 
+#include "pg/scan_constants.hpp"
+
 namespace cohort::pg {
 
 RowSecurity caller_row_security(Oid relid, RowPolicies& policies) {
@@ -50,8 +52,10 @@ void RowPolicyCheck::open(const RowPolicies& policies, Relation rel) {
     table_close(parent, NoLock);
     if (whole_row) elog(ERROR, "cohort: a whole-row reference in a row-level security policy");  // ruled out before
   }
-  qual_ = ExecPrepareQual(quals, estate_);
+  ParamListInfo params = nullptr;
+  qual_ = ExecPrepareQual(defer_scan_constants(quals, estate_, params), estate_);
   econtext_ = GetPerTupleExprContext(estate_);
+  econtext_->ecxt_param_list_info = params;
   slot_ = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsHeapTuple);
   MemoryContextSwitchTo(old);
 }

@@ -44,7 +44,9 @@ class RowPolicyCheck {
   bool active() const { return qual_ != nullptr; }
   // Whether `tuple` (of `rel`, on a page the caller keeps pinned) passes every qual.
   bool passes(HeapTuple tuple);
-  // Whether the tuple in `slot` (of `rel`'s row type) passes every qual.
+  // Whether the tuple in `slot` (of `rel`'s row type) passes every qual. The quals' parts that
+  // are the same for every row of the statement are computed once, where first reached
+  // (defer_scan_constants()).
   bool passes_slot(TupleTableSlot* slot);
   // Frees the executor state and the slot.
   void close();
