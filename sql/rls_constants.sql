@@ -64,15 +64,26 @@ DROP POLICY rc_even ON rc_events;
 
 -- Parts a row-by-row evaluation never reaches here (every user_id is positive, every tenant set)
 -- read a setting that does not exist: they must stay unevaluated, while rc_tenant() beside them
--- is still called once. A part every check reaches raises its error on the first row checked,
--- and none where no row is checked.
+-- is still called once (1 to 4). A part every check reaches raises its error on the first row
+-- checked, and none where no row is checked (5), also as the argument of a SQL function that
+-- the executor path calls rather than inlines (6: inlined around a precomputed argument, the
+-- function would skip it). A volatile set_config() before a current_setting() of the same name
+-- changes it within the statement: nothing is precomputed then (7). Constants passed by
+-- reference: a text and a name (8, 9).
+CREATE FUNCTION rc_absent() RETURNS int LANGUAGE plpgsql STABLE AS $$ BEGIN RETURN current_setting('rc.absent')::int; END $$;
+CREATE FUNCTION rc_ok(t int, a int) RETURNS boolean LANGUAGE sql STABLE AS 'SELECT t <= 5 OR t = a OR t = a + 10';
 CREATE TABLE rc_policies (n int, policy text);
 INSERT INTO rc_policies VALUES
  (1, $$user_id > 0 OR current_setting('rc.absent')::int = 1$$),
  (2, $$CASE WHEN user_id < 0 THEN current_setting('rc.absent') = 'x' ELSE tenant = rc_tenant() END$$),
  (3, $$coalesce(tenant, current_setting('rc.absent')::int) = rc_tenant()$$),
  (4, $$NOT (user_id <= 0 AND current_setting('rc.absent') = 'x') AND tenant = rc_tenant()$$),
- (5, $$tenant = current_setting('rc.absent')::int$$);
+ (5, $$tenant = current_setting('rc.absent')::int$$),
+ (6, $$rc_ok(tenant, rc_absent())$$),
+ (7, $$set_config('rc.user', user_id::text, true) IS NOT NULL AND current_setting('rc.user')::bigint = user_id$$),
+ (8, $$event = current_setting('rc.event')$$),
+ (9, $$(CASE WHEN tenant = 1 THEN 'regress_cohort_rc' ELSE 'nobody' END)::name = current_user$$);
+SET rc.event = 'cart_added';
 CREATE TABLE rc_outcomes (n int, direct text, executor text, nothing_checked text);
 DO $$
 DECLARE
@@ -88,11 +99,23 @@ BEGIN
 END $$;
 SELECT n, direct, split_part(direct, ', ', 1) = split_part(executor, ', ', 1) AS same_as_executor, nothing_checked
   FROM rc_outcomes ORDER BY n;
--- Policy 1 lets every row through, 2 to 4 tenant 1's.
-SELECT n, split_part(direct, ', ', 1) = CASE n WHEN 1 THEN (SELECT format('%s members (%s)', count(*), md5(array_agg(user_id ORDER BY user_id)::text))
-                                                          FROM (SELECT DISTINCT user_id FROM rc_events WHERE event = 'cart_added') q)
-                                                ELSE pg_temp.rc_expected(1) END AS as_expected
-  FROM rc_outcomes WHERE n <= 4 ORDER BY n;
+-- Policies 1, 7 and 8 let every row through, 2 to 4 and 9 tenant 1's.
+SELECT n, split_part(direct, ', ', 1) = CASE WHEN n IN (1, 7, 8)
+                                             THEN (SELECT format('%s members (%s)', count(*), md5(array_agg(user_id ORDER BY user_id)::text))
+                                                     FROM (SELECT DISTINCT user_id FROM rc_events WHERE event = 'cart_added') q)
+                                             ELSE pg_temp.rc_expected(1) END AS as_expected
+  FROM rc_outcomes WHERE n NOT IN (5, 6) ORDER BY n;
+
+-- Two workers without the leader (a parallel-safe policy), each computing the constant itself.
+ALTER POLICY rc_tenant ON rc_events USING (tenant = current_setting('rc.tenant')::int);
+ALTER TABLE rc_events SET (parallel_workers = 2);
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+SELECT split_part(r, ', ', 1) = pg_temp.rc_expected(1) AS as_expected, split_part(r, ', ', 2) AS path,
+       (SELECT workers_launched FROM cohort.last_evaluation()) AS workers
+  FROM pg_temp.rc_run('{"performed": {"event": "cart_added", "op": ">=", "value": 1}}', true) r;
+RESET parallel_leader_participation;
+SET max_parallel_workers_per_gather = 0;
 
 -- A policy on ctid, after an update rolled back: the old versions stay visible, their t_ctid
 -- pointing at the aborted ones, so their line pointer numbers are found by looking, not read
@@ -121,7 +144,7 @@ SELECT m = (SELECT array_agg(user_id ORDER BY user_id) FROM rc_lines WHERE (ctid
   FROM rc_lines_direct;
 
 DROP TABLE rc_events, rc_policies, rc_outcomes, rc_lines, rc_lines_direct;
-DROP FUNCTION rc_tenant();
+DROP FUNCTION rc_tenant(), rc_absent(), rc_ok(int, int);
 DROP EXTENSION pageinspect;
 DROP OWNED BY regress_cohort_rc;
 DROP ROLE regress_cohort_rc;

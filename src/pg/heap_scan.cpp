@@ -305,6 +305,8 @@ void HeapScan::read_page(BlockNumber page, Buffer pinned) {
       if (visible) tuple_offsets_[ntup++] = static_cast<uint16>(ItemIdGetOffset(lpp));
     }
   }
+  page_lines_ = lines;
+  line_table_built_ = false;
   LockBuffer(h->rs_cbuf, BUFFER_LOCK_UNLOCK);
   h->rs_ntuples = ntup;
 }
@@ -326,17 +328,25 @@ bool HeapScan::current_passes_policies() {
   return policy_.passes(&policy_tuple_);
 }
 
-OffsetNumber HeapScan::current_line(Page page, std::size_t at) const {
-  // The page stays pinned, so no line pointer of a listed tuple moves (pruning needs the only
-  // pin); one being added concurrently never points at a listed tuple, whole or torn.
+OffsetNumber HeapScan::current_line(Page page, std::size_t at) {
+  // Only the line pointers read_page() saw under the share lock are looked at: the page stays
+  // pinned, so none of them that points at a listed tuple moves (pruning needs the only pin), and
+  // one reused meanwhile points at new space, never at a listed tuple; pointers appended since
+  // are not read at all.
   const ItemIdData* lines = reinterpret_cast<PageHeader>(page)->pd_linp;  // number n at [n - 1]
-  const int count = PageGetMaxOffsetNumber(page);
   const auto points_here = [&](int n) { return ItemIdIsNormal(&lines[n - 1]) && ItemIdGetOffset(&lines[n - 1]) == at; };
   // A tuple never updated holds its own number in t_ctid: checked, not trusted.
   const int own = ItemPointerGetOffsetNumberNoCheck(&tuple_->t_ctid);
-  if (own >= FirstOffsetNumber && own <= count && points_here(own)) return static_cast<OffsetNumber>(own);
-  for (int n = FirstOffsetNumber; n <= count; ++n)
-    if (points_here(n)) return static_cast<OffsetNumber>(n);
+  if (own >= FirstOffsetNumber && own <= page_lines_ && points_here(own)) return static_cast<OffsetNumber>(own);
+  // Others (an update rolled back, a version another snapshot still sees): the page's table,
+  // built once, so that a page full of them costs one pass, not one per tuple.
+  if (!line_table_built_) {
+    line_table_built_ = true;
+    for (int n = page_lines_; n >= FirstOffsetNumber; --n)
+      if (ItemIdIsNormal(&lines[n - 1])) line_at_[ItemIdGetOffset(&lines[n - 1]) / MAXIMUM_ALIGNOF] = static_cast<uint16>(n);
+  }
+  const int n = line_at_[at / MAXIMUM_ALIGNOF];
+  if (n >= FirstOffsetNumber && n <= page_lines_ && points_here(n)) return static_cast<OffsetNumber>(n);
   elog(ERROR, "cohort: no line pointer points at the tuple at offset %zu of block %u", at,
        reinterpret_cast<HeapScanDesc>(scan_)->rs_cblock);
   return InvalidOffsetNumber;

@@ -205,8 +205,8 @@ class HeapScan {
   // policy_allows() for a tuple there are policies for.
   bool current_passes_policies();
   // The number of the line pointer of the current page that points at `at` (the current tuple's
-  // byte offset in it).
-  OffsetNumber current_line(Page page, std::size_t at) const;
+  // byte offset in it): the one the tuple's t_ctid names where it does, else from line_at_.
+  OffsetNumber current_line(Page page, std::size_t at);
   // Moves to the next page with visible tuples; false after the last page.
   bool next_page();
   // The next block of the scan that page_set_ wants; false after the last.
@@ -293,6 +293,12 @@ class HeapScan {
   // Row-level security (after the members the tuple loop uses, which keep their places):
   RowPolicyCheck policy_;           // see apply_policies()
   HeapTupleData policy_tuple_;      // the current tuple as policy_ takes it
+  int page_lines_ = 0;              // the current page's line pointers when read_page() listed it
+  // current_line()'s table for the current page, built on its first tuple whose t_ctid does not
+  // name it: the line pointer number of the tuple at each MAXALIGN'd byte offset, by offset /
+  // MAXIMUM_ALIGNOF (tuples start at such offsets, each at its own).
+  bool line_table_built_ = false;
+  uint16 line_at_[BLCKSZ / MAXIMUM_ALIGNOF];
 };
 
 // As the executor's slot_deform_heap_tuple(), resuming where the last call stopped; columns the

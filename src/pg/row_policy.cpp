@@ -53,7 +53,7 @@ void RowPolicyCheck::open(const RowPolicies& policies, Relation rel) {
     if (whole_row) elog(ERROR, "cohort: a whole-row reference in a row-level security policy");  // ruled out before
   }
   ParamListInfo params = nullptr;
-  qual_ = ExecPrepareQual(defer_scan_constants(quals, estate_, params), estate_);
+  qual_ = ExecInitQual(defer_scan_constants(quals, estate_, params), nullptr);
   econtext_ = GetPerTupleExprContext(estate_);
   econtext_->ecxt_param_list_info = params;
   slot_ = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsHeapTuple);

@@ -18,6 +18,7 @@ bool depends_on_row(Node* node, void* context) {
     case T_WindowFunc:
     case T_GroupingFunc:
     case T_CaseTestExpr:
+    case T_CoerceToDomain:  // its CHECK constraints may be volatile, which nothing here looks at
     case T_CoerceToDomainValue:
     case T_CurrentOfExpr:
     case T_PlaceHolderVar:
@@ -53,7 +54,6 @@ bool computes(Node* node) {
     case T_XmlExpr:
     case T_NullTest:
     case T_BooleanTest:
-    case T_CoerceToDomain:
     case T_FieldSelect:
     case T_FieldStore:
     case T_SubscriptingRef:
@@ -123,8 +123,13 @@ Node* defer(Node* node, List** found) {
 
 List* defer_scan_constants(List* quals, EState* estate, ParamListInfo& params) {
   params = nullptr;
-  // Immutable parts folded first, as ExecPrepareQual() would: they need no parameter.
+  // Planned once, as ExecPrepareQual() plans quals (immutable parts folded, SQL functions inlined
+  // as the executor path's plan inlines them): the caller compiles the result without planning it
+  // again, which could inline a function around a parameter the executor path would have computed.
   List* planned = reinterpret_cast<List*>(expression_planner(reinterpret_cast<Expr*>(quals)));
+  // A volatile function anywhere (a set_config() before a current_setting() of the same name) may
+  // change what a stable one returns within the statement: nothing is deferred then.
+  if (contain_volatile_functions(reinterpret_cast<Node*>(planned))) return planned;
   List* found = NIL;
   List* out = reinterpret_cast<List*>(defer(reinterpret_cast<Node*>(planned), &found));
   const int count = list_length(found);

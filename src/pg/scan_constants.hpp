@@ -7,9 +7,11 @@
 
 namespace cohort::pg {
 
-// `quals` (copied) with each largest subexpression whose value cannot change within the statement
-// (no column, parameter, subquery or volatile function; not already a constant) replaced by an
-// external parameter of `params`. Set `params` as the ecxt_param_list_info of the ExprContext the
+// `quals` planned (expression_planner(), as ExecPrepareQual() plans them; compile the result with
+// ExecInitQual(), not ExecPrepareQual()) with each largest subexpression whose value cannot change
+// within the statement (no column, parameter, subquery, domain coercion or volatile function; not
+// already a constant) replaced by an external parameter of `params`; nothing is replaced where the
+// quals call any volatile function. Set `params` as the ecxt_param_list_info of the ExprContext the
 // quals run in: its fetch hook computes a parameter in a context of `estate` the first time an
 // evaluation reaches it, where the row-by-row evaluation would have computed that subexpression
 // (so the same errors at the same row, and nothing computed that it would have skipped), and
