@@ -61,12 +61,15 @@ if [ ! -x "$prefix/bin/postgres" ]; then
   make -s -C src/test/isolation install >> "$work/install.log" 2>&1
   cd "$root"
 fi
-# pg_buffercache (scan_paths reads buffers' usage counts), also into a server built before it was needed.
-if [ ! -f "$prefix/share/extension/pg_buffercache.control" ]; then
-  for tree in "$work"/postgresql-15.*/; do
-    make -s -C "$tree/contrib/pg_buffercache" install >> "$work/install.log" 2>&1
-  done
-fi
+# The contrib modules tests use (scan_paths reads buffers' usage counts with pg_buffercache,
+# rls_constants tuple headers with pageinspect), also into a server built before they were needed.
+for module in pg_buffercache pageinspect; do
+  if [ ! -f "$prefix/share/extension/$module.control" ]; then
+    for tree in "$work"/postgresql-15.*/; do
+      make -s -C "$tree/contrib/$module" install >> "$work/install.log" 2>&1
+    done
+  fi
+done
 
 # The extension from a clean copy of this checkout, built and installed into that server.
 src="$work/cohort"
