@@ -63,10 +63,10 @@ bool computes(Node* node) {
   }
 }
 
-// Whether `node` computes one value for the whole statement.
+// Whether `node` computes one value for the whole statement (in quals without volatile
+// functions: defer_scan_constants() defers nothing in the others).
 bool statement_constant(Node* node) {
-  return computes(node) && !depends_on_row(node, nullptr) && !contain_volatile_functions(node) &&
-         !expression_returns_set(node);
+  return computes(node) && !depends_on_row(node, nullptr) && !expression_returns_set(node);
 }
 
 // The deferred subexpressions of one set of quals: the fetch hook's argument.
