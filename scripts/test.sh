@@ -10,6 +10,7 @@ scripts/build.sh
 # The test-only table access method sql/other_access_method.sql creates (heap under another routine).
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+make -C test/modules/heap_copy_am PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config > /dev/null
 $SUDO make -C test/modules/heap_copy_am install PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config > /dev/null
 
 echo "== the hot loops' prefetch instructions survived compilation"

@@ -18,6 +18,7 @@ if ! command -v valgrind > /dev/null; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends valgrind
 fi
 scripts/build.sh
+make -C test/modules/heap_copy_am PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config > /dev/null
 $SUDO make -C test/modules/heap_copy_am install PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config > /dev/null
 
 pgbin=/usr/lib/postgresql/15/bin
