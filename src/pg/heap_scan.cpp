@@ -95,15 +95,15 @@ HeapScan::HeapScan(Oid relid, ParallelTableScanDesc parallel) {
 }
 
 bool HeapScan::prepare_text_then_int64(int index) {
-  pair_offset_ = -1;
+  pair_.offset = -1;
   if (!pages_ || index < 0 || index + 1 >= static_cast<int>(layout_.size())) return false;
   const ColumnLayout& text = layout_[static_cast<std::size_t>(index)];
   const ColumnLayout& after = layout_[static_cast<std::size_t>(index) + 1];
   if (text.len != -1 || text.fixed_offset < 0) return false;
   if (after.len != 8 || !after.byval || after.align != TYPALIGN_DOUBLE) return false;
-  pair_natts_ = index + 2;
-  pair_null_mask_ = pair_natts_ <= 8 ? static_cast<bits8>((1u << pair_natts_) - 1) : 0;
-  pair_offset_ = text.fixed_offset;
+  pair_.natts = index + 2;
+  pair_.null_mask = pair_.natts <= 8 ? static_cast<bits8>((1u << pair_.natts) - 1) : 0;
+  pair_.offset = text.fixed_offset;
   return true;
 }
 

@@ -59,17 +59,30 @@ class HeapScan {
   // columns, a NULL among the first ones up to the pair, or the text is not in-line and
   // uncompressed: fixed_text(), deform() and value() then.
   [[gnu::always_inline]] bool text_then_int64(std::string_view& text, int64& after) const {
-    if (pair_offset_ < 0 || HeapTupleHeaderGetNatts(tuple_) < pair_natts_) return false;
-    if ((tuple_->t_infomask & HEAP_HASNULL) != 0 && !pair_not_null(tuple_->t_bits)) return false;
-    const char* data = reinterpret_cast<const char*>(tuple_) + tuple_->t_hoff;
-    const char* p = data + pair_offset_;
+    return read_pair(pair_, tuple_, text, after);
+  }
+  // Where the prepared pair lies (offset -1: none prepared), copied into a caller's locals so
+  // that a loop over many tuples reads it from registers.
+  struct PairLayout {
+    int32 offset = -1;  // the text column's fixed offset in the tuple's data
+    int natts = 0;      // columns up to and including the pair's second
+    bits8 null_mask = 0;  // their bits in the null bitmap (when they are at most 8)
+  };
+  const PairLayout& pair_layout() const { return pair_; }
+  // text_then_int64() for `tuple` and the pair `pair`.
+  [[gnu::always_inline]] static bool read_pair(const PairLayout& pair, HeapTupleHeader tuple, std::string_view& text,
+                                               int64& after) {
+    if (pair.offset < 0 || HeapTupleHeaderGetNatts(tuple) < pair.natts) return false;
+    if ((tuple->t_infomask & HEAP_HASNULL) != 0 && !pair_not_null(pair, tuple->t_bits)) return false;
+    const char* data = reinterpret_cast<const char*>(tuple) + tuple->t_hoff;
+    const char* p = data + pair.offset;
     uint32 end;
     if (VARATT_IS_1B(p) && !VARATT_IS_1B_E(p)) {
       text = std::string_view(p + VARHDRSZ_SHORT, VARSIZE_1B(p) - VARHDRSZ_SHORT);
-      end = static_cast<uint32>(pair_offset_) + VARSIZE_1B(p);
+      end = static_cast<uint32>(pair.offset) + VARSIZE_1B(p);
     } else if (VARATT_IS_4B_U(p)) {
       text = std::string_view(p + VARHDRSZ, VARSIZE_4B(p) - VARHDRSZ);
-      end = static_cast<uint32>(pair_offset_) + VARSIZE_4B(p);
+      end = static_cast<uint32>(pair.offset) + VARSIZE_4B(p);
     } else {
       return false;
     }
@@ -80,21 +93,21 @@ class HeapScan {
   // including the pair as deformed (the fixed-width ones before it at their fixed offsets), so that
   // deform() goes on after them instead of from the first column.
   void deform_through_pair() {
-    if (nvalid_ >= pair_natts_) return;  // already deformed (every event wanted: fill() did it)
+    if (nvalid_ >= pair_.natts) return;  // already deformed (every event wanted: fill() did it)
     const char* data = reinterpret_cast<const char*>(tuple_) + tuple_->t_hoff;
-    const int text = pair_natts_ - 2;
+    const int text = pair_.natts - 2;
     for (int i = 0; i < text; ++i) {
       const ColumnLayout& c = layout_[static_cast<std::size_t>(i)];
       values_[i] = fetch_att(data + c.fixed_offset, c.byval, c.len);
       isnull_[i] = false;
     }
-    const char* p = data + pair_offset_;
-    const uint32 after = att_align_nominal(static_cast<uint32>(pair_offset_) + VARSIZE_ANY(p), TYPALIGN_DOUBLE);
+    const char* p = data + pair_.offset;
+    const uint32 after = att_align_nominal(static_cast<uint32>(pair_.offset) + VARSIZE_ANY(p), TYPALIGN_DOUBLE);
     values_[text] = PointerGetDatum(p);
     isnull_[text] = false;
     values_[text + 1] = fetch_att(data + after, true, 8);
     isnull_[text + 1] = false;
-    nvalid_ = pair_natts_;
+    nvalid_ = pair_.natts;
     offset_ = after + 8;
   }
   // Column `index` (attnum - 1) of the current tuple; it must be deformed.
@@ -108,13 +121,21 @@ class HeapScan {
   // pg_call: it must not throw or own destructible objects.
   template <typename Keep>
   bool fill(MemoryContext batch_context, std::size_t capacity, int natts, std::size_t& rows, Keep&& keep) {
+    return fill(batch_context, capacity, natts, rows, [](HeapTupleHeader) { return true; }, keep);
+  }
+  // The same, where in page mode `screen(tuple)` sees each tuple first, straight from the page,
+  // and false from it rejects the tuple before anything else is done with it (it must only read
+  // the tuple, and say true wherever keep() could keep it).
+  template <typename Screen, typename Keep>
+  bool fill(MemoryContext batch_context, std::size_t capacity, int natts, std::size_t& rows, Screen&& screen,
+            Keep&& keep) {
     std::size_t n = 0;
     bool more = true;
     pg_call([&] {
       CHECK_FOR_INTERRUPTS();
       MemoryContext old = MemoryContextSwitchTo(batch_context);
       if (pages_) {
-        more = fill_from_pages(capacity, natts, n, keep);
+        more = fill_from_pages(capacity, natts, n, screen, keep);
       } else {
         while (n < capacity) {
           if (done_ || !next_from_slot(natts)) {
@@ -158,17 +179,18 @@ class HeapScan {
   std::uint64_t rows_read() const { return rows_read_; }
 
  private:
-  // Whether none of the columns up to the prepared pair is NULL, by the tuple's null bitmap.
-  bool pair_not_null(const bits8* bits) const {
-    if (pair_natts_ <= 8) return (bits[0] & pair_null_mask_) == pair_null_mask_;
-    for (int i = 0; i < pair_natts_; ++i)
+  // Whether none of the columns up to `pair` is NULL, by a tuple's null bitmap.
+  static bool pair_not_null(const PairLayout& pair, const bits8* bits) {
+    if (pair.natts <= 8) return (bits[0] & pair.null_mask) == pair.null_mask;
+    for (int i = 0; i < pair.natts; ++i)
       if (att_isnull(i, bits)) return false;
     return true;
   }
   // fill()'s loop in page mode: the current page's visible tuples in a tight loop, then the next
-  // page's. Returns false once the scan is exhausted.
-  template <typename Keep>
-  bool fill_from_pages(std::size_t capacity, int natts, std::size_t& n, Keep& keep) {
+  // page's. Returns false once the scan is exhausted. The loop keeps what it needs for a tuple
+  // the screen rejects in locals, so that such a tuple costs no store to the scan's members.
+  template <typename Screen, typename Keep>
+  bool fill_from_pages(std::size_t capacity, int natts, std::size_t& n, Screen& screen, Keep& keep) {
     auto* h = reinterpret_cast<HeapScanDesc>(scan_);
     while (n < capacity) {
       if (done_) return false;
@@ -179,24 +201,29 @@ class HeapScan {
           return false;
         }
       }
-      const Page page = BufferGetPage(h->rs_cbuf);
+      char* const page = static_cast<char*>(BufferGetPage(h->rs_cbuf));
       const uint16* visible = tuple_offsets_;
       const int count = h->rs_ntuples;
       const int first = index_;
+      const char* const ahead_page = ahead_page_;
+      int ahead_offset = ahead_offset_;
       int i = first;
       while (i < count && n < capacity) {
-        tuple_ = reinterpret_cast<HeapTupleHeader>(static_cast<char*>(page) + visible[i]);
+        const auto tuple = reinterpret_cast<HeapTupleHeader>(page + visible[i]);
         ++i;
+        if (ahead_offset < BLCKSZ) {  // the next page's lines, two a tuple (next_page())
+          __builtin_prefetch(ahead_page + ahead_offset);
+          __builtin_prefetch(ahead_page + ahead_offset + 64);
+          ahead_offset += 128;
+        }
+        if (!screen(tuple)) continue;
+        tuple_ = tuple;
         nvalid_ = 0;
         offset_ = 0;
-        if (ahead_offset_ < BLCKSZ) {  // the next page's lines, two a tuple (next_page())
-          __builtin_prefetch(ahead_page_ + ahead_offset_);
-          __builtin_prefetch(ahead_page_ + ahead_offset_ + 64);
-          ahead_offset_ += 128;
-        }
         if (natts > 0) deform(natts);
         if (keep(n)) ++n;
       }
+      ahead_offset_ = ahead_offset;
       index_ = i;
       if (pgstat_should_count_relation(rel_)) rel_->pgstat_info->t_counts.t_tuples_returned += i - first;
     }
@@ -265,9 +292,7 @@ class HeapScan {
   std::uint64_t rows_read_ = 0;     // see rows_read()
   PageSet page_set_;                // the pages to read (all, unless skip_pages_before())
   std::uint64_t pages_skipped_ = 0;
-  int32 pair_offset_ = -1;          // text_then_int64(): the text column's fixed offset, or -1
-  int pair_natts_ = 0;              // columns up to and including the pair's second
-  bits8 pair_null_mask_ = 0;        // their bits in the null bitmap (when they are at most 8)
+  PairLayout pair_;                 // text_then_int64()'s pair (offset -1: none)
   HeapTupleHeader tuple_ = nullptr;  // the current tuple (pages_ only)
   // The byte offsets in the current page of its visible tuples, in reverse line pointer order
   // (the scan's rs_ntuples of them): where rs_vistuples would hold their line pointer numbers,

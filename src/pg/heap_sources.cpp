@@ -173,16 +173,25 @@ class HeapEventSource final : public EventSource {
     // far as needed (a rejected row costs no more columns than decided it).
     const int first_natts = spec_.every_event ? natts_ : 0;
     const RowRelevance* relevance = spec_.relevance;
-    const bool more = scan_.fill(batch_context, b.capacity(), first_natts, b.rows, [&](std::size_t n) __attribute__((always_inline)) {
+    // Most rows are rejected by their name's length and time alone (screen_), read straight from
+    // the page before the scan does anything else with the tuple; the rest go on to keep().
+    const HeapScan::PairLayout pair = scan_.pair_layout();
+    const RowScreen* const screen = &screen_;
+    const auto may_pass = [pair, screen](HeapTupleHeader tuple) __attribute__((always_inline)) {
+      std::string_view name;
+      TimestampTz ts;
+      return !HeapScan::read_pair(pair, tuple, name, ts) || screen->may_pass(name.size(), ts);
+    };
+    const bool more = scan_.fill(batch_context, b.capacity(), first_natts, b.rows, may_pass, [&](std::size_t n) __attribute__((always_inline)) {
       bool isnull = false;
       std::string_view name;
       int event = -1;
       TimestampTz ts;
       const bool from_page = scan_.text_then_int64(name, ts);
       if (from_page) {
-        // Both from the page: first the name's length and the time together (screen_), one
-        // branch for most rows, then the name itself. The time bound of screen_ covers the window.
-        if (!screen_.may_pass(name.size(), ts)) return false;
+        // Both from the page, the name's length and the time passed by the screen (whose time
+        // bound covers the window): now the name itself, read again (carrying it over from the
+        // screen measured slower: the screen's loop then kept more in memory).
         event = program_.event_index(name);
         if (event < 0 && !spec_.every_event) return false;
       } else {
