@@ -282,15 +282,21 @@ void HeapScan::read_page(BlockNumber page, Buffer pinned) {
   // the hardware prefetcher follows far better than the descending one (test/bench/scan_floor.c,
   // the benchmark's pages outside PostgreSQL, the same loop with the tuple prefetches it then had:
   // 0.088 s in line pointer order, 0.061 s in reverse; 0.056 s in reverse without them).
-  // (An int counter: a uint16 one is widened again at every step.)
-  const int lines = PageGetMaxOffsetNumber(dp);
+  // (An int counter: a uint16 one is widened again at every step.) A heap page holds at most
+  // MaxHeapTuplesPerPage line pointers; more could only come from a damaged header.
+  const int lines = Min(static_cast<int>(PageGetMaxOffsetNumber(dp)), static_cast<int>(MaxHeapTuplesPerPage));
   const ItemIdData* line_pointers = reinterpret_cast<PageHeader>(dp)->pd_linp;  // number n at [n - 1]
   int ntup = 0;
   if (all_visible && !check_conflicts) {
-    for (int off = lines; off >= FirstOffsetNumber && ntup < MaxHeapTuplesPerPage; --off) {
-      const ItemIdData* lpp = &line_pointers[off - 1];
-      if (ItemIdIsNormal(lpp)) tuple_offsets_[ntup++] = static_cast<uint16>(ItemIdGetOffset(lpp));
+    // Without a branch per line pointer: each one's offset is written at the next free place,
+    // which only a normal one then takes (never past the array: at most `lines` are written).
+    uint16* out = tuple_offsets_;
+    for (int off = lines; off >= FirstOffsetNumber; --off) {
+      const ItemIdData lp = line_pointers[off - 1];  // loaded once
+      *out = static_cast<uint16>(ItemIdGetOffset(&lp));
+      out += ItemIdIsNormal(&lp) ? 1 : 0;
     }
+    ntup = static_cast<int>(out - tuple_offsets_);
   } else {
     for (int off = lines; off >= FirstOffsetNumber && ntup < MaxHeapTuplesPerPage; --off) {
       const ItemIdData* lpp = &line_pointers[off - 1];
