@@ -208,21 +208,31 @@ class HeapScan {
       const char* const ahead_page = ahead_page_;
       int ahead_offset = ahead_offset_;
       int i = first;
-      while (i < count && n < capacity) {
-        const auto tuple = reinterpret_cast<HeapTupleHeader>(page + visible[i]);
-        ++i;
-        if (ahead_offset < BLCKSZ) {  // the next page's lines, two a tuple (next_page())
-          __builtin_prefetch(ahead_page + ahead_offset);
-          __builtin_prefetch(ahead_page + ahead_offset + 64);
-          ahead_offset += 128;
+      std::size_t kept = n;
+      while (i < count && kept < capacity) {
+        // The next tuple the screen passes: the others cost the screen and the prefetch alone.
+        HeapTupleHeader tuple = nullptr;
+        while (i < count) {
+          const auto candidate = reinterpret_cast<HeapTupleHeader>(page + visible[i]);
+          ++i;
+          if (ahead_offset < BLCKSZ) {  // the next page's lines, two a tuple (next_page())
+            __builtin_prefetch(ahead_page + ahead_offset);
+            __builtin_prefetch(ahead_page + ahead_offset + 64);
+            ahead_offset += 128;
+          }
+          if (screen(candidate)) {
+            tuple = candidate;
+            break;
+          }
         }
-        if (!screen(tuple)) continue;
+        if (tuple == nullptr) break;
         tuple_ = tuple;
         nvalid_ = 0;
         offset_ = 0;
         if (natts > 0) deform(natts);
-        if (keep(n)) ++n;
+        if (keep(kept)) ++kept;
       }
+      n = kept;
       ahead_offset_ = ahead_offset;
       index_ = i;
       if (pgstat_should_count_relation(rel_)) rel_->pgstat_info->t_counts.t_tuples_returned += i - first;
