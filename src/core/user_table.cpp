@@ -250,16 +250,19 @@ void UserTable::fold(const AccumulatorSpec& acc, const EventRow& row, double* sl
       if (s[1] == 0 || pg_float_cmp(x, s[0]) > 0) s[0] = x;
       s[1] = 1;
       break;
-    case Aggregate::CountDistinct: {
-      std::string_view text = row.texts[acc.property];
-      std::string key;
-      key.reserve(sizeof row.user_id + text.size());
-      put(key, row.user_id);
-      key.append(text.data(), text.size());
-      if (insert_distinct(acc.distinct, key)) s[0] += 1;
+    case Aggregate::CountDistinct:
+      fold_distinct(acc, row, s);
       break;
-    }
   }
+}
+
+void UserTable::fold_distinct(const AccumulatorSpec& acc, const EventRow& row, double* s) {
+  std::string_view text = row.texts[acc.property];
+  std::string key;
+  key.reserve(sizeof row.user_id + text.size());
+  put(key, row.user_id);
+  key.append(text.data(), text.size());
+  if (insert_distinct(acc.distinct, key)) s[0] += 1;
 }
 
 bool UserTable::insert_distinct(int set, std::string_view key) {
