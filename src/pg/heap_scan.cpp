@@ -283,8 +283,12 @@ void HeapScan::read_page(BlockNumber page, Buffer pinned) {
   // the benchmark's pages outside PostgreSQL, the same loop with the tuple prefetches it then had:
   // 0.088 s in line pointer order, 0.061 s in reverse; 0.056 s in reverse without them).
   // (An int counter: a uint16 one is widened again at every step.) A heap page holds at most
-  // MaxHeapTuplesPerPage line pointers; more could only come from a damaged header.
-  const int lines = Min(static_cast<int>(PageGetMaxOffsetNumber(dp)), static_cast<int>(MaxHeapTuplesPerPage));
+  // MaxHeapTuplesPerPage line pointers; more can only come from a damaged header.
+  const int lines = PageGetMaxOffsetNumber(dp);
+  if (lines > MaxHeapTuplesPerPage)
+    ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
+                    errmsg("cohort: page %u of relation \"%s\" has %d line pointers, more than a heap page can hold",
+                           page, RelationGetRelationName(rel_), lines)));
   const ItemIdData* line_pointers = reinterpret_cast<PageHeader>(dp)->pd_linp;  // number n at [n - 1]
   int ntup = 0;
   if (all_visible && !check_conflicts) {

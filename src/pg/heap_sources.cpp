@@ -190,8 +190,10 @@ class HeapEventSource final : public EventSource {
       const bool from_page = scan_.text_then_int64(name, ts);
       if (from_page) {
         // Both from the page, the name's length and the time passed by the screen (whose time
-        // bound covers the window): now the name itself, read again (carrying it over from the
-        // screen measured slower: the screen's loop then kept more in memory).
+        // bound covers the window; fill() ran it on this tuple): now the name itself, read again
+        // (carrying it over from the screen measured slower: the screen's loop then kept more in
+        // memory).
+        Assert(screen_.may_pass(name.size(), ts));
         event = program_.event_index(name);
         if (event < 0 && !spec_.every_event) return false;
       } else {
