@@ -78,7 +78,7 @@ git clone -q "$root" "$src"
 (cd "$src" && git checkout -q "$(git -C "$root" rev-parse HEAD)")
 make -C "$src" -j"$(nproc)" PG_CONFIG="$prefix/bin/pg_config" > "$work/cohort-build.log" 2>&1
 make -C "$src" install PG_CONFIG="$prefix/bin/pg_config" >> "$work/cohort-build.log" 2>&1
-make -C "$src/test/modules/heap_copy_am" install PG_CONFIG="$prefix/bin/pg_config" >> "$work/cohort-build.log" 2>&1
+"$src/scripts/install-test-module.sh" "$prefix/bin/pg_config" >> "$work/cohort-build.log" 2>&1
 
 data="$work/data"
 port=5496

@@ -7,11 +7,7 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 scripts/build.sh
-# The test-only table access method sql/other_access_method.sql creates (heap under another routine).
-SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO="sudo"
-make -C test/modules/heap_copy_am PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config > /dev/null
-$SUDO make -C test/modules/heap_copy_am install PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config > /dev/null
+scripts/install-test-module.sh
 
 echo "== the hot loops' prefetch instructions survived compilation"
 scripts/check-prefetch.sh

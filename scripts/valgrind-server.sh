@@ -11,15 +11,14 @@ files=("$@")
 [ ${#files[@]} -eq 0 ] && files=(evaluate scan_paths funnel_buffering analytics parallel funnel_levels statistics)
 
 scripts/install-deps.sh
-SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO="sudo"
 if ! command -v valgrind > /dev/null; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends valgrind
 fi
 scripts/build.sh
-make -C test/modules/heap_copy_am PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config > /dev/null
-$SUDO make -C test/modules/heap_copy_am install PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config > /dev/null
+scripts/install-test-module.sh
 
 pgbin=/usr/lib/postgresql/15/bin
 dir=$(mktemp -d)

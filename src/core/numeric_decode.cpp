@@ -23,6 +23,11 @@ uint16_t read_u16(const unsigned char* p) {
   return v;
 }
 
+// The weight of a short-format header: 6 bits with the sign in 0x0040.
+int short_weight(uint16_t header) {
+  return (header & 0x0040) ? static_cast<int>(~0x003F | (header & 0x003F)) : (header & 0x003F);
+}
+
 }  // namespace
 
 bool decode_numeric(const unsigned char* data, std::size_t len, double& out) {
@@ -34,7 +39,7 @@ bool decode_numeric(const unsigned char* data, std::size_t len, double& out) {
   if ((len == 4 || len == 6) && (header & 0xC000) == 0x8000) {
     const uint16_t first = read_u16(data + 2), last = read_u16(data + len - 2);
     const int ndigits = static_cast<int>(len - 2) / 2;
-    const int weight = (header & 0x0040) ? static_cast<int>(~0x003F | (header & 0x003F)) : (header & 0x003F);
+    const int weight = short_weight(header);
     const int exponent = 4 * (weight - ndigits + 1);
     if (first < 10000 && last < 10000 && last != 0 && exponent <= 0 && exponent >= -22) {
       const uint64_t mantissa = ndigits == 1 ? first : uint64_t{first} * 10000 + last;
@@ -57,7 +62,7 @@ bool decode_numeric(const unsigned char* data, std::size_t len, double& out) {
       }
     }
     negative = (header & 0x2000) != 0;
-    weight = (header & 0x0040) ? static_cast<int>(~0x003F | (header & 0x003F)) : (header & 0x003F);
+    weight = short_weight(header);
     offset = 2;
   } else {
     if (len < 4) return false;

@@ -302,7 +302,7 @@ void HeapScan::read_page(BlockNumber page, Buffer pinned) {
     }
     ntup = static_cast<int>(out - tuple_offsets_);
   } else {
-    for (int off = lines; off >= FirstOffsetNumber && ntup < MaxHeapTuplesPerPage; --off) {
+    for (int off = lines; off >= FirstOffsetNumber; --off) {
       const ItemIdData* lpp = &line_pointers[off - 1];
       if (!ItemIdIsNormal(lpp)) continue;
       HeapTupleData tuple;
