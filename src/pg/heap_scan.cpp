@@ -2,9 +2,26 @@
 #include "pg/heap_scan.hpp"
 
 #include <algorithm>
+#include <cstring>
+
+#include "core/line_pointers.hpp"
 
 namespace cohort::pg {
 namespace {
+
+// Whether this build's ItemIdData is the 32-bit word list_normal_offsets() reads (the layout
+// GCC and Clang give its bit-fields on a little-endian machine): checked once, on a probe.
+bool line_pointers_are_words() {
+  static_assert(sizeof(ItemIdData) == sizeof(uint32_t), "a line pointer is 32 bits");
+  static const bool same = [] {
+    ItemIdData lp;
+    ItemIdSetNormal(&lp, 0x1238, 0x55);
+    uint32_t word;
+    memcpy(&word, &lp, sizeof word);
+    return word == (0x1238u | kLineNormalFlags | (0x55u << 17)) && (word & kLineFlagsMask) == (uint32_t{LP_NORMAL} << 15);
+  }();
+  return same;
+}
 
 // Whether the running server's ReadRecentBuffer() takes a buffer this backend already pins (say,
 // by an outer scan of the same table) through PinBuffer(): checked in the 15.18 sources; older
@@ -291,16 +308,12 @@ void HeapScan::read_page(BlockNumber page, Buffer pinned) {
                            page, RelationGetRelationName(rel_), lines)));
   const ItemIdData* line_pointers = reinterpret_cast<PageHeader>(dp)->pd_linp;  // number n at [n - 1]
   int ntup = 0;
-  if (all_visible && !check_conflicts) {
-    // Without a branch per line pointer: each one's offset is written at the next free place,
-    // which only a normal one then takes (never past the array: at most `lines` are written).
-    uint16* out = tuple_offsets_;
-    for (int off = lines; off >= FirstOffsetNumber; --off) {
-      const ItemIdData lp = line_pointers[off - 1];  // loaded once
-      *out = static_cast<uint16>(ItemIdGetOffset(&lp));
-      out += ItemIdIsNormal(&lp) ? 1 : 0;
-    }
-    ntup = static_cast<int>(out - tuple_offsets_);
+  if (all_visible && !check_conflicts && line_pointers_are_words()) {
+    // Without a call or a branch per line pointer (four at a time where the CPU allows).
+    ntup = list_normal_offsets(reinterpret_cast<const uint32_t*>(line_pointers), lines, tuple_offsets_);
+  } else if (all_visible && !check_conflicts) {
+    for (int off = lines; off >= FirstOffsetNumber; --off)
+      if (ItemIdIsNormal(&line_pointers[off - 1])) tuple_offsets_[ntup++] = static_cast<uint16>(ItemIdGetOffset(&line_pointers[off - 1]));
   } else {
     for (int off = lines; off >= FirstOffsetNumber; --off) {
       const ItemIdData* lpp = &line_pointers[off - 1];
