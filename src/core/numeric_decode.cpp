@@ -12,10 +12,6 @@
 namespace cohort {
 namespace {
 
-// Exact powers of ten representable in a double.
-constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                             1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
 // Reads a 16-bit value at p (possibly unaligned).
 uint16_t read_u16(const unsigned char* p) {
   uint16_t v;
@@ -23,32 +19,11 @@ uint16_t read_u16(const unsigned char* p) {
   return v;
 }
 
-// The weight of a short-format header: 6 bits with the sign in 0x0040.
-int short_weight(uint16_t header) {
-  return (header & 0x0040) ? static_cast<int>(~0x003F | (header & 0x003F)) : (header & 0x003F);
-}
-
 }  // namespace
 
-bool decode_numeric(const unsigned char* data, std::size_t len, double& out) {
+bool decode_numeric_general(const unsigned char* data, std::size_t len, double& out) {
   if (len < 2) return false;
   uint16_t header = read_u16(data);
-  // The common case first (most prices and amounts): the short format with one or two digits,
-  // the last not zero, and a value of at most 8 digits before the point. The same arithmetic as
-  // the general way below, without its loops.
-  if ((len == 4 || len == 6) && (header & 0xC000) == 0x8000) {
-    const uint16_t first = read_u16(data + 2), last = read_u16(data + len - 2);
-    const int ndigits = static_cast<int>(len - 2) / 2;
-    const int weight = short_weight(header);
-    const int exponent = 4 * (weight - ndigits + 1);
-    if (first < 10000 && last < 10000 && last != 0 && exponent <= 0 && exponent >= -22) {
-      const uint64_t mantissa = ndigits == 1 ? first : uint64_t{first} * 10000 + last;
-      const double m = static_cast<double>(mantissa);
-      const double v = exponent == 0 ? m : m / kPow10[-exponent];
-      out = (header & 0x2000) != 0 ? -v : v;
-      return true;
-    }
-  }
   bool negative;
   int weight;
   std::size_t offset;
@@ -62,7 +37,7 @@ bool decode_numeric(const unsigned char* data, std::size_t len, double& out) {
       }
     }
     negative = (header & 0x2000) != 0;
-    weight = short_weight(header);
+    weight = short_numeric_weight(header);
     offset = 2;
   } else {
     if (len < 4) return false;

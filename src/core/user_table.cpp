@@ -39,16 +39,13 @@ UserTable::UserTable(const Program& program, Arena& arena)
       per_user_(static_cast<std::size_t>(program.slots_per_user())),
       chunks_(ArenaAllocator<double*>(arena)),
       row_users_(ArenaAllocator<int64_t>(arena)),
-      distinct_(ArenaAllocator<DistinctSet>(arena)),
-      by_event_(program.events().size()) {
+      distinct_(ArenaAllocator<DistinctSet>(arena)) {
   capacity_ = kInitialCapacity;
   mask_ = capacity_ - 1;
   allocate(capacity_, keys_, rows_);
-  const auto& accs = program.accumulators();
-  for (std::size_t i = 0; i < accs.size(); ++i)
-    by_event_[accs[i].event].push_back(WindowChain{{static_cast<int>(i)}, {std::numeric_limits<int64_t>::min()}});
+  plan_folds(false);
   distinct_slot_.resize(program.distinct_sets());
-  for (const AccumulatorSpec& a : accs)
+  for (const AccumulatorSpec& a : program.accumulators())
     if (a.distinct >= 0) distinct_slot_[a.distinct] = a.slot;
   for (int i = 0; i < program.distinct_sets(); ++i)
     distinct_.emplace_back(16, StringHash(), std::equal_to<ArenaString>(), ArenaAllocator<ArenaString>(arena));
@@ -151,49 +148,58 @@ void UserTable::grow() {
 
 void UserTable::set_window_bounds(std::vector<int64_t> lower_bounds) {
   window_lower_ = std::move(lower_bounds);
+  plan_folds(true);
+}
+
+void UserTable::plan_folds(bool chain) {
   const auto& accs = program_.accumulators();
-  auto lower = [&](const AccumulatorSpec& a) { return window_lower_bound(a, window_lower_); };
+  // Without bounds yet, no window is applied (set_window_bounds() comes before any row).
+  auto lower = [&](const AccumulatorSpec& a) {
+    return a.window >= 0 && static_cast<std::size_t>(a.window) < window_lower_.size() ? window_lower_bound(a, window_lower_)
+                                                                                        : std::numeric_limits<int64_t>::min();
+  };
   auto same_but_window = [](const AccumulatorSpec& a, const AccumulatorSpec& b) {
     return a.aggregate == b.aggregate && a.property == b.property && a.filters == b.filters &&
            a.aggregate != Aggregate::CountDistinct;
   };
+  // Per event, its chains as lists of accumulators, narrowest window (highest lower bound) first.
+  std::vector<std::vector<std::vector<int>>> by_event(program_.events().size());
   chained_ = false;
-  for (auto& chains : by_event_) chains.clear();
   for (std::size_t i = 0; i < accs.size(); ++i) {
-    std::vector<WindowChain>& chains = by_event_[accs[i].event];
-    auto chain = std::find_if(chains.begin(), chains.end(), [&](const WindowChain& c) {
-      return same_but_window(accs[static_cast<std::size_t>(c.accumulators[0])], accs[i]);
+    auto& chains = by_event[static_cast<std::size_t>(accs[i].event)];
+    auto found = std::find_if(chains.begin(), chains.end(), [&](const std::vector<int>& c) {
+      return chain && same_but_window(accs[static_cast<std::size_t>(c[0])], accs[i]);
     });
-    if (chain == chains.end()) {
-      chains.push_back(WindowChain{{static_cast<int>(i)}, {lower(accs[i])}});
+    if (found == chains.end()) {
+      chains.push_back({static_cast<int>(i)});
       continue;
     }
-    // Narrowest first: descending lower bounds.
-    std::size_t at = 0;
-    while (at < chain->lower.size() && chain->lower[at] >= lower(accs[i])) ++at;
-    chain->accumulators.insert(chain->accumulators.begin() + static_cast<std::ptrdiff_t>(at), static_cast<int>(i));
-    chain->lower.insert(chain->lower.begin() + static_cast<std::ptrdiff_t>(at), lower(accs[i]));
+    auto at = found->begin();
+    while (at != found->end() && lower(accs[static_cast<std::size_t>(*at)]) >= lower(accs[i])) ++at;
+    found->insert(at, static_cast<int>(i));
     chained_ = true;
   }
-}
-
-void UserTable::add(const EventRow& row) {
-  require_open();
-  fold_into(row, find_or_insert(row.user_id));
-}
-
-void UserTable::add_known(const EventRow& row, double* slots) {
-  require_open();
-  fold_into(row, slots);
-}
-
-void UserTable::fold_into(const EventRow& row, double* slots) {
-  if (row.event < 0) return;
-  for (const WindowChain& chain : by_event_[row.event]) {
-    // The narrowest window the row lies in; the wider ones get it in finish().
-    std::size_t j = 0;
-    while (j < chain.lower.size() && row.ts < chain.lower[j]) ++j;
-    if (j < chain.lower.size()) fold(program_.accumulators()[static_cast<std::size_t>(chain.accumulators[j])], row, slots);
+  event_chains_.assign(1, 0);
+  chains_.clear();
+  steps_.clear();
+  chain_filters_.clear();
+  for (const auto& chains : by_event) {
+    for (const std::vector<int>& members : chains) {
+      const AccumulatorSpec& first = accs[static_cast<std::size_t>(members[0])];
+      FoldChain c{first.aggregate,
+                  first.property,
+                  static_cast<uint32_t>(steps_.size()),
+                  static_cast<uint32_t>(members.size()),
+                  static_cast<uint32_t>(chain_filters_.size()),
+                  static_cast<uint32_t>(first.filters.size())};
+      for (int a : members) {
+        const AccumulatorSpec& acc = accs[static_cast<std::size_t>(a)];
+        steps_.push_back(FoldStep{lower(acc), acc.slot, a});
+      }
+      chain_filters_.insert(chain_filters_.end(), first.filters.begin(), first.filters.end());
+      chains_.push_back(c);
+    }
+    event_chains_.push_back(static_cast<uint32_t>(chains_.size()));
   }
 }
 
@@ -203,58 +209,17 @@ void UserTable::finish() {
   if (!chained_) return;
   const auto& accs = program_.accumulators();
   auto cumulate = [&](double* slots) {
-    for (const auto& chains : by_event_)
-      for (const WindowChain& chain : chains)
-        for (std::size_t j = 1; j < chain.accumulators.size(); ++j) {
-          const AccumulatorSpec& wider = accs[static_cast<std::size_t>(chain.accumulators[j])];
-          const AccumulatorSpec& narrower = accs[static_cast<std::size_t>(chain.accumulators[j - 1])];
-          combine_slots(wider, slots + wider.slot, slots + narrower.slot);
-        }
+    for (const FoldChain& chain : chains_)
+      for (uint32_t j = chain.first_step + 1; j < chain.first_step + chain.steps; ++j) {
+        const AccumulatorSpec& wider = accs[static_cast<std::size_t>(steps_[j].accumulator)];
+        const AccumulatorSpec& narrower = accs[static_cast<std::size_t>(steps_[j - 1].accumulator)];
+        combine_slots(wider, slots + wider.slot, slots + narrower.slot);
+      }
   };
   for (std::size_t r = 0; r < users_; ++r) cumulate(row(r));
 }
 
-void UserTable::require_open() const {
-  // Only a chained table's slots change in finish(): folding or merging into them after it, or
-  // exporting them to be cumulated again, would count rows twice.
-  if (finished_ && chained_) throw std::logic_error("cohort per-user table changed after finish()");
-}
-
-void UserTable::fold(const AccumulatorSpec& acc, const EventRow& row, double* slots) {
-  if (acc.window >= 0 && row.ts < window_lower_[acc.window]) return;
-  for (int f : acc.filters)
-    if (!row.filters[f]) return;
-  double* s = slots + acc.slot;
-  if (acc.property < 0) {  // count(*)
-    s[0] += 1;
-    return;
-  }
-  if (row.nulls[acc.property]) return;
-  double x = row.numbers[acc.property];
-  switch (acc.aggregate) {
-    case Aggregate::Count:
-      s[0] += 1;
-      break;
-    case Aggregate::Sum:
-      s[0] += x;
-      break;
-    case Aggregate::Avg:
-      s[0] += x;
-      s[1] += 1;
-      break;
-    case Aggregate::Min:
-      if (s[1] == 0 || pg_float_cmp(x, s[0]) < 0) s[0] = x;
-      s[1] = 1;
-      break;
-    case Aggregate::Max:
-      if (s[1] == 0 || pg_float_cmp(x, s[0]) > 0) s[0] = x;
-      s[1] = 1;
-      break;
-    case Aggregate::CountDistinct:
-      fold_distinct(acc, row, s);
-      break;
-  }
-}
+void UserTable::refuse_change() { throw std::logic_error("cohort per-user table changed after finish()"); }
 
 void UserTable::fold_distinct(const AccumulatorSpec& acc, const EventRow& row, double* s) {
   std::string_view text = row.texts[acc.property];

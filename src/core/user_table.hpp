@@ -11,6 +11,7 @@
 #include <boost/container/vector.hpp>
 
 #include "core/arena.hpp"
+#include "core/compare.hpp"
 #include "core/program.hpp"
 
 namespace cohort {
@@ -45,10 +46,16 @@ class UserTable {
   void set_window_bounds(std::vector<int64_t> lower_bounds);
 
   // Folds one event into its user's accumulators (registering the user).
-  void add(const EventRow& row);
+  void add(const EventRow& row) {
+    require_open();
+    fold_into(row, find_or_insert(row.user_id));
+  }
   // Folds one event into `slots`, its user's slots as known_slots() returned them (rows never
   // move, so they stay valid while users are added).
-  void add_known(const EventRow& row, double* slots);
+  void add_known(const EventRow& row, double* slots) {
+    require_open();
+    fold_into(row, slots);
+  }
   // The slots of `user_id` if the user is in the table (then also starting to load them, as a
   // hint), else nullptr.
   double* known_slots(int64_t user_id) {
@@ -151,25 +158,89 @@ class UserTable {
   double* find_or_insert(int64_t user_id);
   // Doubles the entry array (rows stay where they are).
   void grow();
-  // Folds one event into the accumulators of its event in `slots`.
-  void fold_into(const EventRow& row, double* slots);
-  void fold(const AccumulatorSpec& acc, const EventRow& row, double* slots);
-  // fold()'s count_distinct case, kept out of line: its string would give every fold() call the
-  // frame (saved registers, stack protector) it needs.
+  // Accumulators of one event that differ only in their windows (count_distinct aside), narrowest
+  // window first: a row feeds the narrowest it lies in, finish() adds each into the next wider.
+  // Without window bounds (or before set_window_bounds()) each accumulator is a chain of its own.
+  struct FoldStep {  // one accumulator of a chain
+    int64_t lower;        // its window's lower ts bound (INT64_MIN without a window)
+    int32_t slot;         // its first slot
+    int32_t accumulator;  // its Program::accumulators() index
+  };
+  struct FoldChain {
+    Aggregate aggregate;
+    int32_t property;                // Program::properties() index, -1 for count(*)
+    uint32_t first_step, steps;      // its accumulators: steps_[first_step, first_step + steps)
+    uint32_t first_filter, filters;  // Program::filters() all must pass: chain_filters_[...]
+  };
+  // Builds event_chains_, chains_, steps_ and chain_filters_ from the program's accumulators and
+  // window_lower_; `chain`: accumulators that differ only in their windows share a chain.
+  void plan_folds(bool chain);
+  // Folds one event into the accumulators of its event in `slots`: per chain, into the narrowest
+  // window the row lies in. Inline: it runs once per row kept.
+  void fold_into(const EventRow& row, double* slots) {
+    if (row.event < 0) return;
+    const FoldChain* c = chains_.data() + event_chains_[static_cast<std::size_t>(row.event)];
+    const FoldChain* const end = chains_.data() + event_chains_[static_cast<std::size_t>(row.event) + 1];
+    for (; c != end; ++c) {
+      const FoldStep* step = steps_.data() + c->first_step;
+      const FoldStep* const last = step + c->steps;
+      while (step != last && row.ts < step->lower) ++step;
+      if (step != last && passes_filters(*c, row)) fold_value(*c, *step, row, slots + step->slot);
+    }
+  }
+  // Whether `row` passes every filter of chain `c`.
+  bool passes_filters(const FoldChain& c, const EventRow& row) const {
+    for (uint32_t f = c.first_filter; f < c.first_filter + c.filters; ++f)
+      if (!row.filters[chain_filters_[f]]) return false;
+    return true;
+  }
+  // Folds `row` into the slots `s` of `step`, an accumulator of chain `c`.
+  void fold_value(const FoldChain& c, const FoldStep& step, const EventRow& row, double* s) {
+    if (c.property < 0) {  // count(*)
+      s[0] += 1;
+      return;
+    }
+    if (row.nulls[c.property]) return;
+    const double x = row.numbers[c.property];
+    switch (c.aggregate) {
+      case Aggregate::Count:
+        s[0] += 1;
+        break;
+      case Aggregate::Sum:
+        s[0] += x;
+        break;
+      case Aggregate::Avg:
+        s[0] += x;
+        s[1] += 1;
+        break;
+      case Aggregate::Min:
+        if (s[1] == 0 || pg_float_cmp(x, s[0]) < 0) s[0] = x;
+        s[1] = 1;
+        break;
+      case Aggregate::Max:
+        if (s[1] == 0 || pg_float_cmp(x, s[0]) > 0) s[0] = x;
+        s[1] = 1;
+        break;
+      case Aggregate::CountDistinct:
+        fold_distinct(program_.accumulators()[static_cast<std::size_t>(step.accumulator)], row, s);
+        break;
+    }
+  }
+  // fold_value()'s count_distinct case, kept out of line: its string would give every fold a
+  // frame (saved registers, stack protector).
   [[gnu::noinline]] void fold_distinct(const AccumulatorSpec& acc, const EventRow& row, double* s);
   // Combines another table's slots for one user into `mine` (count_distinct excepted).
   void combine(double* mine, const double* other) const;
   // Combines the slots `b` of one accumulator into the slots `a` of the same aggregate.
   static void combine_slots(const AccumulatorSpec& acc, double* a, const double* b);
   // Throws std::logic_error when a chained table is finished (for add(), merge_state(), export_state()).
-  void require_open() const;
+  // Only a chained table's slots change in finish(): folding or merging into them after it, or
+  // exporting them to be cumulated again, would count rows twice.
+  void require_open() const {
+    if (finished_ && chained_) refuse_change();
+  }
+  [[noreturn]] static void refuse_change();
 
-  // Accumulators of one event that differ only in their windows (count_distinct aside), narrowest
-  // window first: a row feeds the narrowest it lies in, finish() adds each into the next wider.
-  struct WindowChain {
-    std::vector<int> accumulators;
-    std::vector<int64_t> lower;  // each one's lower ts bound (INT64_MIN without a window)
-  };
   // Adds one count_distinct value (user id bytes, then the text) to set `set`; true when new.
   bool insert_distinct(int set, std::string_view key);
   void merge_entries(std::string_view body);
@@ -186,7 +257,10 @@ class UserTable {
   boost::container::vector<double*, ArenaAllocator<double*>> chunks_;  // kChunkRows rows each
   boost::container::vector<int64_t, ArenaAllocator<int64_t>> row_users_;  // the user of each row
   boost::container::vector<DistinctSet, ArenaAllocator<DistinctSet>> distinct_;
-  std::vector<std::vector<WindowChain>> by_event_;  // per event id, its accumulators in chains
+  std::vector<uint32_t> event_chains_;  // event e's chains: chains_[event_chains_[e], event_chains_[e + 1])
+  std::vector<FoldChain> chains_;
+  std::vector<FoldStep> steps_;
+  std::vector<int> chain_filters_;
   bool chained_ = false;                             // some chain has more than one accumulator
   bool finished_ = false;
   std::vector<int> distinct_slot_;           // slot counted by each distinct-value set
