@@ -127,6 +127,31 @@ TEST(WindowChain, MatchesBruteForce) {
   }
 }
 
+// Chains of every length from 1 to 24 windows (as 20 saved cohorts with windows a few days apart
+// give): count, sum (each row added to its narrowest window or discarded) and min (folded only
+// where a window holds the row), and a chain with no window at all.
+std::string long_chains_definition(int windows) {
+  std::string leaves;
+  for (int k = 0; k < windows; ++k) {
+    const int days = 2 + (k * 37) % 115;  // spread over the rows' 0..119 days back, out of order
+    for (const char* performed : {R"("op": ">=", "value": 1)", R"("aggregate": "sum", "property": "price", "op": ">=", "value": 1)",
+                                  R"("aggregate": "min", "property": "price", "op": ">=", "value": 1)"})
+      leaves += std::string(leaves.empty() ? "" : ", ") + R"({"performed": {"event": "buy", )" + performed +
+                R"(, "days": )" + std::to_string(days) + "}}";
+  }
+  leaves += R"(, {"performed": {"event": "view", "aggregate": "sum", "property": "price", "op": ">=", "value": 1}})";
+  return R"({"any": [)" + leaves + "]}";
+}
+
+TEST(WindowChain, LongChainsMatchBruteForce) {
+  for (int windows = 1; windows <= 24; ++windows) {
+    Harness h(long_chains_definition(windows).c_str());
+    const std::vector<Row> rows = random_rows(100 + static_cast<unsigned>(windows), 2000);
+    add_all(h, rows);
+    expect_brute_force(h, rows);
+  }
+}
+
 TEST(WindowChain, MergedBeforeFinishMatchesBruteForce) {
   for (unsigned seed = 21; seed <= 30; ++seed) {
     Harness a(kDefinition), b(kDefinition);
