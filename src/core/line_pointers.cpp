@@ -1,6 +1,8 @@
 // Listing a heap page's normal line pointers, four at a time where the CPU allows.
 #include "core/line_pointers.hpp"
 
+#include <cstring>
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -10,9 +12,10 @@ namespace {
 
 // Lists line pointers [from, to) from the last, one at a time without a branch each: every
 // offset is written at the next free place, which only a normal one then takes.
-inline uint16_t* list_one_by_one(const uint32_t* lines, int from, int to, uint16_t* next) {
+inline uint16_t* list_one_by_one(const unsigned char* lines, int from, int to, uint16_t* next) {
   for (int i = to - 1; i >= from; --i) {
-    const uint32_t lp = lines[i];
+    uint32_t lp;
+    std::memcpy(&lp, lines + 4 * i, sizeof lp);
     *next = static_cast<uint16_t>(lp & kLineOffsetMask);
     next += (lp & kLineFlagsMask) == kLineNormalFlags ? 1 : 0;
   }
@@ -21,7 +24,8 @@ inline uint16_t* list_one_by_one(const uint32_t* lines, int from, int to, uint16
 
 }  // namespace
 
-int list_normal_offsets(const uint32_t* lines, int count, uint16_t* out) {
+int list_normal_offsets(const void* line_words, int count, uint16_t* out) {
+  const auto* lines = static_cast<const unsigned char*>(line_words);
   uint16_t* next = out;
   int n = count;  // line pointers [0, n) are still to list, from the last
 #if defined(__SSE2__)
@@ -32,7 +36,7 @@ int list_normal_offsets(const uint32_t* lines, int count, uint16_t* out) {
   const __m128i normal = _mm_set1_epi32(static_cast<int>(kLineNormalFlags));
   const __m128i offset_mask = _mm_set1_epi32(static_cast<int>(kLineOffsetMask));
   for (; n >= 4; n -= 4) {
-    const __m128i four = _mm_loadu_si128(reinterpret_cast<const __m128i*>(lines + n - 4));
+    const __m128i four = _mm_loadu_si128(reinterpret_cast<const __m128i*>(lines + 4 * (n - 4)));
     const __m128i is_normal = _mm_cmpeq_epi32(_mm_and_si128(four, flags_mask), normal);
     if (__builtin_expect(_mm_movemask_epi8(is_normal) != 0xffff, 0)) {
       next = list_one_by_one(lines, n - 4, n, next);

@@ -16,6 +16,7 @@ constexpr uint32_t kLineNormalFlags = 0x8000;
 // [n - 1]) to `out`, from the last line pointer to the first (ascending tuple addresses, as
 // tuples are placed from the end of a page towards its start), and returns how many. `out` must
 // have room for `count` entries (entries past those returned may be written too).
-int list_normal_offsets(const uint32_t* lines, int count, uint16_t* out);
+// `lines` is read a 32-bit word at a time by memcpy (no aliasing assumption about its type).
+int list_normal_offsets(const void* lines, int count, uint16_t* out);
 
 }  // namespace cohort

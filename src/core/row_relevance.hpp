@@ -10,7 +10,7 @@ namespace cohort {
 
 // For each of a program's events, the windows and filters of the accumulators it feeds. A row
 // feeds an accumulator when it has the accumulator's event, its time is at or after the
-// accumulator's window bound and it passes all the accumulator's filters (UserTable::fold's tests).
+// accumulator's window bound and it passes all the accumulator's filters (UserTable::fold_into()'s tests).
 // Only used where the universe does not depend on which rows are read (a customers relation, or no
 // definition matching an all-zero state): a row that feeds nothing leaves every state as it was.
 class RowRelevance {

@@ -153,10 +153,10 @@ void UserTable::set_window_bounds(std::vector<int64_t> lower_bounds) {
 
 void UserTable::plan_folds(bool chain) {
   const auto& accs = program_.accumulators();
-  // Without bounds yet, no window is applied (set_window_bounds() comes before any row).
+  // Before set_window_bounds() (which comes before any row) no window is applied; after it, a
+  // bound missing for a window is an error (std::out_of_range), as it was before the flat plan.
   auto lower = [&](const AccumulatorSpec& a) {
-    return a.window >= 0 && static_cast<std::size_t>(a.window) < window_lower_.size() ? window_lower_bound(a, window_lower_)
-                                                                                        : std::numeric_limits<int64_t>::min();
+    return chain ? window_lower_bound(a, window_lower_) : std::numeric_limits<int64_t>::min();
   };
   auto same_but_window = [](const AccumulatorSpec& a, const AccumulatorSpec& b) {
     return a.aggregate == b.aggregate && a.property == b.property && a.filters == b.filters &&

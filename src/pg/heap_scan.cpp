@@ -13,6 +13,7 @@ namespace {
 // GCC and Clang give its bit-fields on a little-endian machine): checked once, on a probe.
 bool line_pointers_are_words() {
   static_assert(sizeof(ItemIdData) == sizeof(uint32_t), "a line pointer is 32 bits");
+  static_assert(LP_NORMAL == 1, "a normal line pointer's flags are 1");
   static const bool same = [] {
     ItemIdData lp;
     ItemIdSetNormal(&lp, 0x1238, 0x55);
@@ -310,7 +311,7 @@ void HeapScan::read_page(BlockNumber page, Buffer pinned) {
   int ntup = 0;
   if (all_visible && !check_conflicts && line_pointers_are_words()) {
     // Without a call or a branch per line pointer (four at a time where the CPU allows).
-    ntup = list_normal_offsets(reinterpret_cast<const uint32_t*>(line_pointers), lines, tuple_offsets_);
+    ntup = list_normal_offsets(line_pointers, lines, tuple_offsets_);
   } else if (all_visible && !check_conflicts) {
     for (int off = lines; off >= FirstOffsetNumber; --off)
       if (ItemIdIsNormal(&line_pointers[off - 1])) tuple_offsets_[ntup++] = static_cast<uint16>(ItemIdGetOffset(&line_pointers[off - 1]));

@@ -184,6 +184,8 @@ class HeapScan {
   // column have or not in no order a branch predictor could learn): without one, its first byte
   // (t_bits[0], inside every tuple's header since t_hoff >= 24) counts as all ones.
   [[gnu::always_inline]] static bool pair_not_null(const PairLayout& pair, HeapTupleHeader tuple) {
+    static_assert(offsetof(HeapTupleHeaderData, t_bits) < MAXALIGN(SizeofHeapTupleHeader),
+                  "the null bitmap's first byte lies within the smallest tuple header");
     const bool has_nulls = (tuple->t_infomask & HEAP_HASNULL) != 0;
     if (pair.natts <= 8) {
       const auto present = static_cast<bits8>(tuple->t_bits[0] | static_cast<bits8>(has_nulls ? 0 : 0xFF));

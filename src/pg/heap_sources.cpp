@@ -63,24 +63,30 @@ inline struct varlena* in_line(Datum d) {
   return v;
 }
 
-// numeric_value() for a value not in line or beyond decode_numeric(): through PostgreSQL's cast.
-[[gnu::noinline]] double numeric_value_by_cast(Datum d) {
+// A numeric datum as float8 through PostgreSQL's cast.
+[[gnu::noinline]] double numeric_value_by_cast(Datum d) { return DatumGetFloat8(DirectFunctionCall1(numeric_float8, d)); }
+
+// numeric_value() for a value with a 4-byte header, compressed or stored out of line.
+[[gnu::noinline]] double numeric_value_other(Datum d) {
   struct varlena* v = in_line(d);
   double out;
   if (cohort::decode_numeric(reinterpret_cast<const unsigned char*>(VARDATA_ANY(v)), VARSIZE_ANY_EXHDR(v), out))
     return out;
-  return DatumGetFloat8(DirectFunctionCall1(numeric_float8, d));
+  return numeric_value_by_cast(d);
 }
 
-// A numeric datum as float8, exactly as ::float8 would convert it; inline for the usual value, in
-// line with a 1-byte header (not a TOAST pointer's) and decoded by decode_numeric()'s inline case.
+// A numeric datum as float8, exactly as ::float8 would convert it: decode_numeric() where it
+// applies (its common case inline), else PostgreSQL's cast. Inline for the usual value, in line
+// with a 1-byte header (not a TOAST pointer's).
 inline double numeric_value(Datum d) {
   const char* v = DatumGetPointer(d);
-  double out;
-  if (VARATT_IS_1B(v) && !VARATT_IS_1B_E(v) &&
-      cohort::decode_numeric(reinterpret_cast<const unsigned char*>(VARDATA_SHORT(v)), VARSIZE_SHORT(v) - VARHDRSZ_SHORT, out))
-    return out;
-  return numeric_value_by_cast(d);
+  if (VARATT_IS_1B(v) && !VARATT_IS_1B_E(v)) {
+    double out;
+    if (cohort::decode_numeric(reinterpret_cast<const unsigned char*>(VARDATA_SHORT(v)), VARSIZE_SHORT(v) - VARHDRSZ_SHORT, out))
+      return out;
+    return numeric_value_by_cast(d);
+  }
+  return numeric_value_other(d);
 }
 
 // Numeric-ish datum as float8, exactly as ::float8 would convert it (inline but for numeric).
