@@ -5,8 +5,9 @@
  *   2. what cohort's direct scan does with each row of a definition that keeps none: list a page's
  *      normal line pointers from the last to the first (tuples in ascending address order), then
  *      read each tuple's header, event text's length and timestamp (the column right after the
- *      text; read for every tuple, as src/pg/heap_scan.hpp does), and test the event, prefetching
- *      as src/pg/heap_scan.cpp does (the next page's first 8 lines; no tuple prefetch);
+ *      text; read for every tuple, as src/pg/heap_scan.hpp does), the null test without a branch
+ *      on whether the tuple has a null bitmap (as there), and test the event, prefetching as
+ *      src/pg/heap_scan.cpp does (the next page's first 8 lines; no tuple prefetch);
  *   3. the same in line pointer order (tuples in descending address order), each tuple's two
  *      lines prefetched 16 tuples ahead into the second level and the next page's last 4 lines
  *      too: the direct scan before it read tuples in ascending order.
@@ -191,7 +192,8 @@ scan_tuples(const char *pages, size_t npages, bool ascending)
 			tuple = (HeapTupleHeader) (page + offsets[i]);
 			if (HeapTupleHeaderGetNatts(tuple) < 3)
 				continue;
-			if ((tuple->t_infomask & HEAP_HASNULL) && (tuple->t_bits[0] & 7) != 7)
+			/* no branch on whether the tuple has a null bitmap, as cohort's screen (pair_not_null()) */
+			if (((tuple->t_bits[0] | ((tuple->t_infomask & HEAP_HASNULL) ? 0 : 0xFF)) & 7) != 7)
 				continue;
 			data = (const char *) tuple + tuple->t_hoff;
 			text = data + 8;
