@@ -180,9 +180,10 @@ class HeapScan {
 
  private:
   // Whether none of the columns up to `pair` is NULL in `tuple`. Up to 8 columns without a
-  // branch on whether the tuple has a null bitmap (which rows of an events table with an optional
-  // column have or not in no order a branch predictor could learn): without one, its first byte
-  // (t_bits[0], inside every tuple's header since t_hoff >= 24) counts as all ones.
+  // branch on whether the tuple has a null bitmap (rows of an events table with an optional column
+  // have one or not in no order; measured much faster than the branch, though why exactly is not
+  // established, see docs/performance-log.md): without one, its first byte (t_bits[0], inside
+  // every tuple's header since t_hoff >= 24) counts as all ones.
   [[gnu::always_inline]] static bool pair_not_null(const PairLayout& pair, HeapTupleHeader tuple) {
     static_assert(offsetof(HeapTupleHeaderData, t_bits) < MAXALIGN(SizeofHeapTupleHeader),
                   "the null bitmap's first byte lies within the smallest tuple header");
