@@ -310,11 +310,9 @@ void HeapScan::read_page(BlockNumber page, Buffer pinned) {
   const ItemIdData* line_pointers = reinterpret_cast<PageHeader>(dp)->pd_linp;  // number n at [n - 1]
   int ntup = 0;
   if (all_visible && !check_conflicts && line_pointers_are_words()) {
-    // Without a call or a branch per line pointer (four at a time where the CPU allows).
+    // Without a call or a branch per line pointer (four at a time where the CPU allows); a build
+    // whose line pointers are laid out otherwise lists them in the general loop below.
     ntup = list_normal_offsets(line_pointers, lines, tuple_offsets_);
-  } else if (all_visible && !check_conflicts) {
-    for (int off = lines; off >= FirstOffsetNumber; --off)
-      if (ItemIdIsNormal(&line_pointers[off - 1])) tuple_offsets_[ntup++] = static_cast<uint16>(ItemIdGetOffset(&line_pointers[off - 1]));
   } else {
     for (int off = lines; off >= FirstOffsetNumber; --off) {
       const ItemIdData* lpp = &line_pointers[off - 1];
