@@ -81,7 +81,9 @@ SELECT events_scan FROM cohort.last_evaluation();
 ROLLBACK;
 
 -- Where the direct scan may not be used.
-CREATE VIEW sp_events_view AS SELECT * FROM sp_events;
+-- A view that is not a plain filter of its table's columns (a computed column; direct_views.sql
+-- has those read directly): the executor.
+CREATE VIEW sp_events_view AS SELECT user_id, lower(event) AS event, ts FROM sp_events;
 SELECT count(*) FROM cohort.evaluate('{"all": []}', 'sp_events_view');
 SELECT events_scan FROM cohort.last_evaluation();
 CREATE ROLE regress_cohort_scan;

@@ -67,14 +67,14 @@ void scan_events(const Program& program, const EvaluationInput& input, const std
   std::unique_ptr<EventSource> source = open_events(program, spec);
   report.events_scan = source->kind();
   // Workers are sized by the pages the scan will read (after a BRIN index on ts rules some out).
-  int workers = source->is_direct() ? parallel_workers_for(spec.relid, *source) : 0;
+  int workers = source->is_direct() ? parallel_workers_for(source->read_relid(), *source) : 0;
   if (workers > 0) {
     // A table's pages are decided once, for every participant; several tables are handed out whole.
     // The tables too: listed again in each participant, a child added or a constraint validated
     // meanwhile could make the lists differ.
     // So are the row-level security policies: every participant checks the leader's.
     std::optional<PageSet> pages;
-    std::vector<Oid> parts = {spec.relid};
+    std::vector<Oid> parts = {source->read_relid()};
     if (source->reads_parts())
       parts = source->part_relids();
     else

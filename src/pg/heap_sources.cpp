@@ -160,6 +160,7 @@ class HeapEventSource final : public EventSource {
 
   void close() override { scan_.close(); }
   const char* kind() const override { return "direct"; }
+  Oid read_relid() const override { return spec_.relid; }
   // Workers check the leader's policies too, where every function in them is parallel safe.
   bool is_direct() const override { return policies_.allow_workers(); }
   const RowPolicies* row_policies() const override { return policies_.any() ? &policies_ : nullptr; }
@@ -433,6 +434,7 @@ class PartsEventSource final : public EventSource {
 
   void close() override {}
   const char* kind() const override { return "direct"; }
+  Oid read_relid() const override { return spec_.relid; }
   bool is_direct() const override { return !local_ && policies_.allow_workers(); }
   const RowPolicies* row_policies() const override { return policies_.any() ? &policies_ : nullptr; }
   bool reads_parts() const override { return true; }
@@ -532,11 +534,12 @@ std::unique_ptr<EventSource> open_heap_events(const Program& program, const Even
   window.upper = spec.as_of;
   std::vector<DirectPart> parts;
   RowPolicies policies;
-  if (!events.direct_parts(used, &window, parts, policies, spec.parts)) return nullptr;
+  EventScanSpec read = spec;  // the table read: the relation, or the one behind a view
+  if (!events.direct_parts(used, &window, parts, policies, read.relid, spec.parts)) return nullptr;
   if (spec.parts != nullptr && spec.policies != nullptr) policies = *spec.policies;  // a participant: the leader's
-  if (only_itself(parts, spec.relid))
-    return std::make_unique<HeapEventSource>(program, spec, part_columns(columns, parts[0]), policies);
-  return std::make_unique<PartsEventSource>(program, spec, std::move(columns), std::move(parts), policies);
+  if (only_itself(parts, read.relid))
+    return std::make_unique<HeapEventSource>(program, read, part_columns(columns, parts[0]), policies);
+  return std::make_unique<PartsEventSource>(program, read, std::move(columns), std::move(parts), policies);
 }
 
 std::unique_ptr<CustomerSource> open_heap_customers(const CustomerColumns& columns, Oid relid) {
@@ -559,9 +562,10 @@ std::unique_ptr<CustomerSource> open_heap_customers(const CustomerColumns& colum
   }
   std::vector<DirectPart> parts;
   RowPolicies policies;
-  if (!customers.direct_parts(used, nullptr, parts, policies)) return nullptr;
-  if (only_itself(parts, relid))
-    return std::make_unique<HeapCustomerSource>(relid, part_columns(heap, parts[0]), policies);
+  Oid table = InvalidOid;  // the relation, or the table behind a view
+  if (!customers.direct_parts(used, nullptr, parts, policies, table)) return nullptr;
+  if (only_itself(parts, table))
+    return std::make_unique<HeapCustomerSource>(table, part_columns(heap, parts[0]), policies);
   return std::make_unique<PartsCustomerSource>(std::move(heap), std::move(parts), policies);
 }
 

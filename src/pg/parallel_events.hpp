@@ -34,8 +34,8 @@ int parallel_workers_for(Oid relid, EventSource& source);
 // `pages` (one table), the participants share one parallel heap scan, each reading only the pages
 // of that set (the one the caller's direct scan decided, shared through shared memory); without
 // (a partitioned table or inheritance tree), each takes whole tables of `parts` in turn from a
-// shared counter. `parts` is the caller's direct scan's list of tables (with `pages`, the relation
-// alone), shared the same way, so that every participant reads the same tables. The caller has
+// shared counter. `parts` is the caller's direct scan's list of tables (with `pages`, the table
+// alone: the relation, or the table behind a view of it), shared the same way, so that every participant reads the same tables. The caller has
 // checked that the direct scan applies (open_heap_events succeeded and its source is_direct()).
 ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, const std::vector<int64_t>& bounds,
                                   int workers, const PageSet* pages, const std::vector<Oid>& parts,

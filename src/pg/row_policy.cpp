@@ -5,12 +5,19 @@
 
 namespace cohort::pg {
 
-RowSecurity caller_row_security(Oid relid, RowPolicies& policies) {
+bool quals_parallel_safe(List* quals) {
+  Query* wrapped = makeNode(Query);  // the quals as a query's, for the planner's parallel check
+  wrapped->commandType = CMD_SELECT;
+  wrapped->jointree = makeFromExpr(NIL, reinterpret_cast<Node*>(make_ands_explicit(quals)));
+  return max_parallel_hazard(wrapped) == PROPARALLEL_SAFE;
+}
+
+RowSecurity caller_row_security(Oid relid, RowPolicies& policies, Oid check_as) {
   // Locked first, as a query's parser locks it before the rewriter decides: a concurrent ENABLE
   // ROW LEVEL SECURITY or CREATE POLICY commits before that (their lock conflicts with ours), and
   // taking the lock reads their invalidations, so the decision below sees them.
   LockRelationOid(relid, AccessShareLock);
-  const int status = check_enable_rls(relid, InvalidOid, true);
+  const int status = check_enable_rls(relid, check_as, true);
   if (status == RLS_NONE || status == RLS_NONE_ENV) return RowSecurity::None;
   // A one-table SELECT on the relation, as the rewriter sees it.
   Query* query = makeNode(Query);
@@ -21,6 +28,7 @@ RowSecurity caller_row_security(Oid relid, RowPolicies& policies) {
   rte->relkind = get_rel_relkind(relid);
   rte->rellockmode = AccessShareLock;
   rte->requiredPerms = ACL_SELECT;
+  rte->checkAsUser = check_as;
   List* quals = NIL;
   List* checks = NIL;
   bool has_row_security = false, has_sublinks = false;
@@ -32,10 +40,7 @@ RowSecurity caller_row_security(Oid relid, RowPolicies& policies) {
   if (bms_is_member(InvalidAttrNumber - FirstLowInvalidHeapAttributeNumber, columns)) return RowSecurity::Executor;
   policies.relid = relid;
   policies.quals = quals;
-  Query* wrapped = makeNode(Query);  // the quals as a query's, for the planner's parallel check
-  wrapped->commandType = CMD_SELECT;
-  wrapped->jointree = makeFromExpr(NIL, reinterpret_cast<Node*>(make_ands_explicit(quals)));
-  policies.parallel_safe = max_parallel_hazard(wrapped) == PROPARALLEL_SAFE;
+  policies.parallel_safe = quals_parallel_safe(quals);
   return RowSecurity::Checkable;
 }
 

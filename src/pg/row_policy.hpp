@@ -8,7 +8,8 @@ namespace cohort::pg {
 
 // The USING quals of the caller's SELECT policies on one relation, as the rewriter adds them to a
 // query on it (get_row_security_policies(): each restrictive policy's qual, then the permissive
-// ones ORed; without a permissive policy, a false qual). Their Vars are the relation's own
+// ones ORed; without a permissive policy, a false qual), followed, where the relation is read
+// through a view (simple_view.hpp), by the view's WHERE clause. Their Vars are the relation's own
 // columns (range table index 1).
 struct RowPolicies {
   Oid relid = InvalidOid;
@@ -30,8 +31,13 @@ enum class RowSecurity {
 
 // Decides it for `relid` as the rewriter does, with the same error where row_security is off and
 // policies would apply; for Checkable, sets `policies` (parallel_safe as the planner would judge
-// their quals, max_parallel_hazard()). Call inside pg_call.
-RowSecurity caller_row_security(Oid relid, RowPolicies& policies);
+// their quals, max_parallel_hazard()). The policies are those of `check_as` (a view's owner, whose
+// rights a query on the view reads its table with), or of the caller when it is InvalidOid. Call
+// inside pg_call.
+RowSecurity caller_row_security(Oid relid, RowPolicies& policies, Oid check_as = InvalidOid);
+
+// Whether every function in `quals` is PARALLEL SAFE, as the planner judges a query's quals.
+bool quals_parallel_safe(List* quals);
 
 // The quals compiled for one table that holds the relation's rows (the relation itself, a
 // partition or an inheritance child, whose Vars are mapped to its columns by name), and a slot

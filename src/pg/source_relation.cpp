@@ -2,6 +2,7 @@
 #include "pg/source_relation.hpp"
 
 #include "pg/settings.hpp"
+#include "pg/simple_view.hpp"
 
 namespace cohort::pg {
 namespace {
@@ -92,17 +93,45 @@ ColumnInfo SourceRelation::info(const std::string& column, ColumnType want) cons
 }
 
 bool SourceRelation::direct_parts(const std::vector<ColumnInfo>& columns, const TimeWindow* window,
-                                  std::vector<DirectPart>& parts, RowPolicies& policies,
+                                  std::vector<DirectPart>& parts, RowPolicies& policies, Oid& table,
                                   const std::vector<Oid>* listed) const {
   parts.clear();
   policies = RowPolicies{};
+  table = relid_;
   if (!direct_scan_enabled()) return false;
+  const std::size_t n = columns.size();
+  std::vector<AttrNumber> asked(n), mapped(n);
+  std::vector<const char*> mapped_names(n, nullptr);
+  for (std::size_t i = 0; i < n; ++i) asked[i] = columns[i].attnum;
   bool possible = false;
+  bool through_view = false;
+  Oid read_relid = relid_;
   RowPolicies decided;  // given to the caller only once the relation qualifies
   pg_call([&] {
     const char kind = get_rel_relkind(relid_);
-    if (kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE) return;
-    if (listed == nullptr && caller_row_security(relid_, decided) == RowSecurity::Executor) return;
+    if (kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE && kind != RELKIND_VIEW) return;
+    if (kind == RELKIND_VIEW) {
+      // Locked as a query's parser locks it; then its table as the rewriter decides on it: with
+      // the rights of the view's owner (the caller's for a security_invoker view), its policies
+      // for that role, and the view's WHERE checked on each row after them.
+      LockRelationOid(relid_, AccessShareLock);
+      SimpleView view;
+      if (!read_simple_view(relid_, asked.data(), n, view, mapped.data())) return;
+      if (!ExecCheckRTPerms(list_make1(view.table_entry), false)) return;  // the executor raises the error
+      if (listed == nullptr) {
+        if (caller_row_security(view.table, decided, view.table_entry->checkAsUser) == RowSecurity::Executor) return;
+        if (view.quals != NIL) {
+          decided.relid = view.table;
+          decided.quals = list_concat(decided.quals, view.quals);
+          decided.parallel_safe = quals_parallel_safe(decided.quals);
+        }
+      }
+      for (std::size_t i = 0; i < n; ++i) mapped_names[i] = get_attname(view.table, mapped[i], false);
+      read_relid = view.table;
+      through_view = true;
+    } else if (listed == nullptr && caller_row_security(relid_, decided) == RowSecurity::Executor) {
+      return;
+    }
     bool whole_table = pg_class_aclcheck(relid_, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
     for (const ColumnInfo& c : columns) {
       if (!whole_table && pg_attribute_aclcheck(relid_, c.attnum, GetUserId(), ACL_SELECT) != ACLCHECK_OK) return;
@@ -112,24 +141,43 @@ bool SourceRelation::direct_parts(const std::vector<ColumnInfo>& columns, const 
     }
     possible = true;
   });
-  std::vector<Oid> oids;
   if (!possible) return false;
+  // The columns as the table read names them (a view's plain columns of its table: same types).
+  std::vector<ColumnInfo> read = columns;
+  if (through_view)
+    for (std::size_t i = 0; i < n; ++i) {
+      read[i].name = mapped_names[i];
+      read[i].attnum = mapped[i];
+    }
+  // Partitions are pruned by the table's own column behind the window's (none: no pruning).
+  TimeWindow read_window;
+  const TimeWindow* prune = window;
+  if (through_view && window != nullptr) {
+    prune = nullptr;
+    for (std::size_t i = 0; i < n; ++i)
+      if (columns[i].name == window->column) {
+        read_window = *window;
+        read_window.column = mapped_names[i];
+        prune = &read_window;
+      }
+  }
+  std::vector<Oid> oids;
   if (listed != nullptr) {
     // Another participant's list: each table locked here as storage_parts() would lock it.
     oids = *listed;
     pg_call([&] {
-      LockRelationOid(relid_, AccessShareLock);
+      LockRelationOid(read_relid, AccessShareLock);
       for (Oid oid : oids) LockRelationOid(oid, AccessShareLock);
     });
-  } else if (!storage_parts(relid_, window, oids)) {
+  } else if (!storage_parts(read_relid, prune, oids)) {
     return false;
   }
   for (Oid oid : oids) {
     DirectPart part{oid, {}};
-    for (const ColumnInfo& c : columns) {
+    for (const ColumnInfo& c : read) {
       AttrNumber attnum = c.attnum;
       bool same = true;
-      if (oid != relid_)
+      if (oid != read_relid)
         pg_call([&] {
           attnum = get_attnum(oid, c.name.c_str());
           if (attnum <= 0) return;
@@ -147,6 +195,7 @@ bool SourceRelation::direct_parts(const std::vector<ColumnInfo>& columns, const 
     parts.push_back(std::move(part));
   }
   policies = decided;
+  table = read_relid;
   return true;
 }
 

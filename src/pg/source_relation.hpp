@@ -47,19 +47,23 @@ class SourceRelation {
   // Checks `column` exists with an accepted type and describes it.
   ColumnInfo info(const std::string& column, ColumnType type) const;
   // True when the relation's rows can be read page by page with the same result as through the
-  // executor: a table or a partitioned table, SELECT on every column in `columns`, text columns
-  // of type text/varchar with a deterministic collation, every part a table whose columns of
-  // those names have the same types, cohort.direct_scan on, and no row-level security for the
-  // caller or only policies whose quals can be checked on each tuple (no subquery, no whole-row
-  // reference: `policies` then holds them, to be checked on every row read; else it is left
-  // empty). `parts` then lists the tables to read (relation_parts.hpp; partitions whose bounds
-  // hold no time of `window`, if given, left out and not locked) with the columns' attnums in
-  // each (privileges and policies are the relation's, as for a query on it); otherwise it is
-  // empty. With `listed` (a parallel participant: the leader's list), those tables are read
-  // instead of listing them again, and row-level security is not decided again either: `policies`
-  // is left empty, for the caller to take the leader's.
+  // executor: a table or a partitioned table, or a view that reads one through plain columns
+  // (simple_view.hpp: its table read with the rights and under the policies of the view's owner,
+  // or of the caller for a security_invoker view, its WHERE checked on each row after those
+  // policies, in `policies`); SELECT on every column in `columns`, text columns of type
+  // text/varchar with a deterministic collation, every part a table whose columns of those names
+  // have the same types, cohort.direct_scan on, and no row-level security for the caller or only
+  // policies whose quals can be checked on each tuple (no subquery, no whole-row reference:
+  // `policies` then holds them, to be checked on every row read; else it is left empty).
+  // `table` is then the table read (the relation, or the view's), and `parts` lists the tables
+  // that hold its rows (relation_parts.hpp; partitions whose bounds hold no time of `window`, if
+  // given, left out and not locked) with the columns' attnums in each (privileges and policies
+  // are the relation's, as for a query on it); otherwise it is empty. With `listed` (a parallel
+  // participant: the leader's list), those tables are read instead of listing them again, and
+  // row-level security is not decided again either: `policies` is left empty, for the caller to
+  // take the leader's (with the view's WHERE).
   bool direct_parts(const std::vector<ColumnInfo>& columns, const TimeWindow* window,
-                    std::vector<DirectPart>& parts, RowPolicies& policies,
+                    std::vector<DirectPart>& parts, RowPolicies& policies, Oid& table,
                     const std::vector<Oid>* listed = nullptr) const;
   Oid relid() const { return relid_; }
 

@@ -61,6 +61,9 @@ class EventSource {
   virtual void close() = 0;
   // "direct" or "executor", for EXPLAIN-like reporting and tests.
   virtual const char* kind() const = 0;
+  // The relation a direct scan reads (the events relation, or the table behind a view of it);
+  // InvalidOid for the executor's scan.
+  virtual Oid read_relid() const { return InvalidOid; }
   // True for a direct scan that parallel workers can share: of one table (its pages handed out),
   // or of several (reads_parts(): the tables handed out whole).
   virtual bool is_direct() const = 0;

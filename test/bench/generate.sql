@@ -7,7 +7,7 @@ SET TimeZone = 'UTC';
 -- mark a page all-visible, as autovacuum leaves a settled table, once its rows' commit is flushed.
 SET synchronous_commit = on;
 SELECT setseed(0.31);
-DROP VIEW IF EXISTS events_view;
+DROP VIEW IF EXISTS events_view, events_executor_view;
 DROP TABLE IF EXISTS events, events_by_time, events_by_month, customers;
 CREATE TABLE customers (
   user_id bigint PRIMARY KEY, city text, age_group text, gender text, age int,
