@@ -34,7 +34,8 @@ CREATE VIEW dv_barrier WITH (security_barrier) AS
   SELECT uid AS user_id, kind AS event, at AS ts, amount AS price, channel AS category FROM dv_raw WHERE uid % 5 <> 0;
 CREATE VIEW dv_customers AS SELECT user_ref AS user_id, age, tier AS risk_level, score AS churn_score FROM dv_people WHERE age < 70;
 -- Views the executor reads: a computed column, DISTINCT, a volatile WHERE, ONLY, LIMIT, a join,
--- UNION ALL, a view over a view.
+-- UNION ALL, a view over a view, a volatile function in a column cohort does not read (a query on
+-- the view runs it on every row), ORDER BY.
 CREATE VIEW dv_computed AS SELECT uid AS user_id, lower(kind) AS event, at AS ts, amount AS price FROM dv_raw;
 CREATE VIEW dv_distinct AS SELECT DISTINCT uid AS user_id, kind AS event, at AS ts, amount AS price FROM dv_raw;
 CREATE VIEW dv_volatile AS SELECT uid AS user_id, kind AS event, at AS ts, amount AS price FROM dv_raw WHERE random() >= 0;
@@ -46,6 +47,8 @@ CREATE VIEW dv_union AS
   SELECT uid AS user_id, kind AS event, at AS ts, amount AS price FROM dv_raw WHERE channel = 'web'
   UNION ALL SELECT uid, kind, at, amount FROM dv_raw WHERE channel IS DISTINCT FROM 'web';
 CREATE VIEW dv_nested AS SELECT user_id, event, ts, price FROM dv_filtered;
+CREATE VIEW dv_volatile_column AS SELECT uid AS user_id, kind AS event, at AS ts, amount AS price, random() AS r FROM dv_raw;
+CREATE VIEW dv_ordered AS SELECT uid AS user_id, kind AS event, at AS ts, amount AS price FROM dv_raw ORDER BY at;
 
 -- Members and scan paths of a definition, on the direct path or the executor's.
 CREATE FUNCTION pg_temp.members(d cohort.definition, direct boolean, events regclass, customers regclass,
@@ -79,7 +82,8 @@ SELECT v AS view, id, (a).path AS path, (b).path AS executor_path, cardinality((
        (a).m IS NOT DISTINCT FROM (b).m AS same_as_executor,
        (a).m IS NOT DISTINCT FROM (SELECT array_agg(u ORDER BY u) FROM pg_temp.hand_rows(hand, v) u) AS same_as_sql
   FROM unnest(ARRAY['dv_renamed', 'dv_filtered', 'dv_stable', 'dv_barrier', 'dv_computed', 'dv_distinct', 'dv_volatile',
-                    'dv_only', 'dv_limited', 'dv_joined', 'dv_union', 'dv_nested']::regclass[]) v,
+                    'dv_only', 'dv_limited', 'dv_joined', 'dv_union', 'dv_nested', 'dv_volatile_column',
+                    'dv_ordered']::regclass[]) v,
        dv_defs,
        LATERAL pg_temp.members(d, true, v, NULL) a,
        LATERAL pg_temp.members(d, false, v, NULL) b
@@ -109,6 +113,18 @@ SELECT count(*) AS users, count(*) FILTER (WHERE f.level = a.level) AS same_leve
   FULL JOIN (SELECT user_id, cohort.window_funnel('7 days', ts, event = 'product_viewed', event = 'cart_added', event = 'payment_successful') AS level
                FROM dv_filtered WHERE ts <= '2026-06-20' AND user_id IS NOT NULL GROUP BY user_id) a USING (user_id);
 
+-- A BRIN index on the table's own time column lets the scan skip pages through the view too.
+CREATE TABLE dv_by_time AS SELECT * FROM dv_raw ORDER BY at;
+CREATE INDEX ON dv_by_time USING brin (at) WITH (pages_per_range = 1);
+VACUUM ANALYZE dv_by_time;
+CREATE VIEW dv_by_time_view AS SELECT uid AS user_id, kind AS event, at AS ts, amount AS price FROM dv_by_time;
+SELECT (a).path, (a).m = (b).m AS same_as_executor,
+       (a).m = (SELECT array_agg(u ORDER BY u) FROM pg_temp.hand_rows(hand, 'dv_by_time_view') u) AS same_as_sql
+  FROM dv_defs, LATERAL pg_temp.members(d, true, 'dv_by_time_view', NULL) a, LATERAL pg_temp.members(d, false, 'dv_by_time_view', NULL) b
+ WHERE id = 1;
+SELECT count(*) FROM cohort.evaluate((SELECT d FROM dv_defs WHERE id = 1), 'dv_by_time_view', NULL, '2026-06-20');
+SELECT events_scan, pages_skipped > 0 AS pages_skipped FROM cohort.last_evaluation();
+
 -- Parallel workers read the table behind the view, checking its WHERE (parallel safe) too.
 ALTER TABLE dv_raw SET (parallel_workers = 2);
 SET max_parallel_workers_per_gather = 2;
@@ -131,9 +147,14 @@ SET max_parallel_workers_per_gather = 0;
 -- (at), not by the column that the table calls ts; the same members as the executor's.
 CREATE TABLE dv_parted (uid bigint, kind text, at timestamptz, amount numeric, ts timestamptz) PARTITION BY RANGE (at);
 CREATE TABLE dv_parted_old PARTITION OF dv_parted FOR VALUES FROM (MINVALUE) TO ('2026-04-01');
-CREATE TABLE dv_parted_new PARTITION OF dv_parted FOR VALUES FROM ('2026-04-01') TO (MAXVALUE);
+-- (one partition with its columns in another order and a dropped column)
+CREATE TABLE dv_parted_new (junk int, ts timestamptz, amount numeric, at timestamptz, kind text, uid bigint);
+ALTER TABLE dv_parted_new DROP COLUMN junk;
+ALTER TABLE dv_parted ATTACH PARTITION dv_parted_new FOR VALUES FROM ('2026-04-01') TO (MAXVALUE);
 INSERT INTO dv_parted SELECT uid, kind, at, amount, '2020-01-01' FROM dv_raw;
-CREATE VIEW dv_parted_view AS SELECT uid AS user_id, kind AS event, at AS ts, amount AS price FROM dv_parted;
+-- Its WHERE reads a column and tableoid, mapped to each partition's own.
+CREATE VIEW dv_parted_view AS SELECT uid AS user_id, kind AS event, at AS ts, amount AS price FROM dv_parted
+  WHERE amount IS DISTINCT FROM 100 AND (tableoid = 'dv_parted_new'::regclass OR kind <> 'cart_added');
 -- The partitions an evaluation locks (so reads), seen in pg_locks within its transaction.
 CREATE FUNCTION pg_temp.locked_parts(d cohort.definition, OUT parts text, OUT path text)
 LANGUAGE plpgsql AS $$
@@ -150,6 +171,14 @@ SELECT id, (a).path, (a).m = (b).m AS same_as_executor,
  ORDER BY id;
 SELECT * FROM pg_temp.locked_parts((SELECT d FROM dv_defs WHERE id = 1));
 SELECT * FROM pg_temp.locked_parts((SELECT d FROM dv_defs WHERE id = 2));
+-- With workers, which take whole partitions in turn.
+SET max_parallel_workers_per_gather = 2;
+SET min_parallel_table_scan_size = 0;
+SELECT id, (a).path, (a).m = (SELECT array_agg(u ORDER BY u) FROM pg_temp.hand_rows(hand, 'dv_parted_view') u) AS same_as_sql
+  FROM dv_defs, LATERAL pg_temp.members(d, true, 'dv_parted_view', NULL) a ORDER BY id;
+SELECT workers_planned, workers_launched > 0 AS launched FROM cohort.last_evaluation();
+SET max_parallel_workers_per_gather = 0;
+RESET min_parallel_table_scan_size;
 
 -- Rights: a plain view reads its table with its owner's rights and under its owner's policies; a
 -- security_invoker view with the caller's.
@@ -176,17 +205,43 @@ DECLARE
 BEGIN
   PERFORM set_config('cohort.direct_scan', direct::text, true);
   SELECT array_agg(user_id ORDER BY user_id) INTO m
-    FROM cohort.evaluate('{"performed": {"event": "buy", "op": ">=", "value": 1}}', events, NULL, '2026-06-20');
+    FROM cohort.evaluate(CASE WHEN events::text = 'dv_columns_view' AND current_setting('dv.filter', true) = 'on'
+                              THEN '{"performed": {"event": "buy", "op": ">=", "value": 1, "where": {"category": "east"}}}'
+                              ELSE '{"performed": {"event": "buy", "op": ">=", "value": 1}}' END::cohort.definition,
+                         events, NULL, '2026-06-20');
   RETURN (SELECT events_scan FROM cohort.last_evaluation()) || ' ' || coalesce(m::text, 'none');
 EXCEPTION WHEN OTHERS THEN
   RETURN SQLSTATE || ': ' || SQLERRM;
 END $$;
+ALTER TABLE dv_secret SET (parallel_workers = 2);
 SET ROLE regress_dv_reader;
 -- Buyers are the odd users; the views keep those not divisible by 3. The owner's policy (east:
 -- users 1..20) on the plain view; the reader's (west: users 21..40) on the invoker view, whose
 -- table the reader may not read yet.
 SELECT pg_temp.try_members('dv_owner_view', true) AS direct, pg_temp.try_members('dv_owner_view', false) AS executor;
 SELECT pg_temp.try_members('dv_invoker_view', true) AS direct, pg_temp.try_members('dv_invoker_view', false) AS executor;
+-- Two workers check the owner's policy and the view's WHERE too.
+SET max_parallel_workers_per_gather = 2;
+SET min_parallel_table_scan_size = 0;
+SELECT pg_temp.try_members('dv_owner_view', true) AS direct;
+SELECT workers_launched > 0 AS launched FROM cohort.last_evaluation();
+SET max_parallel_workers_per_gather = 0;
+RESET min_parallel_table_scan_size;
+-- With row_security off, the executor's error on both paths.
+SET row_security = off;
+SELECT pg_temp.try_members('dv_owner_view', true) AS direct, pg_temp.try_members('dv_owner_view', false) AS executor;
+RESET row_security;
+RESET ROLE;
+-- Column rights on the view itself: the reader may read its user_id, event and ts, not region.
+CREATE VIEW dv_columns_view AS SELECT uid AS user_id, kind AS event, at AS ts, region AS category FROM dv_secret;
+ALTER VIEW dv_columns_view OWNER TO regress_dv_owner;
+GRANT SELECT (user_id, event, ts) ON dv_columns_view TO regress_dv_reader;
+SET ROLE regress_dv_reader;
+SELECT pg_temp.try_members('dv_columns_view', true) AS direct, pg_temp.try_members('dv_columns_view', false) AS executor;
+-- A filter on the column not granted: refused on both paths.
+SET dv.filter = on;
+SELECT pg_temp.try_members('dv_columns_view', true) AS direct, pg_temp.try_members('dv_columns_view', false) AS executor;
+RESET dv.filter;
 RESET ROLE;
 GRANT SELECT (uid, kind, at) ON dv_secret TO regress_dv_reader;
 SET ROLE regress_dv_reader;
@@ -213,13 +268,14 @@ SELECT pg_temp.try_members('dv_region_view', true) AS direct, pg_temp.try_member
 SELECT pg_temp.try_members('dv_renamed', true) AS direct;
 RESET ROLE;
 
-DROP VIEW dv_region_view, dv_owner_view, dv_invoker_view;
+DROP VIEW dv_region_view, dv_owner_view, dv_invoker_view, dv_columns_view;
 DROP TABLE dv_secret;
 DROP FUNCTION pg_temp.try_members(regclass, boolean);
 REVOKE USAGE ON SCHEMA cohort FROM regress_dv_reader;
 DROP ROLE regress_dv_owner;
 DROP ROLE regress_dv_reader;
 DROP VIEW dv_renamed, dv_filtered, dv_stable, dv_barrier, dv_customers, dv_computed, dv_distinct, dv_volatile, dv_only,
-          dv_limited, dv_joined, dv_union, dv_nested, dv_restricted_view, dv_parted_view;
+          dv_limited, dv_joined, dv_union, dv_nested, dv_volatile_column, dv_ordered, dv_restricted_view, dv_parted_view,
+          dv_by_time_view;
 DROP FUNCTION dv_restricted(bigint);
-DROP TABLE dv_raw, dv_people, dv_parted, dv_defs;
+DROP TABLE dv_raw, dv_people, dv_parted, dv_by_time, dv_defs;

@@ -217,7 +217,8 @@ ParallelFold fold_events_parallel(const Program& program, EventScanSpec spec, co
   ParallelTableScanDesc scan = nullptr;
   std::vector<shm_mq_handle*> queues(workers);
   pg_call([&] {
-    // The table whose pages the participants share (behind a view: its table), else the relation.
+    // The table whose pages the participants share (behind a view: its table); without a page
+    // set (tables handed out whole) the relation, only held open meanwhile.
     Relation rel = table_open(pages != nullptr ? parts[0] : spec.relid, AccessShareLock);
     Snapshot snapshot = GetActiveSnapshot();
     EnterParallelMode();

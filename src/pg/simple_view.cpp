@@ -5,7 +5,9 @@ namespace cohort::pg {
 namespace {
 
 // Whether `query` (a view's stored query) has no clause that changes which rows or how many
-// its table gives: a plain filter over one relation.
+// its table gives, nor one the executor evaluates beyond the columns read (a volatile function
+// in any output column, whose side effects or errors a query on the view keeps; an ORDER BY,
+// whose keys it computes): a plain filter over one relation.
 bool plain_select(const Query* query) {
   return query->commandType == CMD_SELECT && query->utilityStmt == nullptr && !query->hasAggs &&
          !query->hasWindowFuncs && !query->hasTargetSRFs && !query->hasSubLinks && !query->hasDistinctOn &&
@@ -13,6 +15,7 @@ bool plain_select(const Query* query) {
          query->setOperations == nullptr && query->groupClause == NIL && query->groupingSets == NIL &&
          query->havingQual == nullptr && query->distinctClause == NIL && query->windowClause == NIL &&
          query->limitCount == nullptr && query->limitOffset == nullptr && query->rowMarks == NIL &&
+         query->sortClause == NIL && !contain_volatile_functions(reinterpret_cast<Node*>(query->targetList)) &&
          query->jointree != nullptr && list_length(query->jointree->fromlist) == 1 &&
          IsA(linitial(query->jointree->fromlist), RangeTblRef);
 }

@@ -17,9 +17,11 @@ struct SimpleView {
 
 // Whether `view` (a view, locked by the caller) is one that the direct scan can read through its
 // table: a plain SELECT (no DISTINCT, grouping, aggregate, window function, set-returning function,
-// set operation, CTE, LIMIT/OFFSET, FOR UPDATE or sublink) from one table or partitioned table
-// (not ONLY, no TABLESAMPLE), each of `attnums` (view columns) a plain column of that table, and a
-// WHERE clause without volatile functions or whole-row references. Then fills `out` (its quals
+// set operation, CTE, ORDER BY, LIMIT/OFFSET, FOR UPDATE, sublink or volatile function in any
+// output column) from one table or partitioned table as the view's definition last saw it (not
+// ONLY, no TABLESAMPLE; the caller checks the relation's kind again once it holds its lock), each
+// of `attnums` (view columns) a plain column of that table, and a WHERE clause without volatile
+// functions or whole-row references. Then fills `out` (its quals
 // copied into the current memory context) and sets mapped[i] to the table's column behind view
 // column attnums[i] (both arrays of `count`). PostgreSQL calls only: call inside pg_call.
 bool read_simple_view(Oid view, const AttrNumber* attnums, std::size_t count, SimpleView& out, AttrNumber* mapped);

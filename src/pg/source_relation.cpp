@@ -110,14 +110,29 @@ bool SourceRelation::direct_parts(const std::vector<ColumnInfo>& columns, const 
   pg_call([&] {
     const char kind = get_rel_relkind(relid_);
     if (kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE && kind != RELKIND_VIEW) return;
+    // The caller's SELECT on the columns read, as the executor checks a query's range table entry
+    // for the relation (so ExecutorCheckPerms_hook sees it too).
+    RangeTblEntry* entry = makeNode(RangeTblEntry);
+    entry->rtekind = RTE_RELATION;
+    entry->relid = relid_;
+    entry->relkind = kind;
+    entry->rellockmode = AccessShareLock;
+    entry->requiredPerms = ACL_SELECT;
+    for (const ColumnInfo& c : columns)
+      entry->selectedCols = bms_add_member(entry->selectedCols, c.attnum - FirstLowInvalidHeapAttributeNumber);
+    List* entries = list_make1(entry);
     if (kind == RELKIND_VIEW) {
-      // Locked as a query's parser locks it; then its table as the rewriter decides on it: with
-      // the rights of the view's owner (the caller's for a security_invoker view), its policies
-      // for that role, and the view's WHERE checked on each row after them.
+      // Locked as a query's parser locks it; then its table as the rewriter locks and decides on
+      // it: with the rights of the view's owner (the caller's for a security_invoker view), its
+      // policies for that role, and the view's WHERE checked on each row after them.
       LockRelationOid(relid_, AccessShareLock);
       SimpleView view;
       if (!read_simple_view(relid_, asked.data(), n, view, mapped.data())) return;
-      if (!ExecCheckRTPerms(list_make1(view.table_entry), false)) return;  // the executor raises the error
+      LockRelationOid(view.table, AccessShareLock);
+      const char table_kind = get_rel_relkind(view.table);  // as it is now, under our lock
+      if (table_kind != RELKIND_RELATION && table_kind != RELKIND_PARTITIONED_TABLE) return;
+      entries = lappend(entries, view.table_entry);
+      if (!ExecCheckRTPerms(entries, false)) return;  // the executor raises the error
       if (listed == nullptr) {
         if (caller_row_security(view.table, decided, view.table_entry->checkAsUser) == RowSecurity::Executor) return;
         if (view.quals != NIL) {
@@ -129,12 +144,11 @@ bool SourceRelation::direct_parts(const std::vector<ColumnInfo>& columns, const 
       for (std::size_t i = 0; i < n; ++i) mapped_names[i] = get_attname(view.table, mapped[i], false);
       read_relid = view.table;
       through_view = true;
-    } else if (listed == nullptr && caller_row_security(relid_, decided) == RowSecurity::Executor) {
-      return;
+    } else {
+      if (listed == nullptr && caller_row_security(relid_, decided) == RowSecurity::Executor) return;
+      if (!ExecCheckRTPerms(entries, false)) return;
     }
-    bool whole_table = pg_class_aclcheck(relid_, GetUserId(), ACL_SELECT) == ACLCHECK_OK;
     for (const ColumnInfo& c : columns) {
-      if (!whole_table && pg_attribute_aclcheck(relid_, c.attnum, GetUserId(), ACL_SELECT) != ACLCHECK_OK) return;
       bool textual = c.type == TEXTOID || c.type == VARCHAROID || c.type == BPCHAROID;
       if (c.type == BPCHAROID) return;  // char(n) drops trailing blanks in ::text; leave it to the executor
       if (textual && OidIsValid(c.collation) && !get_collation_isdeterministic(c.collation)) return;

@@ -58,7 +58,8 @@ class SourceRelation {
   // `table` is then the table read (the relation, or the view's), and `parts` lists the tables
   // that hold its rows (relation_parts.hpp; partitions whose bounds hold no time of `window`, if
   // given, left out and not locked) with the columns' attnums in each (privileges and policies
-  // are the relation's, as for a query on it); otherwise it is empty. With `listed` (a parallel
+  // are the relation's, or the view's table's for its owner, as for a query on it); otherwise it
+  // is empty. With `listed` (a parallel
   // participant: the leader's list), those tables are read instead of listing them again, and
   // row-level security is not decided again either: `policies` is left empty, for the caller to
   // take the leader's (with the view's WHERE).
