@@ -118,6 +118,9 @@ class Program {
   bool matches(const double* slots, const CustomerRow* customer) const { return matches(0, slots, customer); }
   // The same for the definition-th compiled definition.
   bool matches(std::size_t definition, const double* slots, const CustomerRow* customer) const;
+  // The compiled expression's nodes, and the root node of the definition-th definition.
+  const std::vector<ExprNode>& nodes() const { return nodes_; }
+  int root(std::size_t definition) const { return roots_.at(definition); }
   // Whether some customers row could make the definition-th definition match, given a user's
   // slots (nullptr: no events): false when the events alone decide against it, whatever the
   // attributes (each attribute, engagement and churn-risk leaf taken as unknown).

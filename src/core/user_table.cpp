@@ -207,16 +207,36 @@ void UserTable::finish() {
   if (finished_) return;
   finished_ = true;
   if (!chained_) return;
-  const auto& accs = program_.accumulators();
-  auto cumulate = [&](double* slots) {
-    for (const FoldChain& chain : chains_)
-      for (uint32_t j = chain.first_step + 1; j < chain.first_step + chain.steps; ++j) {
-        const AccumulatorSpec& wider = accs[static_cast<std::size_t>(steps_[j].accumulator)];
-        const AccumulatorSpec& narrower = accs[static_cast<std::size_t>(steps_[j - 1].accumulator)];
-        combine_slots(wider, slots + wider.slot, slots + narrower.slot);
-      }
+  // Each window of a chain added into the next wider one, in chain order, as slot offsets: sums
+  // and counts (one slot, or avg's two) are plain additions, min and max go through
+  // combine_slots().
+  struct Cumulation {
+    int32_t wider, narrower;
+    int adds;                    // 1 or 2 slots added; 0: combine_slots()
+    const AccumulatorSpec* acc;  // for combine_slots()
   };
-  for (std::size_t r = 0; r < users_; ++r) cumulate(row(r));
+  const auto& accs = program_.accumulators();
+  std::vector<Cumulation> cumulations;
+  for (const FoldChain& chain : chains_)
+    for (uint32_t j = chain.first_step + 1; j < chain.first_step + chain.steps; ++j) {
+      const AccumulatorSpec& wider = accs[static_cast<std::size_t>(steps_[j].accumulator)];
+      const AccumulatorSpec& narrower = accs[static_cast<std::size_t>(steps_[j - 1].accumulator)];
+      const bool one = wider.property < 0 || wider.aggregate == Aggregate::Count || wider.aggregate == Aggregate::Sum;
+      cumulations.push_back(Cumulation{wider.slot, narrower.slot, one ? 1 : (wider.aggregate == Aggregate::Avg ? 2 : 0), &wider});
+    }
+  for (std::size_t r = 0; r < users_; ++r) {
+    double* slots = row(r);
+    for (const Cumulation& c : cumulations) {
+      if (c.adds == 1) {
+        slots[c.wider] += slots[c.narrower];
+      } else if (c.adds == 2) {
+        slots[c.wider] += slots[c.narrower];
+        slots[c.wider + 1] += slots[c.narrower + 1];
+      } else {
+        combine_slots(*c.acc, slots + c.wider, slots + c.narrower);
+      }
+    }
+  }
 }
 
 void UserTable::refuse_change() { throw std::logic_error("cohort per-user table changed after finish()"); }

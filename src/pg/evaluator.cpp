@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "core/flat_decisions.hpp"
 #include "core/membership_masks.hpp"
 #include "core/user_table.hpp"
 #include "pg/event_folding.hpp"
@@ -256,9 +257,13 @@ std::vector<std::vector<int64_t>> evaluate_members_each(const Program& program, 
                       [&](const UserTable& table, Arena& arena, ScopedContext& batch_context, EvaluationReport& report) {
                         if (input.customers == InvalidOid) {
                           // In the table's memory order (members are sorted below).
+                          const FlatDecisions decisions(program);
+                          std::vector<uint64_t> bits((members.size() + 63) / 64);
                           table.for_each_entry([&](std::size_t, int64_t user, const double* slots) {
+                            std::fill(bits.begin(), bits.end(), 0);
+                            decisions.match_all(slots, bits.data());
                             for (std::size_t d = 0; d < members.size(); ++d)
-                              if (program.matches(d, slots, nullptr)) members[d].push_back(user);
+                              if (bits[d / 64] >> (d % 64) & 1) members[d].push_back(user);
                           });
                         } else {
                           scan_customers(
