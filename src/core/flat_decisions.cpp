@@ -1,56 +1,53 @@
 // Flat definitions decided by one test per distinct leaf and a mask test per definition.
 #include "core/flat_decisions.hpp"
 
-#include <cmath>
-#include <cstring>
-#include <limits>
+#include <algorithm>
+#include <utility>
 
 namespace cohort {
 
 FlatDecisions::FlatDecisions(const Program& program) : program_(program), decisions_(program.definitions()) {
   const auto& nodes = program.nodes();
-  // Adds node `index` (a leaf or a negated leaf) to `d`; false when it is neither or no bit is left.
-  const auto add = [&](Decision& d, int index) {
-    const ExprNode* node = &nodes[static_cast<std::size_t>(index)];
-    bool negated = false;
-    if (node->kind == NodeKind::Not) {
-      node = &nodes[static_cast<std::size_t>(node->children[0])];
-      negated = true;
-    }
-    if (node->kind != NodeKind::Performed) return false;
-    const int leaf = leaf_of(*node);
-    if (leaf < 0) return false;
-    const uint64_t bit = uint64_t{1} << leaf;
-    if ((d.mask & bit) && ((d.negated & bit) != 0) != negated) return false;  // x and not x: left to eval
-    d.mask |= bit;
-    if (negated) d.negated |= bit;
-    return true;
-  };
   for (std::size_t i = 0; i < decisions_.size(); ++i) {
     const int root = program.root(i);
     const ExprNode& top = nodes[static_cast<std::size_t>(root)];
-    Decision d;
+    const bool group = top.kind == NodeKind::All || top.kind == NodeKind::Any;
+    // Its leaves and their signs, if each part is a leaf or a negated leaf.
+    std::vector<std::pair<Leaf, bool>> parts;
     bool flat = true;
-    if (top.kind == NodeKind::All || top.kind == NodeKind::Any) {
-      d.any = top.kind == NodeKind::Any;
-      for (int c : top.children) flat = flat && add(d, c);
-    } else {
-      flat = add(d, root);  // one leaf, or one negated leaf: all of one
+    for (int index : group ? top.children : std::vector<int>{root}) {
+      const ExprNode* node = &nodes[static_cast<std::size_t>(index)];
+      const bool negated = node->kind == NodeKind::Not;
+      if (negated) node = &nodes[static_cast<std::size_t>(node->children[0])];
+      if (node->kind != NodeKind::Performed) {
+        flat = false;
+        break;
+      }
+      parts.emplace_back(leaf_for(*node), negated);
     }
-    d.flat = flat;
-    if (flat) decisions_[i] = d;
+    // The leaves it would add; none is added unless all of it fits in the word.
+    std::vector<Leaf> added;
+    for (std::size_t p = 0; flat && p < parts.size(); ++p) {
+      const Leaf& leaf = parts[p].first;
+      for (std::size_t q = 0; q < p; ++q)
+        if (same(parts[q].first, leaf) && parts[q].second != parts[p].second) flat = false;  // x and not x
+      if (find_leaf(leaf) < 0 && std::none_of(added.begin(), added.end(), [&](const Leaf& l) { return same(l, leaf); }))
+        added.push_back(leaf);
+    }
+    if (!flat || leaves_.size() + added.size() > 64) continue;
+    leaves_.insert(leaves_.end(), added.begin(), added.end());
+    Decision& d = decisions_[i];
+    d.flat = true;
+    d.any = top.kind == NodeKind::Any;
+    for (const auto& [leaf, negated] : parts) {
+      const uint64_t bit = uint64_t{1} << find_leaf(leaf);
+      d.mask |= bit;
+      if (negated) d.negated |= bit;
+    }
   }
 }
 
-inline int64_t FlatDecisions::order_key(double x) {
-  if (x == 0) x = 0;  // -0 as 0
-  int64_t bits;
-  std::memcpy(&bits, &x, sizeof bits);
-  bits = bits >= 0 ? bits : bits ^ std::numeric_limits<int64_t>::max();  // negatives: larger magnitude lower
-  return std::isnan(x) ? std::numeric_limits<int64_t>::max() : bits;
-}
-
-int FlatDecisions::leaf_of(const ExprNode& node) {
+FlatDecisions::Leaf FlatDecisions::leaf_for(const ExprNode& node) const {
   const AccumulatorSpec& acc = program_.accumulators()[static_cast<std::size_t>(node.accumulator)];
   constexpr int64_t kMin = std::numeric_limits<int64_t>::min(), kMax = std::numeric_limits<int64_t>::max();
   Leaf leaf;
@@ -58,7 +55,7 @@ int FlatDecisions::leaf_of(const ExprNode& node) {
   leaf.read = acc.aggregate == Aggregate::Avg ? Read::Average
               : (acc.aggregate == Aggregate::Min || acc.aggregate == Aggregate::Max) ? Read::IfAny
                                                                                       : Read::Plain;
-  const int64_t a = order_key(node.value);  // no double's key is kMin: a - 1 cannot wrap
+  const int64_t a = order_key(node.value);  // no double's key is kMin (that would be a NaN): a - 1 cannot wrap
   switch (node.op) {
     case Comparator::Ge: leaf.lo = a, leaf.hi = kMax; break;
     case Comparator::Gt:
@@ -74,24 +71,13 @@ int FlatDecisions::leaf_of(const ExprNode& node) {
     case Comparator::Ne: leaf.lo = a, leaf.hi = a, leaf.outside = true; break;
     case Comparator::Between: leaf.lo = a, leaf.hi = order_key(node.value2); break;
   }
-  for (std::size_t i = 0; i < leaves_.size(); ++i) {
-    const Leaf& l = leaves_[i];
-    if (l.slot == leaf.slot && l.read == leaf.read && l.lo == leaf.lo && l.hi == leaf.hi && l.outside == leaf.outside)
-      return static_cast<int>(i);
-  }
-  if (leaves_.size() == 64) return -1;
-  leaves_.push_back(leaf);
-  return static_cast<int>(leaves_.size() - 1);
+  return leaf;
 }
 
-inline bool FlatDecisions::holds(const Leaf& leaf, const double* slots) {
-  const double* s = slots + leaf.slot;
-  // min and max need a value, avg a count (its division is discarded without one).
-  const bool valid = leaf.read == Read::Plain || s[1] != 0;
-  const double v = leaf.read == Read::Average ? s[0] / s[1] : s[0];
-  const int64_t k = order_key(v);
-  const bool in_range = (k >= leaf.lo) & (k <= leaf.hi);
-  return valid & (in_range != leaf.outside);
+int FlatDecisions::find_leaf(const Leaf& leaf) const {
+  for (std::size_t i = 0; i < leaves_.size(); ++i)
+    if (same(leaves_[i], leaf)) return static_cast<int>(i);
+  return -1;
 }
 
 void FlatDecisions::match_all(const double* slots, uint64_t* bits) const {
