@@ -10,14 +10,10 @@ namespace cohort {
 MembershipMasks::MembershipMasks(const Program& program, const UserTable& table)
     : table_(table), words_(words_for(program)) {
   if (program.needs_customers()) throw std::logic_error("cohort membership masks need definitions without customers columns");
-  // Sets bit d of `bits` for every definition d that `slots` (nullptr: no events) match (a user
-  // without events; those with events go through FlatDecisions, the same decisions by bits).
-  const auto set_matches = [&](const double* slots, uint64_t* bits) {
-    for (std::size_t d = 0; d < program.definitions(); ++d)
-      if (program.matches(d, slots, nullptr)) bits[d / 64] |= uint64_t{1} << (d % 64);
-  };
+  // A user without events (all users with events are decided by FlatDecisions below).
   idle_.assign(words_, 0);
-  set_matches(nullptr, idle_.data());
+  for (std::size_t d = 0; d < program.definitions(); ++d)
+    if (program.matches(d, nullptr, nullptr)) idle_[d / 64] |= uint64_t{1} << (d % 64);
   bits_.assign(table.entries() * words_, 0);
   const FlatDecisions decisions(program);
   table.for_each_entry(

@@ -104,8 +104,7 @@ bool SourceRelation::direct_parts(const std::vector<ColumnInfo>& columns, const 
   std::vector<const char*> mapped_names(n, nullptr);
   for (std::size_t i = 0; i < n; ++i) asked[i] = columns[i].attnum;
   bool possible = false;
-  bool through_view = false;
-  Oid read_relid = relid_;
+  Oid read_relid = relid_;  // the table read: the relation, or the one behind a view
   RowPolicies decided;  // given to the caller only once the relation qualifies
   pg_call([&] {
     const char kind = get_rel_relkind(relid_);
@@ -143,7 +142,6 @@ bool SourceRelation::direct_parts(const std::vector<ColumnInfo>& columns, const 
       }
       for (std::size_t i = 0; i < n; ++i) mapped_names[i] = get_attname(view.table, mapped[i], false);
       read_relid = view.table;
-      through_view = true;
     } else {
       if (listed == nullptr && caller_row_security(relid_, decided) == RowSecurity::Executor) return;
       if (!ExecCheckRTPerms(entries, false)) return;
@@ -157,6 +155,7 @@ bool SourceRelation::direct_parts(const std::vector<ColumnInfo>& columns, const 
   });
   if (!possible) return false;
   // The columns as the table read names them (a view's plain columns of its table: same types).
+  const bool through_view = read_relid != relid_;
   std::vector<ColumnInfo> read = columns;
   if (through_view)
     for (std::size_t i = 0; i < n; ++i) {
